@@ -1,0 +1,1 @@
+//! nanoipc: a Nano-compatible node IPC server with an embedded single-node ledger.
