@@ -1,0 +1,265 @@
+//! Fixed-size values of the Nano protocol: keys, hashes, amounts, signatures and work.
+//!
+//! They are plain byte arrays with hex/decimal text forms; parsing is pure and bounded so the
+//! API layer can feed client strings straight in.
+
+use std::fmt;
+
+use super::PrimitiveError;
+
+/// Decodes up to `N` bytes of hex. Shorter input is left-padded with zeros, as nano-node's
+/// `decode_hex` does for numbers; `exact` demands exactly `2N` digits (hashes and keys).
+pub(crate) fn decode_hex_array<const N: usize>(
+    text: &str,
+    exact: bool,
+) -> Result<[u8; N], PrimitiveError> {
+    let digits = text.as_bytes();
+    if digits.is_empty() || digits.len() > 2 * N || (exact && digits.len() != 2 * N) {
+        return Err(PrimitiveError::Hex);
+    }
+    let mut out = [0u8; N];
+    // Walk from the least significant digit so short input lands at the end.
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let nibble = match d {
+            b'0'..=b'9' => d - b'0',
+            b'a'..=b'f' => d - b'a' + 10,
+            b'A'..=b'F' => d - b'A' + 10,
+            _ => return Err(PrimitiveError::Hex),
+        };
+        let byte = N - 1 - i / 2;
+        out[byte] |= if i % 2 == 0 { nibble } else { nibble << 4 };
+    }
+    Ok(out)
+}
+
+/// Uppercase hex, nano-node's form for hashes, keys and signatures.
+pub(crate) fn encode_hex_upper(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    s
+}
+
+macro_rules! bytes32 {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub [u8; 32]);
+
+        impl $name {
+            /// The all-zero value (no previous block, burn account, empty link).
+            pub const ZERO: Self = Self([0u8; 32]);
+
+            /// The raw bytes.
+            pub fn as_bytes(&self) -> &[u8; 32] {
+                &self.0
+            }
+
+            /// True for the all-zero value.
+            pub fn is_zero(&self) -> bool {
+                self.0 == [0u8; 32]
+            }
+
+            /// Parses exactly 64 hex digits (either case).
+            pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+                decode_hex_array::<32>(text, true).map(Self)
+            }
+
+            /// 64 uppercase hex digits.
+            pub fn encode_hex(&self) -> String {
+                encode_hex_upper(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.encode_hex())
+            }
+        }
+
+        impl From<[u8; 32]> for $name {
+            fn from(bytes: [u8; 32]) -> Self {
+                Self(bytes)
+            }
+        }
+    };
+}
+
+bytes32!(
+    /// Hash of a block (BLAKE2b-256 of its hashables).
+    BlockHash
+);
+bytes32!(
+    /// A block's `link` field: a destination account for sends, a source hash for receives,
+    /// an epoch marker for epoch blocks, or zero for a change.
+    Link
+);
+
+impl Link {
+    /// The link read as an account (send destination).
+    pub fn as_account(&self) -> super::Account {
+        super::Account(self.0)
+    }
+
+    /// The link read as a block hash (receive source).
+    pub fn as_hash(&self) -> BlockHash {
+        BlockHash(self.0)
+    }
+}
+
+/// A private key. Debug output is redacted so keys never reach logs by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawKey(pub [u8; 32]);
+
+impl RawKey {
+    /// Parses exactly 64 hex digits.
+    pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+        decode_hex_array::<32>(text, true).map(Self)
+    }
+
+    /// 64 uppercase hex digits (for `key_create` / `deterministic_key` answers).
+    pub fn encode_hex(&self) -> String {
+        encode_hex_upper(&self.0)
+    }
+}
+
+impl fmt::Debug for RawKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RawKey(..)")
+    }
+}
+
+/// An Ed25519-BLAKE2b signature (R ‖ S).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature(pub [u8; 64]);
+
+impl Default for Signature {
+    fn default() -> Self {
+        Self([0u8; 64])
+    }
+}
+
+impl Signature {
+    /// Parses up to 128 hex digits (nano-node accepts short input, zero-padded on the left).
+    pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+        decode_hex_array::<64>(text, false).map(Self)
+    }
+
+    /// 128 uppercase hex digits.
+    pub fn encode_hex(&self) -> String {
+        encode_hex_upper(&self.0)
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.encode_hex())
+    }
+}
+
+/// Proof of work nonce. JSON shows it as 16 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Debug)]
+pub struct Work(pub u64);
+
+impl Work {
+    /// Parses up to 16 hex digits.
+    pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+        decode_hex_array::<8>(text, false).map(|b| Self(u64::from_be_bytes(b)))
+    }
+
+    /// 16 lowercase hex digits.
+    pub fn encode_hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// An amount in raw (1 nano = 10^30 raw). Decimal on the wire.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Debug)]
+pub struct Amount(pub u128);
+
+impl Amount {
+    /// Zero raw.
+    pub const ZERO: Self = Self(0);
+    /// The whole supply, 2^128 − 1 raw, held by genesis on every network.
+    pub const MAX: Self = Self(u128::MAX);
+
+    /// Parses a decimal string of digits only (no sign, no spaces, at most 39 digits),
+    /// refusing values above 2^128 − 1.
+    pub fn decode_dec(text: &str) -> Result<Self, PrimitiveError> {
+        let digits = text.as_bytes();
+        if digits.is_empty() || digits.len() > 39 {
+            return Err(PrimitiveError::Decimal);
+        }
+        let mut value: u128 = 0;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return Err(PrimitiveError::Decimal);
+            }
+            value = value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u128::from(d - b'0')))
+                .ok_or(PrimitiveError::Decimal)?;
+        }
+        Ok(Self(value))
+    }
+
+    /// Decimal digits.
+    pub fn encode_dec(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// 32 uppercase hex digits: legacy send blocks show their balance this way.
+    pub fn encode_hex(&self) -> String {
+        encode_hex_upper(&self.0.to_be_bytes())
+    }
+
+    /// Parses up to 32 hex digits (legacy send balance).
+    pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+        decode_hex_array::<16>(text, false).map(|b| Self(u128::from_be_bytes(b)))
+    }
+
+    /// Big-endian bytes, as hashed and stored.
+    pub fn to_be_bytes(&self) -> [u8; 16] {
+        self.0.to_be_bytes()
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip_and_short_forms() {
+        let h = BlockHash::decode_hex(&"aB".repeat(32)).unwrap();
+        assert_eq!(h.encode_hex(), "AB".repeat(32));
+        assert!(BlockHash::decode_hex("AB").is_err());
+        assert!(BlockHash::decode_hex(&"g".repeat(64)).is_err());
+        assert_eq!(Work::decode_hex("1f").unwrap(), Work(0x1f));
+        assert_eq!(Work(0xb7).encode_hex(), "00000000000000b7");
+        assert!(Work::decode_hex("00000000000000000").is_err());
+        assert_eq!(Signature::decode_hex("0").unwrap(), Signature::default());
+    }
+
+    #[test]
+    fn decimal_bounds() {
+        assert_eq!(
+            Amount::decode_dec("340282366920938463463374607431768211455").unwrap(),
+            Amount::MAX
+        );
+        assert!(Amount::decode_dec("340282366920938463463374607431768211456").is_err());
+        assert!(Amount::decode_dec("").is_err());
+        assert!(Amount::decode_dec("-1").is_err());
+        assert!(Amount::decode_dec("1.5").is_err());
+        assert_eq!(Amount(255).encode_hex(), format!("{:032X}", 255));
+        assert_eq!(Amount::decode_hex("FF").unwrap(), Amount(255));
+    }
+}
