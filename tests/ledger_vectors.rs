@@ -26,7 +26,11 @@ fn dev_genesis_key() {
     assert_eq!(genesis.hash(), Network::Dev.genesis_hash());
     assert!(verify_hash(&account, &genesis.hash(), &genesis.signature()));
     assert_eq!(sign_hash(&key, &genesis.hash()), genesis.signature());
-    assert!(work_valid(&genesis.root(), genesis.work(), Network::Dev.thresholds().epoch_1));
+    assert!(work_valid(
+        &genesis.root(),
+        genesis.work(),
+        Network::Dev.thresholds().epoch_1
+    ));
 }
 
 #[test]
@@ -92,7 +96,12 @@ fn state_block_hashes_signatures_and_json() {
         assert!(!verify_hash(&account, &hash, &tampered));
         // Rendering reproduces every field (addresses in the nano_ form) in nano-node's order.
         let rendered = block.to_json();
-        let keys: Vec<&str> = rendered.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = rendered
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
@@ -127,7 +136,10 @@ fn work_cases() {
         let root = BlockHash::decode_hex(str_of(w, "root")).unwrap();
         let work = Work::decode_hex(str_of(w, "work")).unwrap();
         let threshold = u64::from_str_radix(str_of(w, "threshold"), 16).unwrap();
-        assert_eq!(work_valid(&root.0, work, threshold), w["valid"].as_bool().unwrap());
+        assert_eq!(
+            work_valid(&root.0, work, threshold),
+            w["valid"].as_bool().unwrap()
+        );
         assert_eq!(
             work_valid(&root.0, work, live_epoch2),
             w["valid_at_live_epoch2"].as_bool().unwrap()
@@ -144,7 +156,10 @@ fn reference_example_block() {
         block.hash().encode_hex(),
         "70220D28430899C3983A8FEF528B1B0D64C494067F8A2FDD7CF29016B14B599B"
     );
-    assert_eq!(work_value(&block.root(), block.work()), 0xfee3_e745_601d_4da4);
+    assert_eq!(
+        work_value(&block.root(), block.work()),
+        0xfee3_e745_601d_4da4
+    );
 }
 
 #[test]

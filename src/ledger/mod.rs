@@ -1,7 +1,25 @@
 //! The embedded single-node Nano ledger: primitives, LMDB store, block processor and queries.
 //!
-//! Layout: `primitives/` (pure protocol values), `store` (heed/LMDB tables and their byte
-//! codecs), `processor` (validation and application of state blocks in nano-node's order),
-//! `queries` (read-only views), `handle` (the cheap `Ledger` clone the API layer holds).
+//! Layout: `primitives/` (pure protocol values), `records` (stored values and their codecs),
+//! `store` (heed/LMDB tables, meta checks, genesis), `processor` (validation and application
+//! of state blocks in nano-node's order), `queries` (read-only views), `handle` (the cheap
+//! `Ledger` clone the API layer holds), `export` (replayable block order for the CLI).
+//!
+//! Invariant: sum of balances + sum of receivables = genesis amount; sum of representative
+//! weights = sum of balances; every accepted block is cemented in the transaction that adds it.
 
+mod error;
+mod export;
+mod handle;
 pub mod primitives;
+mod processor;
+mod queries;
+mod records;
+mod store;
+
+pub use error::LedgerError;
+pub use handle::Ledger;
+pub use processor::{ConfirmationEvent, ProcessResult};
+pub use queries::*;
+pub use records::{AccountInfo, Receivable, Sideband, StoredBlock, Subtype};
+pub use store::STORE_VERSION;

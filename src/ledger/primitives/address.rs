@@ -48,7 +48,10 @@ fn checksum(key: &[u8; 32]) -> u64 {
 }
 
 fn digit_value(c: u8) -> Option<u8> {
-    ALPHABET.iter().position(|&a| a == c).and_then(|p| u8::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .and_then(|p| u8::try_from(p).ok())
 }
 
 impl Account {
@@ -198,6 +201,9 @@ mod tests {
         let good = Account([0xffu8; 32]).encode_address();
         assert!(good.starts_with("nano_3"));
         let bad = format!("nano_4{}", &good[6..]);
-        assert_eq!(Account::decode_address(&bad), Err(PrimitiveError::AddressAlphabet));
+        assert_eq!(
+            Account::decode_address(&bad),
+            Err(PrimitiveError::AddressAlphabet)
+        );
     }
 }

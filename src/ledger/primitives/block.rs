@@ -328,26 +328,48 @@ impl Block {
                 let representative = Account(r.take32()?);
                 let account = Account(r.take32()?);
                 let (signature, work) = r.sig_work()?;
-                Self::Open(OpenBlock { source, representative, account, signature, work })
+                Self::Open(OpenBlock {
+                    source,
+                    representative,
+                    account,
+                    signature,
+                    work,
+                })
             }
             2 => {
                 let previous = BlockHash(r.take32()?);
                 let destination = Account(r.take32()?);
                 let balance = Amount(u128::from_be_bytes(r.take()?));
                 let (signature, work) = r.sig_work()?;
-                Self::Send(SendBlock { previous, destination, balance, signature, work })
+                Self::Send(SendBlock {
+                    previous,
+                    destination,
+                    balance,
+                    signature,
+                    work,
+                })
             }
             3 => {
                 let previous = BlockHash(r.take32()?);
                 let source = BlockHash(r.take32()?);
                 let (signature, work) = r.sig_work()?;
-                Self::Receive(ReceiveBlock { previous, source, signature, work })
+                Self::Receive(ReceiveBlock {
+                    previous,
+                    source,
+                    signature,
+                    work,
+                })
             }
             5 => {
                 let previous = BlockHash(r.take32()?);
                 let representative = Account(r.take32()?);
                 let (signature, work) = r.sig_work()?;
-                Self::Change(ChangeBlock { previous, representative, signature, work })
+                Self::Change(ChangeBlock {
+                    previous,
+                    representative,
+                    signature,
+                    work,
+                })
             }
             _ => return Err(PrimitiveError::Binary),
         };

@@ -6,8 +6,8 @@
 use serde_json::{Map, Value};
 
 use super::{
-    Account, Amount, Block, BlockHash, ChangeBlock, Link, OpenBlock, PrimitiveError,
-    ReceiveBlock, SendBlock, Signature, StateBlock, Work,
+    Account, Amount, Block, BlockHash, ChangeBlock, Link, OpenBlock, PrimitiveError, ReceiveBlock,
+    SendBlock, Signature, StateBlock, Work,
 };
 
 fn s(v: String) -> Value {
@@ -23,16 +23,25 @@ impl Block {
             Self::State(b) => {
                 m.insert("account".into(), s(b.account.encode_address()));
                 m.insert("previous".into(), s(b.previous.encode_hex()));
-                m.insert("representative".into(), s(b.representative.encode_address()));
+                m.insert(
+                    "representative".into(),
+                    s(b.representative.encode_address()),
+                );
                 m.insert("balance".into(), s(b.balance.encode_dec()));
                 m.insert("link".into(), s(b.link.encode_hex()));
-                m.insert("link_as_account".into(), s(b.link.as_account().encode_address()));
+                m.insert(
+                    "link_as_account".into(),
+                    s(b.link.as_account().encode_address()),
+                );
                 m.insert("signature".into(), s(b.signature.encode_hex()));
                 m.insert("work".into(), s(b.work.encode_hex()));
             }
             Self::Open(b) => {
                 m.insert("source".into(), s(b.source.encode_hex()));
-                m.insert("representative".into(), s(b.representative.encode_address()));
+                m.insert(
+                    "representative".into(),
+                    s(b.representative.encode_address()),
+                );
                 m.insert("account".into(), s(b.account.encode_address()));
                 m.insert("work".into(), s(b.work.encode_hex()));
                 m.insert("signature".into(), s(b.signature.encode_hex()));
@@ -52,7 +61,10 @@ impl Block {
             }
             Self::Change(b) => {
                 m.insert("previous".into(), s(b.previous.encode_hex()));
-                m.insert("representative".into(), s(b.representative.encode_address()));
+                m.insert(
+                    "representative".into(),
+                    s(b.representative.encode_address()),
+                );
                 m.insert("work".into(), s(b.work.encode_hex()));
                 m.insert("signature".into(), s(b.signature.encode_hex()));
             }
@@ -81,24 +93,25 @@ impl Block {
     /// Parses nano-node's block JSON. `link_as_account` is ignored; `link` may be an address
     /// or hex; signature and work are required.
     pub fn from_json(value: &Value) -> Result<Self, PrimitiveError> {
-        let obj = value.as_object().ok_or(PrimitiveError::BlockJson("not an object"))?;
+        let obj = value
+            .as_object()
+            .ok_or(PrimitiveError::BlockJson("not an object"))?;
         let field = |name: &'static str| -> Result<&str, PrimitiveError> {
             obj.get(name)
                 .and_then(Value::as_str)
                 .ok_or(PrimitiveError::BlockJson(name))
         };
         let hash = |name: &'static str| {
-            field(name).and_then(|t| {
-                BlockHash::decode_hex(t).map_err(|_| PrimitiveError::BlockJson(name))
-            })
+            field(name)
+                .and_then(|t| BlockHash::decode_hex(t).map_err(|_| PrimitiveError::BlockJson(name)))
         };
         let account = |name: &'static str| {
-            field(name).and_then(|t| {
-                Account::from_address(t).map_err(|_| PrimitiveError::BlockJson(name))
-            })
+            field(name)
+                .and_then(|t| Account::from_address(t).map_err(|_| PrimitiveError::BlockJson(name)))
         };
-        let signature = field("signature")
-            .and_then(|t| Signature::decode_hex(t).map_err(|_| PrimitiveError::BlockJson("signature")))?;
+        let signature = field("signature").and_then(|t| {
+            Signature::decode_hex(t).map_err(|_| PrimitiveError::BlockJson("signature"))
+        })?;
         let work = field("work")
             .and_then(|t| Work::decode_hex(t).map_err(|_| PrimitiveError::BlockJson("work")))?;
         match field("type")? {
@@ -168,9 +181,21 @@ mod tests {
         let g = Network::Dev.genesis_block().unwrap();
         assert_eq!(g.hash(), Network::Dev.genesis_hash());
         let keys: Vec<String> = g.to_json().as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["type", "source", "representative", "account", "work", "signature"]);
+        assert_eq!(
+            keys,
+            [
+                "type",
+                "source",
+                "representative",
+                "account",
+                "work",
+                "signature"
+            ]
+        );
         assert_eq!(Block::from_json_str(&g.to_json_line()).unwrap(), g);
-        assert!(g.to_json_pretty().starts_with("{\n    \"type\": \"open\",\n"));
+        assert!(g
+            .to_json_pretty()
+            .starts_with("{\n    \"type\": \"open\",\n"));
         let bytes = g.to_bytes();
         let (b, rest) = Block::from_bytes(&bytes).unwrap();
         assert_eq!(b, g);

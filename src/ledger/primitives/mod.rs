@@ -13,8 +13,8 @@ mod numbers;
 mod work;
 
 pub use address::{Account, AddressPrefix};
-pub use block::{Block, BlockType, ChangeBlock, OpenBlock, ReceiveBlock, SendBlock, StateBlock};
 pub(crate) use block::Reader;
+pub use block::{Block, BlockType, ChangeBlock, OpenBlock, ReceiveBlock, SendBlock, StateBlock};
 pub use crypto::{
     deterministic_key, public_key, random_key, sign_hash, sign_message, verify_hash,
     verify_message, KeyPair,

@@ -152,7 +152,11 @@ impl WorkThresholds {
 /// Epoch v1 link: ASCII `epoch v1 block`, zero padded.
 pub fn epoch_link(version: u8) -> Link {
     let mut bytes = [0u8; 32];
-    let text: &[u8; 14] = if version >= 2 { b"epoch v2 block" } else { b"epoch v1 block" };
+    let text: &[u8; 14] = if version >= 2 {
+        b"epoch v2 block"
+    } else {
+        b"epoch v1 block"
+    };
     bytes[..14].copy_from_slice(text);
     Link(bytes)
 }
