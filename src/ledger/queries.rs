@@ -345,7 +345,7 @@ impl Ledger {
                 }
             }
             if sorted {
-                out.sort_by(|a, b| b.receivable.amount.cmp(&a.receivable.amount));
+                out.sort_by_key(|e| std::cmp::Reverse(e.receivable.amount));
                 out.truncate(count);
             }
             Ok(out)
