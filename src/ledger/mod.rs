@@ -16,6 +16,7 @@ mod processor;
 mod queries;
 mod records;
 mod store;
+pub mod tool;
 
 pub use error::LedgerError;
 pub use handle::Ledger;
