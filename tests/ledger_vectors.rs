@@ -34,6 +34,33 @@ fn dev_genesis_key() {
 }
 
 #[test]
+fn bundled_genesis_blocks_are_genuine() {
+    for network in [Network::Dev, Network::Live] {
+        let g = network.genesis_block().unwrap();
+        assert_eq!(g.hash(), network.genesis_hash(), "{network}");
+        let account = g.account_field().unwrap();
+        assert!(
+            verify_hash(&account, &g.hash(), &g.signature()),
+            "{network}"
+        );
+        assert!(
+            work_valid(&g.root(), g.work(), network.thresholds().epoch_1),
+            "{network}"
+        );
+    }
+    assert_eq!(
+        Network::Live
+            .genesis_block()
+            .unwrap()
+            .account_field()
+            .unwrap()
+            .encode_address(),
+        "nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3"
+    );
+    assert!(Network::Beta.genesis_block().is_none());
+}
+
+#[test]
 fn keys_and_addresses() {
     let v = vectors();
     let keys = v["keys"].as_array().unwrap();

@@ -294,3 +294,38 @@ pub(crate) fn decode_all<'a, T>(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set_version(dir: &Path, version: u32) {
+        let store = Store::open(dir, Network::Dev).unwrap();
+        let mut txn = store.env.write_txn().unwrap();
+        store
+            .meta
+            .put(&mut txn, b"version", &version.to_be_bytes())
+            .unwrap();
+        txn.commit().unwrap();
+        // Close the environment so the next open re-reads the meta table from scratch.
+        let Store { env, .. } = store;
+        env.prepare_for_closing().wait();
+    }
+
+    #[test]
+    fn refuses_newer_and_older_store_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        set_version(dir.path(), STORE_VERSION + 1);
+        let err = Store::open(dir.path(), Network::Dev).err().unwrap();
+        assert!(
+            matches!(err, LedgerError::NewerVersion { found, .. } if found == STORE_VERSION + 1)
+        );
+        assert!(err.to_string().contains("upgrade nanoipc"));
+
+        let dir = tempfile::tempdir().unwrap();
+        set_version(dir.path(), 0);
+        let err = Store::open(dir.path(), Network::Dev).err().unwrap();
+        assert!(matches!(err, LedgerError::OlderVersion { found: 0, .. }));
+        assert!(err.to_string().contains("ledger export"));
+    }
+}

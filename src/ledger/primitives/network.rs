@@ -1,7 +1,7 @@
 //! Network constants: dev (default), beta and live — genesis, work thresholds, epoch links.
 //!
 //! Values come from nano-node (see the reference §8). Only networks whose genesis block is
-//! bundled here can start a ledger; the others still answer threshold and name questions.
+//! bundled here can start a ledger; beta still answers threshold and name questions.
 
 use std::fmt;
 use std::str::FromStr;
@@ -61,29 +61,33 @@ impl Network {
         BlockHash::decode_hex(hex).unwrap_or_default()
     }
 
-    /// The genesis block, when bundled. Only dev's is: beta's and live's full blocks (work and
-    /// signature) are not part of the reference material, so those ledgers cannot be started.
+    /// The genesis block, when bundled: dev and live (both checked by tests: the hash equals the
+    /// network identifier and the signature verifies). Beta's full block (work and signature)
+    /// is not part of the reference material, so a beta ledger cannot be started.
     pub fn genesis_block(self) -> Option<Block> {
-        match self {
-            Self::Dev => {
-                let account = Account::decode_hex(
-                    "B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0",
-                )
-                .ok()?;
-                Some(Block::Open(OpenBlock {
-                    source: BlockHash(account.0),
-                    representative: account,
-                    account,
-                    signature: Signature::decode_hex(
-                        "ECDA914373A2F0CA1296475BAEE40500A7F0A7AD72A5A80C81D7FAB7F6C802B2\
-                         CC7DB50F5DD0FB25B2EF11761FA7344A158DD5A700B21BD47DE5BD0F63153A02",
-                    )
-                    .ok()?,
-                    work: Work(0x7b42_a00e_e91d_5810),
-                }))
-            }
-            Self::Beta | Self::Live => None,
-        }
+        let (key, signature, work) = match self {
+            Self::Dev => (
+                "B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0",
+                "ECDA914373A2F0CA1296475BAEE40500A7F0A7AD72A5A80C81D7FAB7F6C802B2\
+                 CC7DB50F5DD0FB25B2EF11761FA7344A158DD5A700B21BD47DE5BD0F63153A02",
+                0x7b42_a00e_e91d_5810,
+            ),
+            Self::Live => (
+                "E89208DD038FBB269987689621D52292AE9C35941A7484756ECCED92A65093BA",
+                "9F0C933C8ADE004D808EA1985FA746A7E95BA2A38F867640F53EC8F180BDFE9E\
+                 2C1268DEAD7C2664F356E37ABA362BC58E46DBA03E523A7B5A19E4B6EB12BB02",
+                0x62f0_5417_dd3f_b691,
+            ),
+            Self::Beta => return None,
+        };
+        let account = Account::decode_hex(key).ok()?;
+        Some(Block::Open(OpenBlock {
+            source: BlockHash(account.0),
+            representative: account,
+            account,
+            signature: Signature::decode_hex(signature).ok()?,
+            work: Work(work),
+        }))
     }
 
     /// The amount genesis holds: the whole supply on every network.
@@ -91,8 +95,8 @@ impl Network {
         Amount::MAX
     }
 
-    /// The signer of epoch upgrade blocks (epoch 1: genesis account; epoch 2 on dev: the dev
-    /// genesis key as well).
+    /// The epoch-1 signer (the genesis account). Epoch blocks are refused by this node; this is
+    /// informational.
     pub fn epoch_signer(self) -> Option<Account> {
         self.genesis_block().and_then(|b| b.account_field())
     }
