@@ -247,7 +247,13 @@ fn check(
     let threshold = network
         .thresholds()
         .for_block(epoch, subtype == Subtype::Receive);
-    if !super::primitives::work_valid(&Block::State(state.clone()).root(), state.work, threshold) {
+    // Root: previous, or the account for an opening block.
+    let root = if state.previous.is_zero() {
+        state.account.0
+    } else {
+        state.previous.0
+    };
+    if !super::primitives::work_valid(&root, state.work, threshold) {
         return Ok(Err(R::InsufficientWork));
     }
     Ok(Ok(Plan {

@@ -37,6 +37,9 @@ pub struct BlockInfo {
     pub amount: Amount,
     /// Cemented (height ≤ the account's confirmation height).
     pub confirmed: bool,
+    /// The other side, as account_history shows it: a send's destination, or the account
+    /// that sent what a receive takes in; `None` for changes and the genesis open.
+    pub counterparty: Option<Account>,
 }
 
 /// One receivable of an account.
@@ -432,10 +435,28 @@ fn block_info(s: &Store, t: &RoTxn, hash: &BlockHash) -> Result<Option<BlockInfo
     let confirmed = s
         .account(t, &stored.sideband.account)?
         .is_some_and(|i| stored.sideband.height <= i.confirmation_height);
+    let counterparty = counterparty(s, t, &stored)?;
     Ok(Some(BlockInfo {
         hash: *hash,
         stored,
         amount,
         confirmed,
+        counterparty,
     }))
+}
+
+fn counterparty(
+    s: &Store,
+    t: &RoTxn,
+    stored: &StoredBlock,
+) -> Result<Option<Account>, LedgerError> {
+    let source = match (&stored.block, stored.sideband.subtype) {
+        (Block::State(st), Subtype::Send) => return Ok(Some(st.link.as_account())),
+        (Block::Send(sd), _) => return Ok(Some(sd.destination)),
+        (Block::State(st), Subtype::Receive) => st.link.as_hash(),
+        (Block::Receive(r), _) => r.source,
+        (Block::Open(o), _) => o.source,
+        _ => return Ok(None),
+    };
+    Ok(s.block(t, &source)?.map(|b| b.sideband.account))
 }
