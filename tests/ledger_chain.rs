@@ -198,3 +198,30 @@ fn legacy_and_genesis_resubmission() {
         [ProcessResult::Old, ProcessResult::LegacyUnsupported]
     );
 }
+
+#[test]
+fn epoch_blocks_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
+    let v = chain();
+    let first = Block::from_json(&v["steps"][0]["block"]).unwrap();
+    assert_eq!(
+        ledger.process(std::slice::from_ref(&first)).unwrap(),
+        [ProcessResult::Progress]
+    );
+    let Block::State(send) = &first else {
+        panic!("state block expected")
+    };
+    let epoch = Block::State(StateBlock {
+        previous: first.hash(),
+        link: epoch_link(1),
+        work: Work(0),
+        ..send.clone()
+    });
+    let results = ledger.process(&[epoch]).unwrap();
+    assert_eq!(results, [ProcessResult::EpochUnsupported]);
+    assert_eq!(
+        results[0].error_message(),
+        Some("Epoch blocks are not accepted by this node")
+    );
+}

@@ -99,3 +99,24 @@ impl Ledger {
         self.inner.events.subscribe()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readers_do_not_wait_for_an_open_write_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
+        // Hold the writer lock and an open LMDB write transaction, as a long batch would.
+        let _guard = ledger.inner.writer.lock().unwrap();
+        let txn = ledger.inner.store.env.write_txn().unwrap();
+        let reader = ledger.clone();
+        // If reads waited for the writer this join would never return.
+        let count = std::thread::spawn(move || reader.block_count().unwrap())
+            .join()
+            .unwrap();
+        assert_eq!(count.count, 1);
+        txn.abort();
+    }
+}

@@ -68,9 +68,9 @@ impl Account {
         self.0 == [0u8; 32]
     }
 
-    /// Parses exactly 64 hex digits of the public key.
+    /// Parses 1–64 hex digits of the public key (left-padded, nano-node's `decode_hex`).
     pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
-        decode_hex_array::<32>(text, true).map(Self)
+        decode_hex_array::<32>(text, false).map(Self)
     }
 
     /// 64 uppercase hex digits of the public key.

@@ -63,8 +63,14 @@ macro_rules! bytes32 {
                 self.0 == [0u8; 32]
             }
 
-            /// Parses exactly 64 hex digits (either case).
+            /// Parses 1–64 hex digits (either case), left-padding short input with zeros as
+            /// nano-node's `decode_hex` does (`"1"` = `000…01`).
             pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
+                decode_hex_array::<32>(text, false).map(Self)
+            }
+
+            /// Parses exactly 64 hex digits.
+            pub fn decode_hex_exact(text: &str) -> Result<Self, PrimitiveError> {
                 decode_hex_array::<32>(text, true).map(Self)
             }
 
@@ -115,9 +121,9 @@ impl Link {
 pub struct RawKey(pub [u8; 32]);
 
 impl RawKey {
-    /// Parses exactly 64 hex digits.
+    /// Parses 1–64 hex digits, left-padded like nano-node's `decode_hex`.
     pub fn decode_hex(text: &str) -> Result<Self, PrimitiveError> {
-        decode_hex_array::<32>(text, true).map(Self)
+        decode_hex_array::<32>(text, false).map(Self)
     }
 
     /// 64 uppercase hex digits (for `key_create` / `deterministic_key` answers).
@@ -186,11 +192,14 @@ impl Amount {
     /// The whole supply, 2^128 − 1 raw, held by genesis on every network.
     pub const MAX: Self = Self(u128::MAX);
 
-    /// Parses a decimal string of digits only (no sign, no spaces, at most 39 digits),
-    /// refusing values above 2^128 − 1.
+    /// Parses nano-node's decimal form: 1–39 digits only (no sign, spaces or point), no
+    /// leading `0` unless the value is exactly `0`, at most 2^128 − 1.
     pub fn decode_dec(text: &str) -> Result<Self, PrimitiveError> {
         let digits = text.as_bytes();
-        if digits.is_empty() || digits.len() > 39 {
+        if digits.is_empty()
+            || digits.len() > 39
+            || (digits.len() > 1 && digits.first() == Some(&b'0'))
+        {
             return Err(PrimitiveError::Decimal);
         }
         let mut value: u128 = 0;
@@ -241,7 +250,10 @@ mod tests {
     fn hex_round_trip_and_short_forms() {
         let h = BlockHash::decode_hex(&"aB".repeat(32)).unwrap();
         assert_eq!(h.encode_hex(), "AB".repeat(32));
-        assert!(BlockHash::decode_hex("AB").is_err());
+        assert_eq!(BlockHash::decode_hex("1").unwrap().0[31], 1);
+        assert!(BlockHash::decode_hex_exact("AB").is_err());
+        assert!(BlockHash::decode_hex("").is_err());
+        assert!(BlockHash::decode_hex(&"0".repeat(65)).is_err());
         assert!(BlockHash::decode_hex(&"g".repeat(64)).is_err());
         assert_eq!(Work::decode_hex("1f").unwrap(), Work(0x1f));
         assert_eq!(Work(0xb7).encode_hex(), "00000000000000b7");
@@ -259,6 +271,8 @@ mod tests {
         assert!(Amount::decode_dec("").is_err());
         assert!(Amount::decode_dec("-1").is_err());
         assert!(Amount::decode_dec("1.5").is_err());
+        assert!(Amount::decode_dec("01").is_err());
+        assert_eq!(Amount::decode_dec("0").unwrap(), Amount::ZERO);
         assert_eq!(Amount(255).encode_hex(), format!("{:032X}", 255));
         assert_eq!(Amount::decode_hex("FF").unwrap(), Amount(255));
     }
