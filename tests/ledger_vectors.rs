@@ -190,10 +190,21 @@ fn reference_example_block() {
 }
 
 #[test]
+fn nano_amount_edges() {
+    assert!(Amount::parse_nano("340282366.920938463463374607431768211456").is_err());
+    assert!(Amount::parse_nano("1.").is_err());
+    assert!(Amount::parse_nano(".5").is_err());
+    assert!(Amount::parse_nano("0.0000000000000000000000000000001").is_err());
+    assert_eq!(Amount::parse_nano("0.5").unwrap().format_nano(), "0.5");
+}
+
+#[test]
 fn units() {
     let v = vectors();
     for u in v["units"].as_array().unwrap() {
         let raw = Amount::decode_dec(str_of(u, "raw")).unwrap();
         assert_eq!(raw.encode_dec(), str_of(u, "raw"));
+        assert_eq!(raw.format_nano(), str_of(u, "nano"));
+        assert_eq!(Amount::parse_nano(str_of(u, "nano")).unwrap(), raw);
     }
 }

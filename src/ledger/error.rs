@@ -9,6 +9,10 @@ pub enum LedgerError {
     /// LMDB failed.
     #[error("ledger store error: {0}")]
     Store(#[from] heed::Error),
+    /// The same data path is already open in this process: share the existing `Ledger`
+    /// (it is a cheap clone) instead of opening it again.
+    #[error("the ledger at this data path is already open in this process")]
+    AlreadyOpen,
     /// Filesystem error creating the data directory.
     #[error("ledger I/O error: {0}")]
     Io(#[from] std::io::Error),

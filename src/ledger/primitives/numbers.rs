@@ -215,6 +215,50 @@ impl Amount {
         Ok(Self(value))
     }
 
+    /// Raw per nano (10^30, nano-node's `nano_ratio`).
+    pub const RAW_PER_NANO: u128 = 1_000_000_000_000_000_000_000_000_000_000;
+
+    /// The amount in nano as an exact decimal (`"1"`, `"0.000000000000000000000000000001"`),
+    /// trailing zeros of the fraction dropped.
+    pub fn format_nano(&self) -> String {
+        let whole = self.0 / Self::RAW_PER_NANO;
+        let frac = self.0 % Self::RAW_PER_NANO;
+        if frac == 0 {
+            return whole.to_string();
+        }
+        let digits = format!("{frac:030}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+
+    /// Parses an exact decimal nano amount (at most 30 fractional digits, digits and one
+    /// point only), refusing values above 2^128 − 1 raw.
+    pub fn parse_nano(text: &str) -> Result<Self, PrimitiveError> {
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || whole.len() > 39
+            || frac.len() > 30
+            || !all_digits(whole)
+            || !all_digits(frac)
+        {
+            return Err(PrimitiveError::Decimal);
+        }
+        if text.contains('.') && frac.is_empty() {
+            return Err(PrimitiveError::Decimal);
+        }
+        let whole: u128 = whole.parse().map_err(|_| PrimitiveError::Decimal)?;
+        let mut frac_raw: u128 = 0;
+        for (i, d) in frac.bytes().enumerate() {
+            let exp = u32::try_from(29 - i).map_err(|_| PrimitiveError::Decimal)?;
+            frac_raw += u128::from(d - b'0') * 10u128.pow(exp);
+        }
+        whole
+            .checked_mul(Self::RAW_PER_NANO)
+            .and_then(|w| w.checked_add(frac_raw))
+            .map(Self)
+            .ok_or(PrimitiveError::Decimal)
+    }
+
     /// Decimal digits.
     pub fn encode_dec(&self) -> String {
         self.0.to_string()
