@@ -175,10 +175,8 @@ fn reopen_checks_network_and_keeps_data() {
     assert!(matches!(err, LedgerError::WrongNetwork { .. }), "{err}");
     let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
     assert_eq!(ledger.block_count().unwrap().cemented, 1);
-    assert!(matches!(
-        Ledger::open(dir.path(), Network::Dev).unwrap_err(),
-        LedgerError::AlreadyOpen
-    ));
+    let again = Ledger::open(dir.path(), Network::Dev).unwrap_err();
+    assert!(matches!(again, LedgerError::AlreadyOpen), "{again:?}");
     let fresh = tempfile::tempdir().unwrap();
     assert!(matches!(
         Ledger::open(fresh.path(), Network::Beta).unwrap_err(),

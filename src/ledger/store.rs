@@ -52,8 +52,12 @@ impl Store {
             EnvOpenOptions::new()
                 .map_size(MAP_SIZE)
                 .max_dbs(8)
-                .open(&dir)?
-        };
+                .open(&dir)
+        }
+        .map_err(|e| match e {
+            heed::Error::EnvAlreadyOpened => LedgerError::AlreadyOpen,
+            other => LedgerError::Store(other),
+        })?;
         let mut wtxn = env.write_txn()?;
         let store = Self {
             blocks: env.create_database(&mut wtxn, Some("blocks"))?,
