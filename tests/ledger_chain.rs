@@ -116,6 +116,17 @@ fn replay_chain_scenario() {
     assert_eq!(totals.balances + totals.receivables, u128::MAX);
     assert_eq!(totals.weights, totals.balances);
     let c = acct("nano_1z1skfhpr4b8cmad6dp17d1f4okp8brd3grgpxbeq8ca9bpf7kickez5rfhp");
+    let unopened = ledger.unopened(&Account::ZERO, 10, Amount::ZERO).unwrap();
+    assert_eq!(unopened.len(), 1);
+    assert_eq!(unopened[0].0, c);
+    assert_eq!(
+        unopened[0].1.encode_dec(),
+        "2333333333333333333333333333333"
+    );
+    assert!(ledger
+        .unopened(&Account::ZERO, 10, Amount::MAX)
+        .unwrap()
+        .is_empty());
     let pending = ledger.receivables(&c, 10, Amount::ZERO, true).unwrap();
     assert_eq!(pending.len(), 1);
     assert!(ledger.receivable_exists(&pending[0].hash).unwrap());

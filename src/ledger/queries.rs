@@ -355,6 +355,51 @@ impl Ledger {
         })
     }
 
+    /// `unopened`: accounts from `start` (inclusive) that have receivables but no block yet,
+    /// with their receivable totals ≥ `threshold`, at most `count`.
+    pub fn unopened(
+        &self,
+        start: &Account,
+        count: usize,
+        threshold: Amount,
+    ) -> Result<Vec<(Account, Amount)>, LedgerError> {
+        self.read(|s, t| {
+            let mut out: Vec<(Account, Amount)> = Vec::new();
+            let mut current: Option<(Account, u128)> = None;
+            let range = (Bound::Included(&start.0[..]), Bound::Unbounded);
+            let finish = |entry: Option<(Account, u128)>, out: &mut Vec<(Account, Amount)>| {
+                if let Some((a, total)) = entry {
+                    if total >= threshold.0 {
+                        out.push((a, Amount(total)));
+                    }
+                }
+            };
+            for item in s.receivables.range(t, &range)? {
+                let (k, v) = item?;
+                let (dest, _) =
+                    split_receivable_key(k).map_err(LedgerError::corrupt("receivables key"))?;
+                if current.as_ref().is_some_and(|(a, _)| *a == dest) {
+                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
+                    if let Some((_, total)) = current.as_mut() {
+                        *total = total.saturating_add(r.amount.0);
+                    }
+                    continue;
+                }
+                finish(current.take(), &mut out);
+                if out.len() >= count {
+                    return Ok(out);
+                }
+                if s.account(t, &dest)?.is_none() {
+                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
+                    current = Some((dest, r.amount.0));
+                }
+            }
+            finish(current.take(), &mut out);
+            out.truncate(count);
+            Ok(out)
+        })
+    }
+
     /// Whether `send` is a send that its destination has not received yet.
     pub fn receivable_exists(&self, send: &BlockHash) -> Result<bool, LedgerError> {
         self.read(|s, t| {
