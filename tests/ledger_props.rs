@@ -53,6 +53,7 @@ struct Model {
     chains: BTreeMap<usize, Chain>,
     pending: BTreeMap<(usize, BlockHash), u128>,
     last_accepted: Option<Block>,
+    accepted: std::collections::HashSet<BlockHash>,
 }
 
 fn work_for(root: &[u8; 32], threshold: u64) -> Work {
@@ -96,6 +97,7 @@ impl Model {
             chains,
             pending: BTreeMap::new(),
             last_accepted: None,
+            accepted: std::collections::HashSet::new(),
         }
     }
 
@@ -287,6 +289,7 @@ impl Model {
             },
         );
         self.last_accepted = Some(block.clone());
+        self.accepted.insert(hash);
     }
 }
 
@@ -353,7 +356,12 @@ proptest! {
             queue.clear();
         };
         for op in &ops {
-            let Some((block, expect)) = model.build(op) else { continue };
+            let Some((block, mut expect)) = model.build(op) else { continue };
+            // "Old" is checked first: a block identical to an accepted one (e.g. a fork that
+            // rebuilds the very change it forks from) is old, whatever else is wrong with it.
+            if model.accepted.contains(&block.hash()) {
+                expect = ProcessResult::Old;
+            }
             if expect == ProcessResult::Progress {
                 model.apply(&block);
                 accepted += 1;
