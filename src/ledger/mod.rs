@@ -2,7 +2,7 @@
 //!
 //! Layout: `primitives/` (pure protocol values), `records` (stored values and their codecs),
 //! `store` (heed/LMDB tables, meta checks, genesis), `processor` (validation and application
-//! of state blocks in nano-node's order), `queries` (read-only views), `handle` (the cheap
+//! of state blocks in nano-node's order), `queries` and `receivables` (read-only views), `handle` (the cheap
 //! `Ledger` clone the API layer holds), `export` (replayable block order for the CLI).
 //!
 //! Invariant: sum of balances + sum of receivables = genesis amount; sum of representative
@@ -14,6 +14,7 @@ mod handle;
 pub mod primitives;
 mod processor;
 mod queries;
+mod receivables;
 mod records;
 mod store;
 pub mod tool;
@@ -21,6 +22,7 @@ pub mod tool;
 pub use error::LedgerError;
 pub use handle::Ledger;
 pub use processor::{ConfirmationEvent, ProcessResult};
-pub use queries::*;
+pub use queries::{BlockCount, BlockInfo, LedgerTotals};
+pub use receivables::ReceivableEntry;
 pub use records::{AccountInfo, Receivable, Sideband, StoredBlock, Subtype};
 pub use store::STORE_VERSION;

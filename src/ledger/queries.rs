@@ -10,9 +10,7 @@ use heed::RoTxn;
 use super::error::LedgerError;
 use super::handle::Ledger;
 use super::primitives::{Account, Amount, Block, BlockHash};
-use super::records::{
-    decode32, decode_amount, split_receivable_key, AccountInfo, Receivable, StoredBlock, Subtype,
-};
+use super::records::{decode32, decode_amount, AccountInfo, Receivable, StoredBlock, Subtype};
 use super::store::{decode_all, Store};
 
 /// `block_count`: total, unchecked (always 0: there is no network) and cemented.
@@ -40,15 +38,6 @@ pub struct BlockInfo {
     /// The other side, as account_history shows it: a send's destination, or the account
     /// that sent what a receive takes in; `None` for changes and the genesis open.
     pub counterparty: Option<Account>,
-}
-
-/// One receivable of an account.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReceivableEntry {
-    /// The send block.
-    pub hash: BlockHash,
-    /// Sender and amount.
-    pub receivable: Receivable,
 }
 
 /// Ledger-wide totals, for `ledger info` and invariant checks.
@@ -80,11 +69,11 @@ fn amount_moved(store: &Store, txn: &RoTxn, stored: &StoredBlock) -> Result<Amou
 }
 
 impl Ledger {
-    fn store(&self) -> &Store {
+    pub(super) fn store(&self) -> &Store {
         &self.inner.store
     }
 
-    fn read<T>(
+    pub(super) fn read<T>(
         &self,
         f: impl FnOnce(&Store, &RoTxn) -> Result<T, LedgerError>,
     ) -> Result<T, LedgerError> {
@@ -102,14 +91,14 @@ impl Ledger {
     pub fn account_balance(&self, account: &Account) -> Result<(Amount, Amount), LedgerError> {
         self.read(|s, t| {
             let balance = s.account(t, account)?.map_or(Amount::ZERO, |i| i.balance);
-            let receivable = receivable_total(s, t, account)?;
+            let receivable = super::receivables::receivable_total(s, t, account)?;
             Ok((balance, receivable))
         })
     }
 
     /// Sum of an account's receivables.
     pub fn receivable_total(&self, account: &Account) -> Result<Amount, LedgerError> {
-        self.read(|s, t| receivable_total(s, t, account))
+        self.read(|s, t| super::receivables::receivable_total(s, t, account))
     }
 
     /// The weight delegated to `representative`.
@@ -323,98 +312,6 @@ impl Ledger {
         })
     }
 
-    /// An account's receivables with amount ≥ `threshold`: in send-hash order, or by amount
-    /// descending when `sorted` (then the `count` largest), at most `count`.
-    pub fn receivables(
-        &self,
-        account: &Account,
-        count: usize,
-        threshold: Amount,
-        sorted: bool,
-    ) -> Result<Vec<ReceivableEntry>, LedgerError> {
-        self.read(|s, t| {
-            let mut out = Vec::new();
-            for item in s.receivables.prefix_iter(t, &account.0)? {
-                if !sorted && out.len() >= count {
-                    break;
-                }
-                let (k, v) = item?;
-                let (_, hash) =
-                    split_receivable_key(k).map_err(LedgerError::corrupt("receivables key"))?;
-                let receivable =
-                    Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                if receivable.amount >= threshold {
-                    out.push(ReceivableEntry { hash, receivable });
-                }
-            }
-            if sorted {
-                out.sort_by_key(|e| std::cmp::Reverse(e.receivable.amount));
-                out.truncate(count);
-            }
-            Ok(out)
-        })
-    }
-
-    /// `unopened`: accounts from `start` (inclusive) that have receivables but no block yet,
-    /// with their receivable totals ≥ `threshold`, at most `count`.
-    pub fn unopened(
-        &self,
-        start: &Account,
-        count: usize,
-        threshold: Amount,
-    ) -> Result<Vec<(Account, Amount)>, LedgerError> {
-        self.read(|s, t| {
-            let mut out: Vec<(Account, Amount)> = Vec::new();
-            let mut current: Option<(Account, u128)> = None;
-            let range = (Bound::Included(&start.0[..]), Bound::Unbounded);
-            let finish = |entry: Option<(Account, u128)>, out: &mut Vec<(Account, Amount)>| {
-                if let Some((a, total)) = entry {
-                    if total >= threshold.0 {
-                        out.push((a, Amount(total)));
-                    }
-                }
-            };
-            for item in s.receivables.range(t, &range)? {
-                let (k, v) = item?;
-                let (dest, _) =
-                    split_receivable_key(k).map_err(LedgerError::corrupt("receivables key"))?;
-                if current.as_ref().is_some_and(|(a, _)| *a == dest) {
-                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                    if let Some((_, total)) = current.as_mut() {
-                        *total = total.saturating_add(r.amount.0);
-                    }
-                    continue;
-                }
-                finish(current.take(), &mut out);
-                if out.len() >= count {
-                    return Ok(out);
-                }
-                if s.account(t, &dest)?.is_none() {
-                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                    current = Some((dest, r.amount.0));
-                }
-            }
-            finish(current.take(), &mut out);
-            out.truncate(count);
-            Ok(out)
-        })
-    }
-
-    /// Whether `send` is a send that its destination has not received yet.
-    pub fn receivable_exists(&self, send: &BlockHash) -> Result<bool, LedgerError> {
-        self.read(|s, t| {
-            let Some(b) = s.block(t, send)? else {
-                return Ok(false);
-            };
-            let destination = match &b.block {
-                Block::State(st) if b.sideband.subtype == Subtype::Send => st.link.as_account(),
-                Block::Send(sd) => sd.destination,
-                _ => return Ok(false),
-            };
-            Ok(s.receivable(t, &destination, send)?.is_some())
-        })
-    }
-
     /// Ledger-wide sums, from one snapshot (full scan: for tools and tests, not hot paths).
     pub fn totals(&self) -> Result<LedgerTotals, LedgerError> {
         self.read(|s, t| {
@@ -458,18 +355,6 @@ impl Ledger {
     pub fn export_order(&self) -> Result<Vec<Block>, LedgerError> {
         self.read(|s, t| super::export::replay_order(s, t, &self.genesis_hash()))
     }
-}
-
-fn receivable_total(s: &Store, t: &RoTxn, account: &Account) -> Result<Amount, LedgerError> {
-    let mut total: u128 = 0;
-    for item in s.receivables.prefix_iter(t, &account.0)? {
-        let (_, v) = item?;
-        let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-        total = total
-            .checked_add(r.amount.0)
-            .ok_or(LedgerError::Inconsistent("receivables exceed the supply"))?;
-    }
-    Ok(Amount(total))
 }
 
 fn block_info(s: &Store, t: &RoTxn, hash: &BlockHash) -> Result<Option<BlockInfo>, LedgerError> {
