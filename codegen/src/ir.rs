@@ -106,7 +106,10 @@ impl ScalarType {
     }
 
     pub fn is_integer(self) -> bool {
-        !matches!(self, ScalarType::Bool | ScalarType::Float | ScalarType::Double)
+        !matches!(
+            self,
+            ScalarType::Bool | ScalarType::Float | ScalarType::Double
+        )
     }
 
     pub fn is_float(self) -> bool {
@@ -157,7 +160,10 @@ pub enum DefaultValue {
     Int(i128),
     Float(f64),
     /// An enum default: the index into `Enum::values` and its numeric value.
-    EnumValue { index: usize, value: i128 },
+    EnumValue {
+        index: usize,
+        value: i128,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -291,10 +297,16 @@ impl Schema {
         &self.unions[id.0 as usize]
     }
     pub fn table_by_name(&self, name: &str) -> Option<TableId> {
-        self.tables.iter().position(|t| t.name == name).map(|i| TableId(i as u32))
+        self.tables
+            .iter()
+            .position(|t| t.name == name)
+            .map(|i| TableId(i as u32))
     }
     pub fn union_by_name(&self, name: &str) -> Option<UnionId> {
-        self.unions.iter().position(|u| u.name == name).map(|i| UnionId(i as u32))
+        self.unions
+            .iter()
+            .position(|u| u.name == name)
+            .map(|i| UnionId(i as u32))
     }
 }
 

@@ -1,0 +1,28 @@
+//! The embedded single-node Nano ledger: primitives, LMDB store, block processor and queries.
+//!
+//! Layout: `primitives/` (pure protocol values), `records` (stored values and their codecs),
+//! `store` (heed/LMDB tables, meta checks, genesis), `processor` (validation and application
+//! of state blocks in nano-node's order), `queries` and `receivables` (read-only views), `handle` (the cheap
+//! `Ledger` clone the API layer holds), `export` (replayable block order for the CLI).
+//!
+//! Invariant: sum of balances + sum of receivables = genesis amount; sum of representative
+//! weights = sum of balances; every accepted block is cemented in the transaction that adds it.
+
+mod error;
+mod export;
+mod handle;
+pub mod primitives;
+mod processor;
+mod queries;
+mod receivables;
+mod records;
+mod store;
+pub mod tool;
+
+pub use error::LedgerError;
+pub use handle::Ledger;
+pub use processor::{ConfirmationEvent, ProcessResult};
+pub use queries::{BlockCount, BlockInfo, LedgerTotals};
+pub use receivables::ReceivableEntry;
+pub use records::{AccountInfo, Receivable, Sideband, StoredBlock, Subtype};
+pub use store::STORE_VERSION;
