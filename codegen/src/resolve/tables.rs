@@ -137,22 +137,36 @@ fn assign_ids(ctx: &mut Ctx<'_>, t: &TypeDecl, fields: &mut [ir::Field]) {
         }
     }
     slots.sort();
-    for (expect, (id, i, _)) in slots.iter().enumerate() {
-        let expect = expect as i128;
-        if *id != expect {
-            let f = &t.fields[*i];
-            let msg = if *id < expect {
-                format!("field id {id} of `{}` is used twice", f.name.name)
-            } else {
-                format!(
-                    "field ids must be consecutive from 0, but id {expect} is missing (next is {id} on `{}`)",
-                    f.name.name
-                )
-            };
-            ctx.error(&f.name.loc, msg);
+    let slot_name = |i: usize, is_type: bool| {
+        let n = &t.fields[i].name.name;
+        if is_type {
+            format!("{n}_type")
+        } else {
+            n.clone()
+        }
+    };
+    for (k, &(id, i, is_type)) in slots.iter().enumerate() {
+        let loc = &t.fields[i].name.loc;
+        if let Some(&(prev_id, pi, p_type)) = k.checked_sub(1).and_then(|p| slots.get(p)) {
+            if prev_id == id {
+                let msg = format!(
+                    "field id {id} is used by both `{}` and `{}`",
+                    slot_name(pi, p_type),
+                    slot_name(i, is_type)
+                );
+                ctx.error(loc, msg);
+                return;
+            }
+        }
+        if id != k as i128 {
+            let msg = format!(
+                "field ids must be consecutive from 0, but id {k} is missing (next is {id} on `{}`)",
+                slot_name(i, is_type)
+            );
+            ctx.error(loc, msg);
             return;
         }
-        if *id > MAX_FIELD_ID as i128 {
+        if id > MAX_FIELD_ID as i128 {
             ctx.error(&t.name.loc, format!("table `{}` has too many fields", t.name.name));
             return;
         }
