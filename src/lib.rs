@@ -1,1 +1,2 @@
 //! nanoipc: a Nano-compatible node IPC server with an embedded single-node ledger.
+pub mod schema;
