@@ -57,3 +57,31 @@ pub fn check_compat_files(
     sources.attach(&mut problems.0);
     Ok(problems)
 }
+
+// Emitters (CODEGEN-EMIT).
+pub mod emit;
+pub mod names;
+
+/// One generated file: its name (no directories) and full contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// File name, e.g. `tables.rs`.
+    pub name: String,
+    /// The file's text, starting with the `@generated` header.
+    pub contents: String,
+}
+
+/// Runs every emitter over a resolved schema. Deterministic: the same schema always gives the
+/// same bytes (no timestamps, no absolute paths, schema order throughout).
+///
+/// Files: `tables.rs` (readers, builders, verifiers, object API), `json.rs` (JSON codec),
+/// `dispatch.rs` (message registry, `Handler` trait, `dispatch`), `api.md` (API reference).
+pub fn generate(schema: &ir::Schema) -> Vec<Output> {
+    let out = |name: &str, contents: String| Output { name: name.to_string(), contents };
+    vec![
+        out("tables.rs", emit::tables::emit(schema)),
+        out("json.rs", emit::json::emit(schema)),
+        out("dispatch.rs", emit::dispatch::emit(schema)),
+        out("api.md", emit::markdown::emit(schema)),
+    ]
+}
