@@ -81,7 +81,8 @@ pub(crate) struct Sources {
 
 impl Sources {
     pub(crate) fn add(&mut self, display_name: &str, text: &str) {
-        self.files.push((display_name.to_string(), text.to_string()));
+        self.files
+            .push((display_name.to_string(), text.to_string()));
     }
 
     pub(crate) fn extend(&mut self, other: Sources) {

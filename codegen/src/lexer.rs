@@ -270,7 +270,9 @@ impl Lexer<'_> {
                         Some(c) => s.push(c),
                         None => self.error(&here, "invalid `\\x` escape"),
                     },
-                    Some(c) => self.error(&here, format!("unknown escape `\\{}`", c.escape_debug())),
+                    Some(c) => {
+                        self.error(&here, format!("unknown escape `\\{}`", c.escape_debug()))
+                    }
                     None => {
                         self.error(loc, "unterminated string");
                         return None;

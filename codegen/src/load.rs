@@ -59,8 +59,10 @@ impl Loader {
                     line: 1,
                     col: 1,
                 });
-                self.diags
-                    .push(Diagnostic::new(&loc, format!("cannot read `{display}`: {e}")));
+                self.diags.push(Diagnostic::new(
+                    &loc,
+                    format!("cannot read `{display}`: {e}"),
+                ));
                 return;
             }
         };
@@ -75,7 +77,12 @@ impl Loader {
                     continue;
                 }
                 let inc_display = display_join(display, &lit.text);
-                self.load(&dir.join(&lit.text), &inc_display, depth + 1, Some(&lit.loc));
+                self.load(
+                    &dir.join(&lit.text),
+                    &inc_display,
+                    depth + 1,
+                    Some(&lit.loc),
+                );
             }
         }
         self.files.push(file);

@@ -9,6 +9,9 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::Location;
 use crate::lexer::{Tok, Token};
 
+/// Deeper `[` nesting than this is reported (only one level is valid anyway).
+const MAX_TYPE_NESTING: usize = 8;
+
 /// A syntax error that has already been recorded; the caller recovers.
 struct Bail;
 
@@ -85,7 +88,10 @@ impl Parser<'_> {
 
     fn expected<T>(&mut self, what: &str) -> PResult<T> {
         let t = self.peek().clone();
-        self.fail(&t.loc, format!("expected {what}, found {}", t.tok.describe()))
+        self.fail(
+            &t.loc,
+            format!("expected {what}, found {}", t.tok.describe()),
+        )
     }
 
     fn expect_punct(&mut self, c: char) -> PResult<()> {
@@ -329,9 +335,17 @@ impl Parser<'_> {
     }
 
     fn type_ref(&mut self) -> PResult<TypeRef> {
+        self.type_ref_at(0)
+    }
+
+    /// `depth` bounds `[[[…` nesting so that hostile input cannot exhaust the stack.
+    fn type_ref_at(&mut self, depth: usize) -> PResult<TypeRef> {
         let loc = self.peek().loc.clone();
         if self.eat_punct('[') {
-            let inner = self.type_ref()?;
+            if depth >= MAX_TYPE_NESTING {
+                return self.fail(&loc, "type is nested too deeply");
+            }
+            let inner = self.type_ref_at(depth + 1)?;
             if self.eat_punct(':') {
                 let len = self.literal()?;
                 self.expect_punct(']')?;
@@ -350,13 +364,14 @@ impl Parser<'_> {
         let attrs = self.metadata()?;
         self.expect_punct('{')?;
         let mut fields = Vec::new();
-        while !self.at_punct('}') {
-            if self.peek().tok == Tok::Eof {
-                return self.expected("`}`");
-            }
+        loop {
+            // Take the doc first: `peek` skips (drops) doc tokens.
             let fdoc = self.take_doc();
             if self.at_punct('}') {
                 break;
+            }
+            if self.peek().tok == Tok::Eof {
+                return self.expected("`}`");
             }
             match self.field(fdoc) {
                 Ok(f) => fields.push(f),
@@ -466,13 +481,13 @@ impl Parser<'_> {
         let attrs = self.metadata()?;
         self.expect_punct('{')?;
         let mut methods = Vec::new();
-        while !self.at_punct('}') {
-            if self.peek().tok == Tok::Eof {
-                return self.expected("`}`");
-            }
+        loop {
             let mdoc = self.take_doc();
             if self.at_punct('}') {
                 break;
+            }
+            if self.peek().tok == Tok::Eof {
+                return self.expected("`}`");
             }
             match self.method(mdoc) {
                 Ok(m) => methods.push(m),

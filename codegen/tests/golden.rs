@@ -18,7 +18,11 @@ fn fixture_cases() -> Vec<(String, PathBuf)> {
         .map(|e| e.path())
         .filter(|p| p.join("in.fbs").is_file())
         .map(|p| {
-            let name = p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             (name, p)
         })
         .collect();
@@ -31,13 +35,18 @@ fn golden_fixtures() {
     let update = std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
     let cases = fixture_cases();
-    assert!(cases.len() >= 10, "expected at least 10 fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 10,
+        "expected at least 10 fixtures, found {}",
+        cases.len()
+    );
     for (case, dir) in &cases {
         let display = format!("{case}/in.fbs");
-        let (file, other, actual) = match nanoipc_codegen::load_schema(&dir.join("in.fbs"), &display) {
-            Ok(schema) => ("expected.ir", "expected.stderr", format!("{schema:#?}\n")),
-            Err(diags) => ("expected.stderr", "expected.ir", format!("{diags}\n")),
-        };
+        let (file, other, actual) =
+            match nanoipc_codegen::load_schema(&dir.join("in.fbs"), &display) {
+                Ok(schema) => ("expected.ir", "expected.stderr", format!("{schema:#?}\n")),
+                Err(diags) => ("expected.stderr", "expected.ir", format!("{diags}\n")),
+            };
         let path = dir.join(file);
         if dir.join(other).exists() {
             failures.push(format!(

@@ -28,7 +28,9 @@ fn reference() -> Option<Schema> {
         PathBuf::from("/work/shared/reference/nano-node/nanoapi.fbs")
     };
     if !path.is_file() {
-        eprintln!("skipped: nano-node's nanoapi.fbs not found under ../shared/reference/nano-node/");
+        eprintln!(
+            "skipped: nano-node's nanoapi.fbs not found under ../shared/reference/nano-node/"
+        );
         return None;
     }
     Some(
@@ -43,7 +45,10 @@ fn project_schema_loads_with_envelope_root_and_service() {
     assert_eq!(s.namespace, vec!["nanoapi".to_string()]);
     let root = s.root_type.expect("root_type is declared");
     assert_eq!(s.table(root).name, "Envelope");
-    assert!(!s.services.is_empty(), "the NanoApi rpc_service is declared");
+    assert!(
+        !s.services.is_empty(),
+        "the NanoApi rpc_service is declared"
+    );
     assert!(s.declared_attributes.iter().any(|a| a == "permission"));
 }
 
@@ -56,7 +61,10 @@ fn project_schema_is_compatible_with_baseline() {
         "schema/nanoapi.fbs",
     )
     .unwrap_or_else(|e| panic!("both schemas must load:\n{e}"));
-    assert!(problems.is_empty(), "schema evolution broke compatibility:\n{problems}");
+    assert!(
+        problems.is_empty(),
+        "schema evolution broke compatibility:\n{problems}"
+    );
 }
 
 #[test]
@@ -71,7 +79,9 @@ fn project_schema_evolves_nano_node_schema_compatibly() {
 
 /// One field described by names only, so the two schemas can be compared directly.
 fn field_facts(s: &Schema, table: &str) -> Vec<String> {
-    let id = s.table_by_name(table).unwrap_or_else(|| panic!("table {table} exists"));
+    let id = s
+        .table_by_name(table)
+        .unwrap_or_else(|| panic!("table {table} exists"));
     s.table(id)
         .fields
         .iter()
@@ -95,8 +105,17 @@ fn type_name(s: &Schema, ty: &Type) -> String {
         Type::String => "string".into(),
         Type::Enum(e) => {
             let e = s.enum_(*e);
-            let values: Vec<String> = e.values.iter().map(|v| format!("{}={}", v.name, v.value)).collect();
-            format!("enum {}:{} {{{}}}", e.name, e.underlying.schema_name(), values.join(","))
+            let values: Vec<String> = e
+                .values
+                .iter()
+                .map(|v| format!("{}={}", v.name, v.value))
+                .collect();
+            format!(
+                "enum {}:{} {{{}}}",
+                e.name,
+                e.underlying.schema_name(),
+                values.join(",")
+            )
         }
         Type::Struct(i) => format!("struct {}", s.strukt(*i).name),
         Type::Table(i) => format!("table {}", s.table(*i).name),
@@ -119,7 +138,9 @@ fn reachable(s: &Schema, start: &str) -> Vec<String> {
     let mut i = 0;
     while let Some(name) = seen.get(i).cloned() {
         i += 1;
-        let Some(id) = s.table_by_name(&name) else { continue };
+        let Some(id) = s.table_by_name(&name) else {
+            continue;
+        };
         for f in &s.table(id).fields {
             let mut ty = &f.ty;
             while let Type::Vector(inner) = ty {
@@ -127,7 +148,12 @@ fn reachable(s: &Schema, start: &str) -> Vec<String> {
             }
             let next: Vec<String> = match ty {
                 Type::Table(t) => vec![s.table(*t).name.clone()],
-                Type::Union(u) => s.union(*u).members.iter().map(|m| s.table(m.table).name.clone()).collect(),
+                Type::Union(u) => s
+                    .union(*u)
+                    .members
+                    .iter()
+                    .map(|m| s.table(m.table).name.clone())
+                    .collect(),
                 _ => Vec::new(),
             };
             for n in next {
@@ -144,14 +170,22 @@ fn reachable(s: &Schema, start: &str) -> Vec<String> {
 fn shared_messages_match_nano_node_field_for_field() {
     let Some(reference) = reference() else { return };
     let ours = ours();
-    let ref_msg = reference.union_by_name("Message").expect("nano-node declares Message");
+    let ref_msg = reference
+        .union_by_name("Message")
+        .expect("nano-node declares Message");
     let our_msg = ours.union_by_name("Message").expect("we declare Message");
     let ref_members = &reference.union(ref_msg).members;
     assert_eq!(ref_members.len(), 13, "nano-node's Message has 13 members");
     let our_members = &ours.union(our_msg).members;
     for (i, m) in ref_members.iter().enumerate() {
-        let ours_m = our_members.get(i).unwrap_or_else(|| panic!("member {} missing", m.name));
-        assert_eq!((&ours_m.name, ours_m.tag), (&m.name, m.tag), "Message member {i}");
+        let ours_m = our_members
+            .get(i)
+            .unwrap_or_else(|| panic!("member {} missing", m.name));
+        assert_eq!(
+            (&ours_m.name, ours_m.tag),
+            (&m.name, m.tag),
+            "Message member {i}"
+        );
         for table in reachable(&reference, &reference.table(m.table).name) {
             assert_eq!(
                 field_facts(&ours, &table),
@@ -161,5 +195,8 @@ fn shared_messages_match_nano_node_field_for_field() {
             );
         }
     }
-    assert_eq!(field_facts(&ours, "Envelope"), field_facts(&reference, "Envelope"));
+    assert_eq!(
+        field_facts(&ours, "Envelope"),
+        field_facts(&reference, "Envelope")
+    );
 }

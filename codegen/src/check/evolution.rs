@@ -20,25 +20,37 @@ pub fn check_compat(old: &Schema, new: &Schema) -> Diagnostics {
     c.schema_level();
     for ot in &old.tables {
         match new.tables.iter().find(|t| t.name == ot.name) {
-            None => c.err(&ot.loc, format!("table `{}` was removed or renamed", ot.name)),
+            None => c.err(
+                &ot.loc,
+                format!("table `{}` was removed or renamed", ot.name),
+            ),
             Some(nt) => c.table(ot, nt),
         }
     }
     for os in &old.structs {
         match new.structs.iter().find(|s| s.name == os.name) {
-            None => c.err(&os.loc, format!("struct `{}` was removed or renamed", os.name)),
+            None => c.err(
+                &os.loc,
+                format!("struct `{}` was removed or renamed", os.name),
+            ),
             Some(ns) => c.strukt(os, ns),
         }
     }
     for oe in &old.enums {
         match new.enums.iter().find(|e| e.name == oe.name) {
-            None => c.err(&oe.loc, format!("enum `{}` was removed or renamed", oe.name)),
+            None => c.err(
+                &oe.loc,
+                format!("enum `{}` was removed or renamed", oe.name),
+            ),
             Some(ne) => c.enum_(oe, ne),
         }
     }
     for ou in &old.unions {
         match new.unions.iter().find(|u| u.name == ou.name) {
-            None => c.err(&ou.loc, format!("union `{}` was removed or renamed", ou.name)),
+            None => c.err(
+                &ou.loc,
+                format!("union `{}` was removed or renamed", ou.name),
+            ),
             Some(nu) => c.union(ou, nu),
         }
     }
@@ -318,7 +330,10 @@ impl Compat<'_> {
                     ),
                 ),
                 Some(nm) => {
-                    let (ot, nt) = (table_name(self.old, om.table), table_name(self.new, nm.table));
+                    let (ot, nt) = (
+                        table_name(self.old, om.table),
+                        table_name(self.new, nm.table),
+                    );
                     if ot != nt {
                         self.err(
                             &nm.loc,
@@ -338,7 +353,10 @@ impl Compat<'_> {
             let Some(nm) = ns.methods.iter().find(|m| m.name == om.name) else {
                 self.err(
                     &om.loc,
-                    format!("rpc method `{}.{}` was removed or renamed", os.name, om.name),
+                    format!(
+                        "rpc method `{}.{}` was removed or renamed",
+                        os.name, om.name
+                    ),
                 );
                 continue;
             };

@@ -44,10 +44,7 @@ pub(super) fn build_enum(ctx: &mut Ctx<'_>, d: &Decl<'_, EnumDecl>) -> ir::Enum 
         );
     }
     if e.values.is_empty() {
-        ctx.error(
-            &e.name.loc,
-            format!("enum `{}` has no values", e.name.name),
-        );
+        ctx.error(&e.name.loc, format!("enum `{}` has no values", e.name.name));
     }
     let bits = (underlying.size() * 8) as i128;
     let mut values: Vec<ir::EnumValue> = Vec::new();
@@ -65,7 +62,10 @@ pub(super) fn build_enum(ctx: &mut Ctx<'_>, d: &Decl<'_, EnumDecl>) -> ir::Enum 
                 None => {
                     ctx.error(
                         &lit.loc,
-                        format!("enum value `{}` must be an integer, not `{}`", v.name.name, lit.text),
+                        format!(
+                            "enum value `{}` must be an integer, not `{}`",
+                            v.name.name, lit.text
+                        ),
                     );
                     continue;
                 }
@@ -152,7 +152,10 @@ pub(super) fn build_union(ctx: &mut Ctx<'_>, d: &Decl<'_, EnumDecl>) -> ir::Unio
             Some(lit) => match parse_int(lit) {
                 Some(n) => n,
                 None => {
-                    ctx.error(&lit.loc, format!("union tag must be an integer, not `{}`", lit.text));
+                    ctx.error(
+                        &lit.loc,
+                        format!("union tag must be an integer, not `{}`", lit.text),
+                    );
                     continue;
                 }
             },

@@ -9,6 +9,12 @@ use crate::ir::{self, Type};
 /// The largest alignment FlatBuffers allows (`FLATBUFFERS_MAX_ALIGNMENT`).
 const MAX_ALIGN: usize = 32;
 
+/// Larger structs are reported: far beyond any real use, and it keeps the arithmetic in range.
+const MAX_STRUCT_SIZE: usize = 1 << 24;
+
+/// Structs nested deeper than this are reported, which bounds the layout recursion.
+const MAX_STRUCT_NESTING: usize = 64;
+
 #[derive(Clone)]
 enum State {
     Todo,
@@ -23,7 +29,7 @@ pub(super) fn build_structs(
 ) -> Vec<ir::Struct> {
     let mut states = vec![State::Todo; decls.len()];
     for i in 0..decls.len() {
-        compute(ctx, decls, enums, &mut states, i);
+        compute(ctx, decls, enums, &mut states, i, 0);
     }
     states
         .into_iter()
@@ -52,6 +58,7 @@ fn compute(
     enums: &[ir::Enum],
     states: &mut [State],
     i: usize,
+    depth: usize,
 ) -> Option<(usize, usize)> {
     match states.get(i)? {
         State::Done(s) => return s.as_ref().map(|s| (s.size, s.align)),
@@ -66,14 +73,20 @@ fn compute(
     let mut cur = 0usize;
     let mut align = 1usize;
     if s.fields.is_empty() {
-        ctx.error(&s.name.loc, format!("struct `{}` has no fields", s.name.name));
+        ctx.error(
+            &s.name.loc,
+            format!("struct `{}` has no fields", s.name.name),
+        );
         ok = false;
     }
     for f in &s.fields {
         if fields.iter().any(|o| o.name == f.name.name) {
             ctx.error(
                 &f.name.loc,
-                format!("field `{}` is already declared in `{}`", f.name.name, s.name.name),
+                format!(
+                    "field `{}` is already declared in `{}`",
+                    f.name.name, s.name.name
+                ),
             );
             ok = false;
         }
@@ -83,7 +96,10 @@ fn compute(
         }
         for bad in ["deprecated", "required", "id"] {
             if let Some(a) = find_attr(&f.attrs, bad) {
-                ctx.error(&a.name.loc, format!("`({bad})` is not allowed on struct fields"));
+                ctx.error(
+                    &a.name.loc,
+                    format!("`({bad})` is not allowed on struct fields"),
+                );
                 ok = false;
             }
         }
@@ -107,7 +123,12 @@ fn compute(
                     ok = false;
                     continue;
                 }
-                match compute(ctx, decls, enums, states, j) {
+                if depth >= MAX_STRUCT_NESTING {
+                    ctx.error(f.ty.loc(), "structs are nested too deeply");
+                    ok = false;
+                    continue;
+                }
+                match compute(ctx, decls, enums, states, j, depth + 1) {
                     Some(sa) => sa,
                     None => {
                         ok = false;
@@ -127,7 +148,17 @@ fn compute(
                 continue;
             }
         };
-        let offset = cur.next_multiple_of(falign);
+        let Some(offset) = cur.checked_next_multiple_of(falign).filter(|o| {
+            o.checked_add(size)
+                .is_some_and(|end| end <= MAX_STRUCT_SIZE)
+        }) else {
+            ctx.error(
+                &f.name.loc,
+                format!("struct `{}` is too large", s.name.name),
+            );
+            ok = false;
+            break;
+        };
         if let Some(prev) = fields.last_mut() {
             prev.padding_after = offset - cur;
         }
@@ -163,6 +194,7 @@ fn compute(
             }
         }
     }
+    // `cur <= MAX_STRUCT_SIZE` and `align <= MAX_ALIGN`, so this cannot overflow.
     let size = cur.next_multiple_of(align);
     if let Some(last) = fields.last_mut() {
         last.padding_after = size - cur;

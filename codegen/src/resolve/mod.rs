@@ -104,7 +104,10 @@ impl Ctx<'_> {
                     Some(Sym::Enum(e)) => Some(Type::Enum(e)),
                     Some(Sym::Union(u)) => Some(Type::Union(u)),
                     Some(Sym::Service) => {
-                        self.error(&id.loc, format!("`{}` is an rpc_service, not a type", id.name));
+                        self.error(
+                            &id.loc,
+                            format!("`{}` is an rpc_service, not a type", id.name),
+                        );
                         None
                     }
                     None => {
@@ -268,10 +271,16 @@ fn collect<'a>(ctx: &mut Ctx<'_>, files: &'a [ast::File]) -> Collected<'a> {
                         check_attrs(ctx, &f.attrs, &c.declared_attributes);
                     }
                     let sym = if d.is_struct {
-                        c.structs.push(Decl { ast: d, ns: ns.clone() });
+                        c.structs.push(Decl {
+                            ast: d,
+                            ns: ns.clone(),
+                        });
                         Sym::Struct(StructId(c.structs.len() as u32 - 1))
                     } else {
-                        c.tables.push(Decl { ast: d, ns: ns.clone() });
+                        c.tables.push(Decl {
+                            ast: d,
+                            ns: ns.clone(),
+                        });
                         Sym::Table(TableId(c.tables.len() as u32 - 1))
                     };
                     ctx.declare(&ns, &d.name, sym);
@@ -280,10 +289,16 @@ fn collect<'a>(ctx: &mut Ctx<'_>, files: &'a [ast::File]) -> Collected<'a> {
                 Item::Enum(d) => {
                     check_attrs(ctx, &d.attrs, &c.declared_attributes);
                     let sym = if d.is_union {
-                        c.unions.push(Decl { ast: d, ns: ns.clone() });
+                        c.unions.push(Decl {
+                            ast: d,
+                            ns: ns.clone(),
+                        });
                         Sym::Union(UnionId(c.unions.len() as u32 - 1))
                     } else {
-                        c.enums.push(Decl { ast: d, ns: ns.clone() });
+                        c.enums.push(Decl {
+                            ast: d,
+                            ns: ns.clone(),
+                        });
                         Sym::Enum(EnumId(c.enums.len() as u32 - 1))
                     };
                     ctx.declare(&ns, &d.name, sym);
@@ -294,12 +309,18 @@ fn collect<'a>(ctx: &mut Ctx<'_>, files: &'a [ast::File]) -> Collected<'a> {
                     for m in &d.methods {
                         check_attrs(ctx, &m.attrs, &c.declared_attributes);
                     }
-                    c.services.push(Decl { ast: d, ns: ns.clone() });
+                    c.services.push(Decl {
+                        ast: d,
+                        ns: ns.clone(),
+                    });
                     ctx.declare(&ns, &d.name, Sym::Service);
                     Some(&d.name)
                 }
                 Item::RootType(id) => {
-                    c.root = Some(Decl { ast: id, ns: ns.clone() });
+                    c.root = Some(Decl {
+                        ast: id,
+                        ns: ns.clone(),
+                    });
                     None
                 }
                 Item::FileIdentifier(lit) => {
@@ -350,7 +371,11 @@ pub(crate) fn resolve(
     };
     let c = collect(&mut ctx, files);
 
-    let enums: Vec<ir::Enum> = c.enums.iter().map(|d| enums::build_enum(&mut ctx, d)).collect();
+    let enums: Vec<ir::Enum> = c
+        .enums
+        .iter()
+        .map(|d| enums::build_enum(&mut ctx, d))
+        .collect();
     let unions: Vec<ir::Union> = c
         .unions
         .iter()

@@ -21,7 +21,10 @@ pub(super) fn build_table(
         if t.fields[..idx].iter().any(|o| o.name.name == f.name.name) {
             ctx.error(
                 &f.name.loc,
-                format!("field `{}` is already declared in `{}`", f.name.name, t.name.name),
+                format!(
+                    "field `{}` is already declared in `{}`",
+                    f.name.name, t.name.name
+                ),
             );
         }
         let Some(ty) = ctx.resolve_type(&f.ty, &d.ns) else {
@@ -167,7 +170,10 @@ fn assign_ids(ctx: &mut Ctx<'_>, t: &TypeDecl, fields: &mut [ir::Field]) {
             return;
         }
         if id > MAX_FIELD_ID as i128 {
-            ctx.error(&t.name.loc, format!("table `{}` has too many fields", t.name.name));
+            ctx.error(
+                &t.name.loc,
+                format!("table `{}` has too many fields", t.name.name),
+            );
             return;
         }
     }
@@ -184,12 +190,7 @@ fn assign_ids(ctx: &mut Ctx<'_>, t: &TypeDecl, fields: &mut [ir::Field]) {
     }
 }
 
-fn default_value(
-    ctx: &mut Ctx<'_>,
-    f: &FieldDecl,
-    ty: &Type,
-    enums: &[ir::Enum],
-) -> DefaultValue {
+fn default_value(ctx: &mut Ctx<'_>, f: &FieldDecl, ty: &Type, enums: &[ir::Enum]) -> DefaultValue {
     let lit = f.default.as_ref();
     let name = &f.name.name;
     match ty {
@@ -253,7 +254,10 @@ fn scalar_default(
                 Some(v) if s == ScalarType::Float && v.is_finite() && v.abs() > f32::MAX as f64 => {
                     ctx.error(
                         &lit.loc,
-                        format!("default `{}` of field `{name}` is out of range for `float`", lit.text),
+                        format!(
+                            "default `{}` of field `{name}` is out of range for `float`",
+                            lit.text
+                        ),
                     );
                     DefaultValue::None
                 }
@@ -364,7 +368,10 @@ pub(super) fn build_services(
             if s.methods[..i].iter().any(|o| o.name.name == m.name.name) {
                 ctx.error(
                     &m.name.loc,
-                    format!("rpc method `{}` is declared twice in `{}`", m.name.name, s.name.name),
+                    format!(
+                        "rpc method `{}` is declared twice in `{}`",
+                        m.name.name, s.name.name
+                    ),
                 );
             }
             let req = ctx.lookup_table(&m.request, &d.ns, "rpc request type");
