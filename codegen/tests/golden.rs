@@ -1,11 +1,15 @@
 //! Golden-file tests for the front end: every folder under `tests/fixtures/` holds an `in.fbs`
 //! and either `expected.stderr` (the schema must be rejected with exactly these messages) or
-//! `expected.ir` (it must be accepted, and the IR dump must match).
+//! `expected.ir` (it must be accepted, and the IR dump — see `support/ir_dump.rs` — must match).
 //!
 //! When an expected file is missing or differs, the test rewrites it and fails, so the change
 //! shows up in `git diff` for review; with `UPDATE_EXPECT=1` it rewrites without failing.
 //! A second test checks the fixtures against the official `flatc`: good ones must be accepted
 //! and bad ones rejected, so our notion of the grammar does not drift from flatc's.
+
+mod support {
+    pub mod ir_dump;
+}
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,7 +48,11 @@ fn golden_fixtures() {
         let display = format!("{case}/in.fbs");
         let (file, other, actual) =
             match nanoipc_codegen::load_schema(&dir.join("in.fbs"), &display) {
-                Ok(schema) => ("expected.ir", "expected.stderr", format!("{schema:#?}\n")),
+                Ok(schema) => (
+                    "expected.ir",
+                    "expected.stderr",
+                    support::ir_dump::dump(&schema),
+                ),
                 Err(diags) => ("expected.stderr", "expected.ir", format!("{diags}\n")),
             };
         let path = dir.join(file);
