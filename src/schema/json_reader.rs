@@ -335,7 +335,9 @@ macro_rules! int_in {
             const TYPE: &'static str = $n;
             fn from_i128(v: i128) -> Option<Self> { <$t>::try_from(v).ok() }
             fn from_f64(v: f64) -> Option<Self> {
-                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v <= <$t>::MAX as f64 { Some(v as $t) } else { None }
+                // `MAX as f64 + 1.0` is exact or rounds to 2^64/2^63, so the bound is strict and
+                // a float just past the range (18446744073709551616) cannot saturate into it.
+                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v < <$t>::MAX as f64 + 1.0 { Some(v as $t) } else { None }
             }
         }
     )*};

@@ -17,6 +17,7 @@
 
 pub mod json_reader;
 pub mod json_writer;
+pub mod regen;
 
 /// Generated: tables, enums, unions, verifiers and the object API.
 #[rustfmt::skip]
