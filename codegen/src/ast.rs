@@ -77,6 +77,8 @@ pub struct EnumValDecl {
     /// Union members only: `Alias: Table`.
     pub ty: Option<Ident>,
     pub value: Option<Literal>,
+    /// `A = 1 (attr)`: checked for declaration, not carried into the IR.
+    pub attrs: Vec<AttrUse>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

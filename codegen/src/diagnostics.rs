@@ -97,6 +97,20 @@ impl Sources {
             .map(|l| l.trim_end_matches('\r').to_string())
     }
 
+    /// Orders diagnostics by file (in the order the files were read), then line and column,
+    /// so that messages from different checking passes read top to bottom.
+    pub(crate) fn sort(&self, diags: &mut [Diagnostic]) {
+        let rank = |d: &Diagnostic| {
+            let file = self
+                .files
+                .iter()
+                .position(|(name, _)| *name == d.loc.file)
+                .unwrap_or(usize::MAX);
+            (file, d.loc.line, d.loc.col)
+        };
+        diags.sort_by_key(rank);
+    }
+
     /// Fills in `source_line` for every diagnostic that points into a known file.
     pub(crate) fn attach(&self, diags: &mut [Diagnostic]) {
         for d in diags.iter_mut() {

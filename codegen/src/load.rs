@@ -146,6 +146,7 @@ fn finish(
     match schema {
         Some(s) if diags.is_empty() => Ok(s),
         _ => {
+            sources.sort(diags);
             sources.attach(diags);
             Err(Diagnostics(std::mem::take(diags)))
         }

@@ -467,11 +467,13 @@ impl Parser<'_> {
         } else {
             None
         };
+        let attrs = self.metadata()?;
         Ok(EnumValDecl {
             doc,
             name,
             ty,
             value,
+            attrs,
         })
     }
 

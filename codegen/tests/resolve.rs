@@ -125,7 +125,7 @@ fn qualified_and_plain_names_resolve() {
 
 #[test]
 fn union_alias_and_qualified_member() {
-    let s = ok("namespace n; table A {} union U { A, Other: A, n.A = 5 } table T { u: U; }");
+    let s = ok("attribute a; namespace n; table A {} union U { A (a), Other: A, n.A = 5 } table T { u: U; }");
     let m: Vec<_> = s.unions[0]
         .members
         .iter()
@@ -175,6 +175,14 @@ fn other_errors() {
     assert!(err("table T { a: int = 12abc; }").contains("invalid number"));
     assert!(err("table T { a: int; } @").contains("unexpected character"));
     assert!(err("/* open").contains("unterminated block comment"));
+    assert!(err("table T { a: int = null; }").contains("optional scalars"));
+    assert!(err("table T { a: float = 0x10; }").contains("not a valid `float`"));
+    assert!(
+        err("enum E : byte { A (nope) } table T {}").contains("attribute `nope` is not declared")
+    );
+    assert!(
+        err("table A {} union U { X: A = 1 (nope) } table T {}").contains("`nope` is not declared")
+    );
 }
 
 #[test]

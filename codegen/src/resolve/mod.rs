@@ -288,6 +288,9 @@ fn collect<'a>(ctx: &mut Ctx<'_>, files: &'a [ast::File]) -> Collected<'a> {
                 }
                 Item::Enum(d) => {
                     check_attrs(ctx, &d.attrs, &c.declared_attributes);
+                    for v in &d.values {
+                        check_attrs(ctx, &v.attrs, &c.declared_attributes);
+                    }
                     let sym = if d.is_union {
                         c.unions.push(Decl {
                             ast: d,

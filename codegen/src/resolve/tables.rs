@@ -237,6 +237,16 @@ fn scalar_default(
         );
         DefaultValue::None
     };
+    if lit.kind == LitKind::Ident && lit.text == "null" {
+        ctx.error(
+            &lit.loc,
+            format!(
+                "optional scalars (`{name}: {} = null`) are not supported by this generator",
+                s.schema_name()
+            ),
+        );
+        return DefaultValue::None;
+    }
     match s {
         ScalarType::Bool => match (lit.kind, lit.text.as_str()) {
             (LitKind::Ident, "true") | (LitKind::Int, "1") => DefaultValue::Bool(true),
@@ -245,6 +255,8 @@ fn scalar_default(
         },
         ScalarType::Float | ScalarType::Double => {
             let v = match lit.kind {
+                // flatc reads `0x…` on a float as a hex float, which needs an exponent.
+                LitKind::Int if lit.text.contains(['x', 'X']) => None,
                 LitKind::Int => parse_int(lit).map(|n| n as f64),
                 LitKind::Float => lit.text.parse::<f64>().ok(),
                 LitKind::Ident => float_word(&lit.text),
