@@ -296,6 +296,8 @@ impl Lexer<'_> {
 
 /// Lexes one file. Problems are appended to `diags`; the token list always ends with `Eof`.
 pub fn lex(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Token> {
+    // A UTF-8 byte order mark is not part of the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Lexer {
         chars: text.chars().collect(),
         pos: 0,

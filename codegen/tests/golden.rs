@@ -70,8 +70,14 @@ fn golden_fixtures() {
         }
         std::fs::write(&path, &actual).expect("write expected file");
         if !update {
+            let what = if expected.is_some() {
+                "was out of date and has been rewritten"
+            } else {
+                "was missing and has been written"
+            };
             failures.push(format!(
-                "{case}: {file} was out of date and has been rewritten; review it with `git diff` and commit it"
+                "{case}: {file} {what}; review it with `git diff` and commit it \
+                 (UPDATE_EXPECT=1 rewrites without failing)"
             ));
         }
     }

@@ -28,6 +28,11 @@ fn reference() -> Option<Schema> {
         PathBuf::from("/work/shared/reference/nano-node/nanoapi.fbs")
     };
     if !path.is_file() {
+        if std::env::var("NANOIPC_REQUIRE_FLATC").is_ok_and(|v| v == "1") {
+            panic!(
+                "NANOIPC_REQUIRE_FLATC=1 but ../shared/reference/nano-node/nanoapi.fbs is absent"
+            );
+        }
         eprintln!(
             "skipped: nano-node's nanoapi.fbs not found under ../shared/reference/nano-node/"
         );

@@ -175,6 +175,7 @@ fn other_errors() {
     assert!(err("table T { a: int = 12abc; }").contains("invalid number"));
     assert!(err("table T { a: int; } @").contains("unexpected character"));
     assert!(err("/* open").contains("unterminated block comment"));
+    assert!(parse_schema_str("t.fbs", "\u{feff}table T {}\r\n").is_ok());
     assert!(err("table T { a: int = null; }").contains("optional scalars"));
     assert!(err("table T { a: float = 0x10; }").contains("not a valid `float`"));
     assert!(

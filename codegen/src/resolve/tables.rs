@@ -123,7 +123,10 @@ fn assign_ids(ctx: &mut Ctx<'_>, t: &TypeDecl, fields: &mut [ir::Field]) {
                 ctx.error(&a.name.loc, "(id: N) needs a non-negative integer");
                 return;
             };
-            if matches!(fields[i].ty, Type::Union(_)) {
+            if fields
+                .get(i)
+                .is_some_and(|f| matches!(f.ty, Type::Union(_)))
+            {
                 if id < 1 {
                     ctx.error(
                         &a.name.loc,
