@@ -222,3 +222,30 @@ fn every_problem_is_reported() {
         .replace("enum Kind : byte { A, B, C }", "enum Kind : byte { A, B }");
     assert_eq!(check(&new).len(), 3);
 }
+
+#[test]
+fn files_variant_quotes_old_and_new_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = dir.path().join("old.fbs");
+    let new = dir.path().join("new.fbs");
+    std::fs::write(
+        &old,
+        "table T {\n  a: int = 1;\n  b: string;\n}\nroot_type T;\n",
+    )
+    .expect("write");
+    std::fs::write(&new, "table T {\n  a: int = 2;\n}\nroot_type T;\n").expect("write");
+    let d = nanoipc_codegen::check_compat_files(&old, "baseline/t.fbs", &new, "t.fbs")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        d.to_string(),
+        "t.fbs:2:3: error: field `T.a` changed its default from 1 to 2\n  a: int = 2;\n  ^\n\
+         baseline/t.fbs:3:3: error: field `T.b` (id 1) was removed\n  b: string;\n  ^"
+    );
+    std::fs::write(&new, "table T {\n  a: int = 2\n}\n").expect("write");
+    let e = nanoipc_codegen::check_compat_files(&old, "baseline/t.fbs", &new, "t.fbs")
+        .expect_err("syntax error in the new schema");
+    assert!(
+        e.to_string().starts_with("t.fbs:3:1: error: expected `;`"),
+        "{e}"
+    );
+}
