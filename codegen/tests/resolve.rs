@@ -142,6 +142,13 @@ fn doc_comments_kept_plain_comments_dropped() {
 }
 
 #[test]
+fn keywords_are_contextual() {
+    let s = ok("table table { struct: int; enum: string; } root_type table;");
+    assert_eq!(s.tables[0].name, "table");
+    assert_eq!(s.tables[0].fields[0].name, "struct");
+}
+
+#[test]
 fn rpc_methods_keep_attributes() {
     let s = ok("attribute \"permission\"; table A {} table B {} rpc_service S { M(A): B (permission: \"x, y\", streaming: \"none\"); }");
     let m = &s.services[0].methods[0];
@@ -175,6 +182,9 @@ fn other_errors() {
     assert!(err("table T { a: int = 12abc; }").contains("invalid number"));
     assert!(err("table T { a: int; } @").contains("unexpected character"));
     assert!(err("/* open").contains("unterminated block comment"));
+    assert!(err("table T {} include \"x.fbs\";").contains("includes must come before declarations"));
+    assert!(err("enum E : byte { A, A } table T {}").contains("enum value `A` is declared twice"));
+    assert!(err("table T {} root_type Nope;").contains("unknown type `Nope`"));
     assert!(parse_schema_str("t.fbs", "\u{feff}table T {}\r\n").is_ok());
     assert!(err("table T { a: int = null; }").contains("optional scalars"));
     assert!(err("table T { a: float = 0x10; }").contains("not a valid `float`"));

@@ -279,9 +279,13 @@ impl Parser<'_> {
     }
 
     fn include(&mut self, keep: bool, items: &mut Vec<Item>) -> PResult<()> {
-        self.next();
+        let kw = self.next();
         let path = self.string("a file name in quotes")?;
         self.expect_punct(';')?;
+        // As in flatc: includes form a header; anything else (even `namespace`) ends it.
+        if items.iter().any(|i| !matches!(i, Item::Include(_))) {
+            return self.fail(&kw.loc, "includes must come before declarations");
+        }
         if keep {
             items.push(Item::Include(path));
         }
