@@ -185,6 +185,8 @@ fn other_errors() {
     assert!(err("table T {} include \"x.fbs\";").contains("includes must come before declarations"));
     assert!(err("enum E : byte { A, A } table T {}").contains("enum value `A` is declared twice"));
     assert!(err("table T {} root_type Nope;").contains("unknown type `Nope`"));
+    assert!(err("table A {} table T { a: A (key); }").contains("(key) field must be"));
+    assert!(err("table T { a: [int] (key); }").contains("(key) field must be"));
     assert!(parse_schema_str("t.fbs", "\u{feff}table T {}\r\n").is_ok());
     assert!(err("table T { a: int = null; }").contains("optional scalars"));
     assert!(err("table T { a: float = 0x10; }").contains("not a valid `float`"));

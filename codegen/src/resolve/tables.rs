@@ -42,6 +42,12 @@ pub(super) fn build_table(
             );
         }
         if let Some(a) = find_attr(&f.attrs, "key") {
+            if matches!(ty, Type::Table(_) | Type::Vector(_) | Type::Union(_)) {
+                ctx.error(
+                    &a.name.loc,
+                    "a (key) field must be a string, scalar, enum or struct",
+                );
+            }
             if key_seen {
                 ctx.error(&a.name.loc, "only one field per table can be the (key)");
             }
