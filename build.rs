@@ -4,13 +4,14 @@ use std::path::{Path, PathBuf};
 fn main() {
     println!("cargo:rerun-if-changed=schema/");
     println!("cargo:rerun-if-changed=build.rs");
-    let schema = match nanoipc_codegen::load_schema(Path::new("schema/nanoapi.fbs"), "schema/nanoapi.fbs") {
-        Ok(s) => s,
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            panic!("schema/nanoapi.fbs has errors (see above):\n{diagnostics}");
-        }
-    };
+    let schema =
+        match nanoipc_codegen::load_schema(Path::new("schema/nanoapi.fbs"), "schema/nanoapi.fbs") {
+            Ok(s) => s,
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                panic!("schema/nanoapi.fbs has errors (see above):\n{diagnostics}");
+            }
+        };
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for file in nanoipc_codegen::generate(&schema) {
         let path = out_dir.join(&file.name);

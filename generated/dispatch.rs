@@ -86,6 +86,9 @@ pub static METHODS: &[MethodInfo] = &[
         doc: "Subscribes the session to service stop events.",
     },
 ];
+/// Methods of the service that cannot be dispatched because their request or response is
+/// not a member of `Message`.
+pub const SKIPPED_METHODS: &[&str] = &[];
 /// The method a request tag belongs to; `None` when the tag is not a request (a response,
 /// an event, `NONE`, or a tag from a newer schema).
 pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {

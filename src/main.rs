@@ -44,14 +44,22 @@ fn codegen(check_compat: Option<PathBuf>, root: Option<PathBuf>) -> ExitCode {
     });
     if let Some(old) = check_compat {
         let old_display = old.display().to_string();
-        match nanoipc_codegen::check_compat_files(&old, &old_display, &root.join(regen::SCHEMA_PATH), regen::SCHEMA_PATH) {
+        match nanoipc_codegen::check_compat_files(
+            &old,
+            &old_display,
+            &root.join(regen::SCHEMA_PATH),
+            regen::SCHEMA_PATH,
+        ) {
             Err(load_errors) => {
                 eprintln!("{load_errors}");
                 return ExitCode::FAILURE;
             }
             Ok(problems) if !problems.0.is_empty() => {
                 eprintln!("{problems}");
-                eprintln!("{} compatibility problem(s) against {old_display}", problems.0.len());
+                eprintln!(
+                    "{} compatibility problem(s) against {old_display}",
+                    problems.0.len()
+                );
                 return ExitCode::FAILURE;
             }
             Ok(_) => eprintln!("compatible with {old_display}"),

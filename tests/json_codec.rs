@@ -13,17 +13,27 @@ use nanoipc::schema::{root_as_envelope, JsonOptions, JsonWriter, Message};
 
 fn corpus() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/json");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn strict() -> JsonOptions {
-    JsonOptions { skip_unknown_fields: false }
+    JsonOptions {
+        skip_unknown_fields: false,
+    }
 }
 
 fn roundtrip(json: &str) -> String {
@@ -63,14 +73,19 @@ fn union_value_may_come_before_its_type() {
     let json = r#"{"message_type":"BlockInfo","message":{"block":{"hash":"h","subtype":2},"block_type":"BlockState"}}"#;
     let buf = envelope_from_json(json, &strict()).unwrap();
     let env = root_as_envelope(&buf).unwrap();
-    let block = env.message_as_block_info().unwrap().block_as_block_state().unwrap();
+    let block = env
+        .message_as_block_info()
+        .unwrap()
+        .block_as_block_state()
+        .unwrap();
     assert_eq!(block.hash(), Some("h"));
     assert_eq!(block.subtype(), nanoipc::schema::BlockSubType::send);
 }
 
 #[test]
 fn error_in_buffered_union_value_is_located_in_the_input() {
-    let json = "{\n  \"message\": {\n    \"account\": 5\n  },\n  \"message_type\": \"AccountWeight\"\n}";
+    let json =
+        "{\n  \"message\": {\n    \"account\": 5\n  },\n  \"message_type\": \"AccountWeight\"\n}";
     let err = envelope_from_json(json, &strict()).unwrap_err();
     assert_eq!(err.line, 3, "{err}");
     assert!(err.column > 5, "{err}");
@@ -80,20 +95,35 @@ fn error_in_buffered_union_value_is_located_in_the_input() {
 #[test]
 fn unknown_fields_are_skipped_or_rejected() {
     let json = r#"{"extra": {"deep": [1, 2, {"x": null}]}, "message_type": "IsAlive", "message": {"nope": 1}}"#;
-    let buf = envelope_from_json(json, &JsonOptions { skip_unknown_fields: true }).unwrap();
-    assert_eq!(root_as_envelope(&buf).unwrap().message_type(), Message::IsAlive);
+    let buf = envelope_from_json(
+        json,
+        &JsonOptions {
+            skip_unknown_fields: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        root_as_envelope(&buf).unwrap().message_type(),
+        Message::IsAlive
+    );
     let err = envelope_from_json(json, &strict()).unwrap_err();
     assert_eq!(err.to_string(), "1: 8: error: unknown field: extra");
-    assert_eq!(JsonOptions::default().skip_unknown_fields, true);
+    assert!(JsonOptions::default().skip_unknown_fields);
 }
 
 #[test]
 fn missing_required_field_names_field_table_and_position() {
     let json = "{\n  \"message_type\": \"AccountWeight\",\n  \"message\": {\n  }\n}";
     let err = envelope_from_json(json, &strict()).unwrap_err();
-    assert_eq!(err.message, "required field is missing: account in AccountWeight");
+    assert_eq!(
+        err.message,
+        "required field is missing: account in AccountWeight"
+    );
     assert_eq!((err.line, err.column), (4, 3));
-    assert_eq!(err.to_string(), "4: 3: error: required field is missing: account in AccountWeight");
+    assert_eq!(
+        err.to_string(),
+        "4: 3: error: required field is missing: account in AccountWeight"
+    );
 }
 
 #[test]
@@ -101,10 +131,18 @@ fn integer_limits_are_exact_and_checked() {
     let max = r#"{"time": 18446744073709551615}"#;
     let buf = envelope_from_json(max, &strict()).unwrap();
     assert_eq!(root_as_envelope(&buf).unwrap().time(), u64::MAX);
-    for bad in [r#"{"time": 18446744073709551616}"#, r#"{"time": -1}"#, r#"{"time": 1.5}"#] {
+    for bad in [
+        r#"{"time": 18446744073709551616}"#,
+        r#"{"time": -1}"#,
+        r#"{"time": 1.5}"#,
+    ] {
         assert!(envelope_from_json(bad, &strict()).is_err(), "{bad}");
     }
-    let err = envelope_from_json(r#"{"message_type":"Error","message":{"code":2147483648}}"#, &strict()).unwrap_err();
+    let err = envelope_from_json(
+        r#"{"message_type":"Error","message":{"code":2147483648}}"#,
+        &strict(),
+    )
+    .unwrap_err();
     assert!(err.message.contains("does not fit"), "{err}");
     let ok = r#"{"message_type":"Error","message":{"code":-2147483648,"category":2147483647}}"#;
     assert!(envelope_from_json(ok, &strict()).is_ok());
@@ -157,7 +195,13 @@ fn malformed_input_is_an_error_not_a_panic() {
 #[test]
 fn bare_message_into_a_builder_and_out_again() {
     let mut fbb = flatbuffers::FlatBufferBuilder::new();
-    let msg = parse_message_json(Message::AccountWeight, r#"{"account": "nano_1"}"#, &strict(), &mut fbb).unwrap();
+    let msg = parse_message_json(
+        Message::AccountWeight,
+        r#"{"account": "nano_1"}"#,
+        &strict(),
+        &mut fbb,
+    )
+    .unwrap();
     let cid = fbb.create_string("c");
     let env = nanoipc::schema::Envelope::create(
         &mut fbb,
@@ -178,7 +222,10 @@ fn bare_message_into_a_builder_and_out_again() {
     let Err(err) = parse_message_json(Message::AccountWeight, "{}", &strict(), &mut fbb) else {
         panic!("missing required field accepted");
     };
-    assert_eq!(err.to_string(), "1: 2: error: required field is missing: account in AccountWeight");
+    assert_eq!(
+        err.to_string(),
+        "1: 2: error: required field is missing: account in AccountWeight"
+    );
     assert!(parse_message_json(Message::NONE, "{}", &strict(), &mut fbb).is_err());
 }
 
@@ -199,9 +246,15 @@ fn parse_into_reused_builder() {
 /// `NANOIPC_REQUIRE_FLATC=1`.
 #[test]
 fn agrees_with_flatc() {
-    let have = std::process::Command::new("flatc").arg("--version").output().is_ok_and(|o| o.status.success());
+    let have = std::process::Command::new("flatc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !have {
-        assert!(std::env::var("NANOIPC_REQUIRE_FLATC").as_deref() != Ok("1"), "flatc is required but not on PATH");
+        assert!(
+            std::env::var("NANOIPC_REQUIRE_FLATC").as_deref() != Ok("1"),
+            "flatc is required but not on PATH"
+        );
         eprintln!("skipped: flatc not on PATH");
         return;
     }
@@ -211,11 +264,22 @@ fn agrees_with_flatc() {
         let stem = name.trim_end_matches(".json");
         let jpath = tmp.path().join(&name);
         std::fs::write(&jpath, &json).unwrap();
-        let st = std::process::Command::new("flatc").arg("-b").arg("-o").arg(tmp.path()).arg(&schema).arg(&jpath).status().unwrap();
+        let st = std::process::Command::new("flatc")
+            .arg("-b")
+            .arg("-o")
+            .arg(tmp.path())
+            .arg(&schema)
+            .arg(&jpath)
+            .status()
+            .unwrap();
         assert!(st.success(), "flatc -b {name}");
         let theirs = std::fs::read(tmp.path().join(format!("{stem}.bin"))).unwrap();
         let env = root_as_envelope(&theirs).expect("flatc's buffer verifies");
-        assert_eq!(envelope_to_json(&env, true), json, "flatc binary → our JSON: {name}");
+        assert_eq!(
+            envelope_to_json(&env, true),
+            json,
+            "flatc binary → our JSON: {name}"
+        );
 
         let ours = envelope_from_json(&json, &strict()).unwrap();
         let opath = tmp.path().join(format!("ours_{stem}.bin"));

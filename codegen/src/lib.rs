@@ -77,7 +77,10 @@ pub struct Output {
 /// Files: `tables.rs` (readers, builders, verifiers, object API), `json.rs` (JSON codec),
 /// `dispatch.rs` (message registry, `Handler` trait, `dispatch`), `api.md` (API reference).
 pub fn generate(schema: &ir::Schema) -> Vec<Output> {
-    let out = |name: &str, contents: String| Output { name: name.to_string(), contents };
+    let out = |name: &str, contents: String| Output {
+        name: name.to_string(),
+        contents,
+    };
     vec![
         out("tables.rs", emit::tables::emit(schema)),
         out("json.rs", emit::json::emit(schema)),

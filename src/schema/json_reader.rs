@@ -27,7 +27,9 @@ pub struct JsonOptions {
 
 impl Default for JsonOptions {
     fn default() -> Self {
-        JsonOptions { skip_unknown_fields: true }
+        JsonOptions {
+            skip_unknown_fields: true,
+        }
     }
 }
 
@@ -49,7 +51,11 @@ impl JsonError {
         let text = e.to_string();
         let suffix = format!(" at line {} column {}", e.line(), e.column());
         let message = text.strip_suffix(&suffix).unwrap_or(&text).to_string();
-        JsonError { line: e.line(), column: e.column(), message }
+        JsonError {
+            line: e.line(),
+            column: e.column(),
+            message,
+        }
     }
 }
 
@@ -66,11 +72,18 @@ pub struct Ctx<'de> {
 impl<'de> Ctx<'de> {
     /// State for parsing `input`.
     pub fn new(input: &'de str, opts: JsonOptions) -> Self {
-        Ctx { input, opts, pending: RefCell::new(None) }
+        Ctx {
+            input,
+            opts,
+            pending: RefCell::new(None),
+        }
     }
 
     fn error(&self, e: &serde_json::Error) -> JsonError {
-        self.pending.borrow_mut().take().unwrap_or_else(|| JsonError::from_serde(e))
+        self.pending
+            .borrow_mut()
+            .take()
+            .unwrap_or_else(|| JsonError::from_serde(e))
     }
 
     /// Line and column (1-based) where `slice`, a sub-slice of the input, starts.
@@ -78,7 +91,10 @@ impl<'de> Ctx<'de> {
         let start = (slice.as_ptr() as usize).saturating_sub(self.input.as_ptr() as usize);
         let before = self.input.get(..start).unwrap_or("");
         let line = before.matches('\n').count() + 1;
-        let col = before.rfind('\n').map_or(before.len(), |p| before.len() - p - 1) + 1;
+        let col = before
+            .rfind('\n')
+            .map_or(before.len(), |p| before.len() - p - 1)
+            + 1;
         (line, col)
     }
 }
@@ -124,7 +140,9 @@ pub fn parse_table<'b, T: JsonTable>(
 ) -> Result<WIPOffset<T::Out<'b>>, JsonError> {
     let ctx = Ctx::new(input, *opts);
     let mut de = serde_json::Deserializer::from_str(input);
-    let r = TableSeed::<T>::new(&ctx, fbb).deserialize(&mut de).and_then(|v| de.end().map(|_| v));
+    let r = TableSeed::<T>::new(&ctx, fbb)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|_| v));
     r.map_err(|e| ctx.error(&e))
 }
 
@@ -137,13 +155,17 @@ pub fn parse_union_value<'b, U: JsonUnion>(
 ) -> Result<WIPOffset<UnionWIPOffset>, JsonError> {
     let ctx = Ctx::new(input, *opts);
     let mut de = serde_json::Deserializer::from_str(input);
-    let r = tag.parse_value(&ctx, fbb, &mut de).and_then(|v| de.end().map(|_| v));
+    let r = tag
+        .parse_value(&ctx, fbb, &mut de)
+        .and_then(|v| de.end().map(|_| v));
     r.map_err(|e| ctx.error(&e))
 }
 
 /// `required field is missing: <field> in <table>`.
 pub fn missing<E: de::Error>(field: &str, table: &str) -> E {
-    E::custom(format_args!("required field is missing: {field} in {table}"))
+    E::custom(format_args!(
+        "required field is missing: {field} in {table}"
+    ))
 }
 
 /// Fails when a field appears twice in one object.
@@ -155,7 +177,11 @@ pub fn once<T, E: de::Error>(slot: &Option<T>, field: &str) -> Result<(), E> {
 }
 
 /// Skips or rejects an unknown field, per the options.
-pub fn unknown<'de, A: MapAccess<'de>>(ctx: &Ctx<'de>, map: &mut A, name: &str) -> Result<(), A::Error> {
+pub fn unknown<'de, A: MapAccess<'de>>(
+    ctx: &Ctx<'de>,
+    map: &mut A,
+    name: &str,
+) -> Result<(), A::Error> {
     if ctx.opts.skip_unknown_fields {
         map.next_value::<de::IgnoredAny>().map(|_| ())
     } else {
@@ -175,7 +201,11 @@ pub fn reparse_union<'de, 'b, U: JsonUnion, E: de::Error>(
     match NullOr(UnionSeed { ctx, fbb, tag }).deserialize(&mut de) {
         Ok(v) => Ok(v),
         Err(e) => {
-            let mut err = ctx.pending.borrow_mut().take().unwrap_or_else(|| JsonError::from_serde(&e));
+            let mut err = ctx
+                .pending
+                .borrow_mut()
+                .take()
+                .unwrap_or_else(|| JsonError::from_serde(&e));
             let (line, col) = ctx.position_of(text);
             if err.line <= 1 {
                 err.column = err.column.saturating_add(col.saturating_sub(1));
@@ -261,7 +291,11 @@ pub struct TableSeed<'c, 's, 'b, 'de, T> {
 impl<'c, 's, 'b, 'de, T> TableSeed<'c, 's, 'b, 'de, T> {
     /// A seed writing into `fbb`.
     pub fn new(ctx: &'c Ctx<'de>, fbb: &'s mut FlatBufferBuilder<'b>) -> Self {
-        TableSeed { ctx, fbb, _t: PhantomData }
+        TableSeed {
+            ctx,
+            fbb,
+            _t: PhantomData,
+        }
     }
 }
 
@@ -354,7 +388,13 @@ impl JsonScalarIn for bool {
         }
     }
     fn from_f64(v: f64) -> Option<Self> {
-        Self::from_i128(if v == 0.0 { 0 } else if v == 1.0 { 1 } else { 2 })
+        Self::from_i128(if v == 0.0 {
+            0
+        } else if v == 1.0 {
+            1
+        } else {
+            2
+        })
     }
 }
 
@@ -395,7 +435,10 @@ impl<T> Default for ScalarSeed<T> {
 }
 
 fn out_of_range<T: JsonScalarIn, E: de::Error>(v: impl fmt::Display) -> E {
-    E::custom(format_args!("constant does not fit in a \"{}\": {v}", T::TYPE))
+    E::custom(format_args!(
+        "constant does not fit in a \"{}\": {v}",
+        T::TYPE
+    ))
 }
 
 impl<'de, T: JsonScalarIn> DeserializeSeed<'de> for ScalarSeed<T> {
@@ -453,13 +496,16 @@ impl<'de, T: JsonEnum> Visitor<'de> for EnumSeed<T> {
         write!(f, "a {} value", T::NAME)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        T::from_name(v).ok_or_else(|| E::custom(format_args!("unknown enum value: {v} in {}", T::NAME)))
+        T::from_name(v)
+            .ok_or_else(|| E::custom(format_args!("unknown enum value: {v} in {}", T::NAME)))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::from_int(v as i128).ok_or_else(|| E::custom(format_args!("enum value out of range: {v} in {}", T::NAME)))
+        T::from_int(v as i128)
+            .ok_or_else(|| E::custom(format_args!("enum value out of range: {v} in {}", T::NAME)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::from_int(v as i128).ok_or_else(|| E::custom(format_args!("enum value out of range: {v} in {}", T::NAME)))
+        T::from_int(v as i128)
+            .ok_or_else(|| E::custom(format_args!("enum value out of range: {v} in {}", T::NAME)))
     }
 }
 
@@ -480,7 +526,12 @@ pub trait ElemKind<'de, 'b> {
 pub struct ScalarElems<T>(pub PhantomData<T>);
 impl<'de, 'b, T: JsonScalarIn + Push> ElemKind<'de, 'b> for ScalarElems<T> {
     type Item = T;
-    fn next<A: SeqAccess<'de>>(&mut self, _: &Ctx<'de>, _: &mut FlatBufferBuilder<'b>, seq: &mut A) -> Result<Option<T>, A::Error> {
+    fn next<A: SeqAccess<'de>>(
+        &mut self,
+        _: &Ctx<'de>,
+        _: &mut FlatBufferBuilder<'b>,
+        seq: &mut A,
+    ) -> Result<Option<T>, A::Error> {
         seq.next_element_seed(ScalarSeed::<T>::new())
     }
 }
@@ -489,7 +540,12 @@ impl<'de, 'b, T: JsonScalarIn + Push> ElemKind<'de, 'b> for ScalarElems<T> {
 pub struct EnumElems<T>(pub PhantomData<T>);
 impl<'de, 'b, T: JsonEnum + Push> ElemKind<'de, 'b> for EnumElems<T> {
     type Item = T;
-    fn next<A: SeqAccess<'de>>(&mut self, _: &Ctx<'de>, _: &mut FlatBufferBuilder<'b>, seq: &mut A) -> Result<Option<T>, A::Error> {
+    fn next<A: SeqAccess<'de>>(
+        &mut self,
+        _: &Ctx<'de>,
+        _: &mut FlatBufferBuilder<'b>,
+        seq: &mut A,
+    ) -> Result<Option<T>, A::Error> {
         seq.next_element_seed(EnumSeed::<T>::new())
     }
 }
@@ -498,7 +554,12 @@ impl<'de, 'b, T: JsonEnum + Push> ElemKind<'de, 'b> for EnumElems<T> {
 pub struct StrElems;
 impl<'de, 'b> ElemKind<'de, 'b> for StrElems {
     type Item = WIPOffset<&'b str>;
-    fn next<A: SeqAccess<'de>>(&mut self, _: &Ctx<'de>, fbb: &mut FlatBufferBuilder<'b>, seq: &mut A) -> Result<Option<Self::Item>, A::Error> {
+    fn next<A: SeqAccess<'de>>(
+        &mut self,
+        _: &Ctx<'de>,
+        fbb: &mut FlatBufferBuilder<'b>,
+        seq: &mut A,
+    ) -> Result<Option<Self::Item>, A::Error> {
         seq.next_element_seed(StrSeed(fbb))
     }
 }
@@ -510,7 +571,12 @@ where
     WIPOffset<T::Out<'b>>: Copy,
 {
     type Item = WIPOffset<T::Out<'b>>;
-    fn next<A: SeqAccess<'de>>(&mut self, ctx: &Ctx<'de>, fbb: &mut FlatBufferBuilder<'b>, seq: &mut A) -> Result<Option<Self::Item>, A::Error> {
+    fn next<A: SeqAccess<'de>>(
+        &mut self,
+        ctx: &Ctx<'de>,
+        fbb: &mut FlatBufferBuilder<'b>,
+        seq: &mut A,
+    ) -> Result<Option<Self::Item>, A::Error> {
         seq.next_element_seed(TableSeed::<T>::new(ctx, fbb))
     }
 }
@@ -556,5 +622,58 @@ where
             items.push(item);
         }
         Ok(self.fbb.create_vector(&items))
+    }
+}
+
+/// Generated for every struct: parses its JSON object (every field must be given, as in flatc).
+pub trait JsonStruct: Sized + Copy {
+    /// Parses the fields of one object.
+    fn parse<'de, A: MapAccess<'de>>(ctx: &Ctx<'de>, map: A) -> Result<Self, A::Error>;
+}
+
+/// A struct value.
+pub struct StructSeed<'c, 'de, T> {
+    ctx: &'c Ctx<'de>,
+    _t: PhantomData<T>,
+}
+
+impl<'c, 'de, T> StructSeed<'c, 'de, T> {
+    /// The seed.
+    pub fn new(ctx: &'c Ctx<'de>) -> Self {
+        StructSeed {
+            ctx,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: JsonStruct> DeserializeSeed<'de> for StructSeed<'_, 'de, T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: JsonStruct> Visitor<'de> for StructSeed<'_, 'de, T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::parse(self.ctx, map)
+    }
+}
+
+/// Vector elements that are structs (stored inline).
+pub struct StructElems<T>(pub PhantomData<T>);
+impl<'de, 'b, T: JsonStruct + Push> ElemKind<'de, 'b> for StructElems<T> {
+    type Item = T;
+    fn next<A: SeqAccess<'de>>(
+        &mut self,
+        ctx: &Ctx<'de>,
+        _: &mut FlatBufferBuilder<'b>,
+        seq: &mut A,
+    ) -> Result<Option<T>, A::Error> {
+        seq.next_element_seed(StructSeed::<T>::new(ctx))
     }
 }

@@ -84,7 +84,11 @@ impl JsonWriter {
     /// A writer that appends to `buf` (cleared first), so a caller can reuse one allocation.
     pub fn with_buffer(mut buf: String, pretty: bool) -> Self {
         buf.clear();
-        JsonWriter { out: buf, pretty, open: Vec::new() }
+        JsonWriter {
+            out: buf,
+            pretty,
+            open: Vec::new(),
+        }
     }
 
     /// The finished document. Pretty output ends with a newline, as flatc's files do.

@@ -40,7 +40,9 @@ pub mod dispatch {
     include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 }
 
-pub use dispatch::{dispatch, method_for, DispatchError, Handler, MethodInfo, METHODS, MESSAGE_NAMES};
+pub use dispatch::{
+    dispatch, method_for, DispatchError, Handler, MethodInfo, MESSAGE_NAMES, METHODS,
+};
 pub use json_reader::{JsonError, JsonOptions};
 pub use json_writer::{to_json, JsonWrite, JsonWriter};
 pub use tables::*;

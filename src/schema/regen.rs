@@ -30,15 +30,24 @@ pub enum RegenError {
 /// rewriting only files whose content differs (newlines normalised). Returns the paths of the
 /// files that were stale (and are now rewritten), relative to `root`.
 pub fn regenerate(root: &Path) -> Result<Vec<String>, RegenError> {
-    let schema = nanoipc_codegen::load_schema(&root.join(SCHEMA_PATH), SCHEMA_PATH).map_err(RegenError::Schema)?;
+    let schema = nanoipc_codegen::load_schema(&root.join(SCHEMA_PATH), SCHEMA_PATH)
+        .map_err(RegenError::Schema)?;
     let dir = root.join(GENERATED_DIR);
-    std::fs::create_dir_all(&dir).map_err(|source| RegenError::Io { path: dir.clone(), source })?;
+    std::fs::create_dir_all(&dir).map_err(|source| RegenError::Io {
+        path: dir.clone(),
+        source,
+    })?;
     let mut stale = Vec::new();
     for file in nanoipc_codegen::generate(&schema) {
         let path = dir.join(&file.name);
-        let current = std::fs::read_to_string(&path).ok().map(|s| s.replace("\r\n", "\n"));
+        let current = std::fs::read_to_string(&path)
+            .ok()
+            .map(|s| s.replace("\r\n", "\n"));
         if current.as_deref() != Some(file.contents.as_str()) {
-            std::fs::write(&path, &file.contents).map_err(|source| RegenError::Io { path: path.clone(), source })?;
+            std::fs::write(&path, &file.contents).map_err(|source| RegenError::Io {
+                path: path.clone(),
+                source,
+            })?;
             stale.push(format!("{GENERATED_DIR}/{}", file.name));
         }
     }

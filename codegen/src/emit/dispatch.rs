@@ -54,7 +54,12 @@ pub fn emit(schema: &Schema) -> String {
         s.push_str("compile_error!(\"nanoipc-codegen: the schema declares no rpc_service\");\n");
         return format_rust(&rust_header(schema), &s);
     };
-    let tag_of = |t: TableId| u.members.iter().find(|m| m.table == t).map(|m| escape(&m.name));
+    let tag_of = |t: TableId| {
+        u.members
+            .iter()
+            .find(|m| m.table == t)
+            .map(|m| escape(&m.name))
+    };
     s.push_str(&format!(
         "/// One request of the `{0}` service: what it is called, which message answers it, and\n\
          /// which permissions allow it (any one of them is enough).\n\
@@ -69,14 +74,17 @@ pub fn emit(schema: &Schema) -> String {
     let mut match_arms = String::new();
     let mut trait_methods = String::new();
     let mut dispatch_arms = String::new();
-    for (i, m) in service.methods.iter().enumerate() {
+    let mut skipped: Vec<String> = Vec::new();
+    let mut index = 0usize;
+    for m in &service.methods {
+        // A method whose request or response is not a member of the message union cannot
+        // travel in the root table, so it cannot be dispatched; it is listed in `SKIPPED`.
         let (Some(req), Some(resp)) = (tag_of(m.request), tag_of(m.response)) else {
-            s.push_str(&format!(
-                "];\ncompile_error!({:?});\n",
-                format!("nanoipc-codegen: method {} uses a table that is not a member of {}", m.name, u.name)
-            ));
-            return format_rust(&rust_header(schema), &s);
+            skipped.push(format!("{:?}", m.name));
+            continue;
         };
+        let i = index;
+        index += 1;
         let perms: Vec<String> = m.permissions().iter().map(|p| format!("{p:?}")).collect();
         s.push_str(&format!(
             "MethodInfo {{ name: {:?}, request: {un}::{req}, response: {un}::{resp}, permissions: &[{}], doc: {:?} }},\n",
@@ -88,7 +96,12 @@ pub fn emit(schema: &Schema) -> String {
         let mname = method(&m.name);
         let req_t = escape(&schema.table(m.request).name);
         let resp_t = escape(&schema.table(m.response).name);
-        let req_member = u.members.iter().find(|x| x.table == m.request).map(|x| snake(&x.name)).unwrap_or_default();
+        let req_member = u
+            .members
+            .iter()
+            .find(|x| x.table == m.request)
+            .map(|x| snake(&x.name))
+            .unwrap_or_default();
         trait_methods.push_str(&format!(
             "{}///\n/// Request `{}`, answered by `{}`.\n\
              fn {mname}<'b>(&self, ctx: &Self::Context, req: super::tables::{req_t}<'_>, fbb: &mut {FB}::FlatBufferBuilder<'b>) \
@@ -104,7 +117,13 @@ pub fn emit(schema: &Schema) -> String {
         ));
     }
     s.push_str(&format!(
-        "];\n/// The method a request tag belongs to; `None` when the tag is not a request (a response,\n\
+        "];\n/// Methods of the service that cannot be dispatched because their request or response is\n\
+         /// not a member of `{}`.\npub const SKIPPED_METHODS: &[&str] = &[{}];\n",
+        u.name,
+        skipped.join(", ")
+    ));
+    s.push_str(&format!(
+        "/// The method a request tag belongs to; `None` when the tag is not a request (a response,\n\
          /// an event, `NONE`, or a tag from a newer schema).\n\
          pub fn method_for(tag: {un}) -> ::core::option::Option<&'static MethodInfo> {{ match tag {{\n{match_arms}_ => ::core::option::Option::None,\n}} }}\n"
     ));

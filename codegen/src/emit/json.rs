@@ -71,6 +71,9 @@ pub fn emit(schema: &Schema) -> String {
         }
         s.push_str("_ => false,\n} }\n");
     }
+    for st in &schema.structs {
+        emit_struct(schema, st, &mut s);
+    }
     for (i, t) in schema.tables.iter().enumerate() {
         emit_parse(schema, t, &mut s);
         emit_write(schema, TableId(i as u32), &mut s);
@@ -101,15 +104,34 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
         let n = &fd.name;
         let seed = match &fd.ty {
             Type::Scalar(sc) => format!("rt::ScalarSeed::<{}>::new()", scalar_rs(*sc)),
-            Type::Enum(id) => format!("rt::EnumSeed::<t::{}>::new()", escape(&schema.enum_(*id).name)),
+            Type::Enum(id) => format!(
+                "rt::EnumSeed::<t::{}>::new()",
+                escape(&schema.enum_(*id).name)
+            ),
             Type::String => "rt::StrSeed(&mut *fbb)".to_string(),
-            Type::Table(id) => format!("rt::TableSeed::<{}Json>::new(ctx, &mut *fbb)", escape(&schema.table(*id).name)),
+            Type::Table(id) => format!(
+                "rt::TableSeed::<{}Json>::new(ctx, &mut *fbb)",
+                escape(&schema.table(*id).name)
+            ),
             Type::Vector(elem) => {
                 let kind = match &**elem {
-                    Type::Scalar(sc) => format!("rt::ScalarElems::<{}>(::core::marker::PhantomData)", scalar_rs(*sc)),
-                    Type::Enum(id) => format!("rt::EnumElems::<t::{}>(::core::marker::PhantomData)", escape(&schema.enum_(*id).name)),
+                    Type::Scalar(sc) => format!(
+                        "rt::ScalarElems::<{}>(::core::marker::PhantomData)",
+                        scalar_rs(*sc)
+                    ),
+                    Type::Enum(id) => format!(
+                        "rt::EnumElems::<t::{}>(::core::marker::PhantomData)",
+                        escape(&schema.enum_(*id).name)
+                    ),
                     Type::String => "rt::StrElems".to_string(),
-                    Type::Table(id) => format!("rt::TableElems::<{}Json>(::core::marker::PhantomData)", escape(&schema.table(*id).name)),
+                    Type::Table(id) => format!(
+                        "rt::TableElems::<{}Json>(::core::marker::PhantomData)",
+                        escape(&schema.table(*id).name)
+                    ),
+                    Type::Struct(id) => format!(
+                        "rt::StructElems::<t::{}>(::core::marker::PhantomData)",
+                        escape(&schema.strukt(*id).name)
+                    ),
                     _ => String::new(),
                 };
                 if kind.is_empty() {
@@ -123,15 +145,10 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
                 }
                 format!("rt::VecSeed::new(ctx, &mut *fbb, {kind})")
             }
-            Type::Struct(_) => {
-                keys.push(n.clone());
-                decls.push_str(&format!("let mut {v}: {OPT}<()> = {OPT}::None;\n"));
-                arms.push_str(&format!(
-                    "rt::Key::Field({}) => {{ return ::core::result::Result::Err(A::Error::custom(\"structs are not implemented in JSON: {n}\")); }}\n",
-                    keys.len() - 1
-                ));
-                continue;
-            }
+            Type::Struct(id) => format!(
+                "rt::StructSeed::<t::{}>::new(ctx)",
+                escape(&schema.strukt(*id).name)
+            ),
             Type::Union(uid) => {
                 let un = escape(&schema.union(*uid).name);
                 keys.push(format!("{n}_type"));
@@ -169,7 +186,11 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
             Type::Scalar(sc) => scalar_rs(*sc).to_string(),
             Type::Enum(id) => format!("t::{}", escape(&schema.enum_(*id).name)),
             Type::String => format!("{FB}::WIPOffset<&'b str>"),
-            Type::Table(id) => format!("{FB}::WIPOffset<t::{}<'b>>", escape(&schema.table(*id).name)),
+            Type::Table(id) => format!(
+                "{FB}::WIPOffset<t::{}<'b>>",
+                escape(&schema.table(*id).name)
+            ),
+            Type::Struct(id) => format!("t::{}", escape(&schema.strukt(*id).name)),
             _ => "_".to_string(),
         };
         if vty == "_" {
@@ -188,7 +209,10 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
         }
     }
     let key_list: Vec<String> = keys.iter().map(|k| format!("{k:?}")).collect();
-    s.push_str(&format!("const FIELDS: &[&str] = &[{}];\n{decls}", key_list.join(", ")));
+    s.push_str(&format!(
+        "const FIELDS: &[&str] = &[{}];\n{decls}",
+        key_list.join(", ")
+    ));
     s.push_str(&format!(
         "while let {OPT}::Some(key) = map.next_key_seed(rt::KeySeed(FIELDS))? {{ match key {{\n{arms}\
          rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,\n\
@@ -218,7 +242,11 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
                 "if let {OPT}::Some(v) = f{i} {{ fbb.push_slot_always::<{FB}::WIPOffset<_>>(t::{}::{vt}, v); }}\n",
                 escape(&t.name)
             )),
-            Type::Struct(_) => {}
+            Type::Struct(id) => s.push_str(&format!(
+                "if let {OPT}::Some(v) = f{i} {{ fbb.push_slot_always::<&t::{}>(t::{}::{vt}, &v); }}\n",
+                escape(&schema.strukt(*id).name),
+                escape(&t.name)
+            )),
         }
     }
     for (i, f) in fs.iter().enumerate() {
@@ -236,11 +264,75 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
     ));
 }
 
+/// Struct JSON: every field is written (flatc prints structs whole) and every field is required
+/// on input.
+fn emit_struct(schema: &Schema, st: &crate::ir::Struct, s: &mut String) {
+    let name = escape(&st.name);
+    let mut write = String::new();
+    let mut decls = String::new();
+    let mut arms = String::new();
+    let mut checks = String::new();
+    let mut args = Vec::new();
+    for (i, f) in st.fields.iter().enumerate() {
+        let m = crate::names::method(&f.name);
+        let n = &f.name;
+        let (ty, seed, out) = match &f.ty {
+            Type::Scalar(sc) => (
+                scalar_rs(*sc).to_string(),
+                format!("rt::ScalarSeed::<{}>::new()", scalar_rs(*sc)),
+                format!("w.scalar(self.{m}());"),
+            ),
+            Type::Enum(id) => {
+                let en = escape(&schema.enum_(*id).name);
+                (
+                    format!("t::{en}"),
+                    format!("rt::EnumSeed::<t::{en}>::new()"),
+                    format!(
+                        "{{ let v = self.{m}(); w.enum_value(v.variant_name(), v.0 as i128); }}"
+                    ),
+                )
+            }
+            Type::Struct(id) => {
+                let sn = escape(&schema.strukt(*id).name);
+                (
+                    format!("t::{sn}"),
+                    format!("rt::StructSeed::<t::{sn}>::new(ctx)"),
+                    format!("wr::JsonWrite::write_json(&self.{m}(), w);"),
+                )
+            }
+            _ => continue,
+        };
+        write.push_str(&format!("w.key({n:?}); {out}\n"));
+        decls.push_str(&format!("let mut f{i}: {OPT}<{ty}> = {OPT}::None;\n"));
+        arms.push_str(&format!(
+            "rt::Key::Field({i}) => {{ rt::once(&f{i}, {n:?})?; f{i} = {OPT}::Some(map.next_value_seed({seed})?); }}\n"
+        ));
+        checks.push_str(&format!(
+            "let {OPT}::Some(f{i}) = f{i} else {{ return ::core::result::Result::Err(rt::missing({n:?}, {:?})); }};\n",
+            st.name
+        ));
+        args.push(format!("f{i}"));
+    }
+    let keys: Vec<String> = st.fields.iter().map(|f| format!("{:?}", f.name)).collect();
+    s.push_str(&format!(
+        "impl wr::JsonWrite for t::{name} {{\nfn write_json(&self, w: &mut wr::JsonWriter) {{\nw.begin_object();\n{write}w.end_object();\n}}\n}}\n\
+         impl rt::JsonStruct for t::{name} {{\n#[allow(unused_mut)]\n\
+         fn parse<'de, A: ::serde::de::MapAccess<'de>>(ctx: &rt::Ctx<'de>, mut map: A) -> ::core::result::Result<Self, A::Error> {{\n\
+         const FIELDS: &[&str] = &[{}];\n{decls}\
+         while let {OPT}::Some(key) = map.next_key_seed(rt::KeySeed(FIELDS))? {{ match key {{\n{arms}\
+         rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,\n\
+         #[allow(unreachable_patterns)]\nrt::Key::Field(_) => {{ map.next_value::<::serde::de::IgnoredAny>()?; }}\n}} }}\n\
+         {checks}::core::result::Result::Ok(t::{name}::new({}))\n}}\n}}\n",
+        keys.join(", "),
+        args.join(", ")
+    ));
+}
+
 fn push_size(schema: &Schema, ty: &Type) -> usize {
     match ty {
         Type::Scalar(sc) => sc.size(),
         Type::Enum(id) => schema.enum_(*id).underlying.size(),
-        Type::Struct(_) => 0,
+        Type::Struct(id) => schema.strukt(*id).size.max(1),
         Type::Union(_) => 4,
         _ => 4,
     }
@@ -260,8 +352,17 @@ fn emit_write(schema: &Schema, id: TableId, s: &mut String) {
         match &fd.ty {
             Type::Scalar(_) => {
                 let def = default_expr(schema, fd).unwrap_or_default();
+                // flatc always prints scalar `(key)` fields, default or not.
+                let is_key = crate::ir::Attribute::find(&fd.attributes, "key").is_some();
+                let differs = if is_key {
+                    "true".to_string()
+                } else if def.ends_with("::NAN") {
+                    "!v.is_nan()".to_string()
+                } else {
+                    format!("v != {def}")
+                };
                 s.push_str(&format!(
-                    "{{ let v = self.{m}(); #[allow(clippy::float_cmp)] if v != {def} {{ w.key({n:?}); w.scalar(v); }} }}\n"
+                    "{{ let v = self.{m}(); #[allow(clippy::float_cmp)] if {differs} {{ w.key({n:?}); w.scalar(v); }} }}\n"
                 ));
             }
             Type::Enum(_) => {
@@ -278,14 +379,14 @@ fn emit_write(schema: &Schema, id: TableId, s: &mut String) {
                 "if let {OPT}::Some(v) = self.{m}() {{ w.key({n:?}); wr::JsonWrite::write_json(&v, w); }}\n"
             )),
             Type::Struct(_) => s.push_str(&format!(
-                "if let {OPT}::Some(v) = self.{m}() {{ w.key({n:?}); w.string(&::std::format!(\"{{v:?}}\")); }}\n"
+                "if let {OPT}::Some(v) = self.{m}() {{ w.key({n:?}); wr::JsonWrite::write_json(v, w); }}\n"
             )),
             Type::Vector(elem) => {
                 let each = match &**elem {
                     Type::String => "w.string(x);",
                     Type::Table(_) => "wr::JsonWrite::write_json(&x, w);",
                     Type::Enum(_) => "w.enum_value(x.variant_name(), x.0 as i128);",
-                    Type::Struct(_) => "w.string(&::std::format!(\"{x:?}\"));",
+                    Type::Struct(_) => "wr::JsonWrite::write_json(x, w);",
                     _ => "w.scalar(x);",
                 };
                 s.push_str(&format!(

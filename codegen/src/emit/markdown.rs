@@ -30,7 +30,11 @@ pub fn emit(schema: &Schema) -> String {
         for m in &u.members {
             let t = schema.table(m.table);
             s.push_str(&format!("### {} (tag {})\n\n", m.name, m.tag));
-            let method = schema.services.iter().flat_map(|sv| sv.methods.iter()).find(|x| x.request == m.table);
+            let method = schema
+                .services
+                .iter()
+                .flat_map(|sv| sv.methods.iter())
+                .find(|x| x.request == m.table);
             section(schema, t, &mut s, method);
             listed.push(m.table);
         }
@@ -56,16 +60,30 @@ pub fn emit(schema: &Schema) -> String {
         doc(&u.doc.0, &mut s);
         s.push_str("| Tag | Member | Description |\n|---|---|---|\n");
         for m in &u.members {
-            s.push_str(&format!("| {} | `{}` | {} |\n", m.tag, m.name, cell(&m.doc.0)));
+            s.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                m.tag,
+                m.name,
+                cell(&m.doc.0)
+            ));
         }
         s.push('\n');
     }
     for e in &schema.enums {
-        s.push_str(&format!("### enum {} ({})\n\n", e.name, e.underlying.schema_name()));
+        s.push_str(&format!(
+            "### enum {} ({})\n\n",
+            e.name,
+            e.underlying.schema_name()
+        ));
         doc(&e.doc.0, &mut s);
         s.push_str("| Value | Name | Description |\n|---|---|---|\n");
         for v in &e.values {
-            s.push_str(&format!("| {} | `{}` | {} |\n", v.value, v.name, cell(&v.doc.0)));
+            s.push_str(&format!(
+                "| {} | `{}` | {} |\n",
+                v.value,
+                v.name,
+                cell(&v.doc.0)
+            ));
         }
         s.push('\n');
     }
@@ -95,7 +113,11 @@ fn section(schema: &Schema, t: &Table, s: &mut String, method: Option<&crate::ir
             if perms.is_empty() {
                 "none".to_string()
             } else {
-                perms.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                perms
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         ));
     }
@@ -147,7 +169,13 @@ fn default_text(schema: &Schema, f: &crate::ir::Field) -> String {
                 None => format!("`{value}`"),
             }
         }
-        (Type::Enum(id), _) => schema.enum_(*id).values.iter().find(|v| v.value == 0).map(|v| format!("`{}`", v.name)).unwrap_or_else(|| "`0`".into()),
+        (Type::Enum(id), _) => schema
+            .enum_(*id)
+            .values
+            .iter()
+            .find(|v| v.value == 0)
+            .map(|v| format!("`{}`", v.name))
+            .unwrap_or_else(|| "`0`".into()),
         (Type::Scalar(sc), DefaultValue::None) => {
             if *sc == crate::ir::ScalarType::Bool {
                 "`false`".into()
@@ -155,7 +183,9 @@ fn default_text(schema: &Schema, f: &crate::ir::Field) -> String {
                 "`0`".into()
             }
         }
-        (Type::Scalar(crate::ir::ScalarType::Bool), DefaultValue::Int(i)) => format!("`{}`", *i != 0),
+        (Type::Scalar(crate::ir::ScalarType::Bool), DefaultValue::Int(i)) => {
+            format!("`{}`", *i != 0)
+        }
         (_, DefaultValue::Bool(b)) => format!("`{b}`"),
         (_, DefaultValue::Int(i)) => format!("`{i}`"),
         (_, DefaultValue::Float(x)) => format!("`{x}`"),

@@ -10,7 +10,7 @@ pub mod json;
 pub mod markdown;
 pub mod tables;
 
-use crate::ir::{DefaultValue, Doc, Schema, ScalarType, Type};
+use crate::ir::{DefaultValue, Doc, ScalarType, Schema, Type};
 use crate::names;
 
 /// The first line of every generated Rust file.

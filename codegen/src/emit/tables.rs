@@ -8,7 +8,9 @@
 //! type gets `root_as_…` helpers. Accessors never panic: a required string that is absent (which
 //! the verifier rules out) reads as `""`.
 
-use super::{doc_attrs, enum_default_expr, format_rust, rust_header, scalar_default_lit, scalar_rs};
+use super::{
+    doc_attrs, enum_default_expr, format_rust, rust_header, scalar_default_lit, scalar_rs,
+};
 use crate::ir::{EnumId, Field, Schema, StructId, Table, TableId, Type, UnionId};
 use crate::names::{escape, method, shouty, snake};
 
@@ -64,7 +66,10 @@ fn emit_int_newtype(
          #[allow(non_upper_case_globals)]\nimpl {name} {{\n"
     ));
     for (vname, vdoc, v) in values {
-        s.push_str(&format!("{vdoc}pub const {}: Self = Self({v});\n", escape(vname)));
+        s.push_str(&format!(
+            "{vdoc}pub const {}: Self = Self({v});\n",
+            escape(vname)
+        ));
     }
     s.push_str(&format!(
         "/// The smallest declared value.\npub const ENUM_MIN: {repr} = {min};\n\
@@ -77,15 +82,21 @@ fn emit_int_newtype(
     s.push_str("];\n/// The declared name of this value, or `None` for a value this schema does not know.\n\
                 pub fn variant_name(self) -> ::core::option::Option<&'static str> { match self {");
     for (vname, _, _) in values {
-        s.push_str(&format!("Self::{} => ::core::option::Option::Some({vname:?}),", escape(vname)));
+        s.push_str(&format!(
+            "Self::{} => ::core::option::Option::Some({vname:?}),",
+            escape(vname)
+        ));
     }
     s.push_str("_ => ::core::option::Option::None } }\n");
-    s.push_str(&format!(
+    s.push_str(
         "/// Looks a value up by its declared name.\n\
-         pub fn from_name(name: &str) -> ::core::option::Option<Self> {{ match name {{"
-    ));
+         pub fn from_name(name: &str) -> ::core::option::Option<Self> { match name {",
+    );
     for (vname, _, _) in values {
-        s.push_str(&format!("{vname:?} => ::core::option::Option::Some(Self::{}),", escape(vname)));
+        s.push_str(&format!(
+            "{vname:?} => ::core::option::Option::Some(Self::{}),",
+            escape(vname)
+        ));
     }
     s.push_str("_ => ::core::option::Option::None } }\n}\n");
     s.push_str(&format!(
@@ -116,7 +127,13 @@ fn emit_enum(schema: &Schema, id: EnumId, s: &mut String) {
         .iter()
         .map(|v| (v.name.clone(), doc_attrs(&v.doc), v.value))
         .collect();
-    emit_int_newtype(&escape(&e.name), &doc_attrs(&e.doc), scalar_rs(e.underlying), &values, s);
+    emit_int_newtype(
+        &escape(&e.name),
+        &doc_attrs(&e.doc),
+        scalar_rs(e.underlying),
+        &values,
+        s,
+    );
 }
 
 fn emit_union(schema: &Schema, id: UnionId, s: &mut String) {
@@ -127,7 +144,11 @@ fn emit_union(schema: &Schema, id: UnionId, s: &mut String) {
         "/// No value: the union is absent.\n".to_string(),
         0i128,
     )];
-    values.extend(u.members.iter().map(|m| (m.name.clone(), doc_attrs(&m.doc), m.tag as i128)));
+    values.extend(
+        u.members
+            .iter()
+            .map(|m| (m.name.clone(), doc_attrs(&m.doc), m.tag as i128)),
+    );
     emit_int_newtype(&name, &doc_attrs(&u.doc), "u8", &values, s);
 
     // The owned (object API) form.
@@ -257,7 +278,11 @@ pub(crate) fn fields(table: &Table) -> Vec<FieldView<'_>> {
         .fields
         .iter()
         .filter(|f| !f.deprecated)
-        .map(|f| FieldView { field: f, method: method(&f.name), vt: format!("VT_{}", shouty(&f.name)) })
+        .map(|f| FieldView {
+            field: f,
+            method: method(&f.name),
+            vt: format!("VT_{}", shouty(&f.name)),
+        })
         .collect()
 }
 
@@ -268,7 +293,10 @@ fn vec_elem(schema: &Schema, elem: &Type, lt: &str) -> String {
         Type::Enum(id) => escape(&schema.enum_(*id).name),
         Type::Struct(id) => escape(&schema.strukt(*id).name),
         Type::String => format!("{FB}::ForwardsUOffset<&{lt} str>"),
-        Type::Table(id) => format!("{FB}::ForwardsUOffset<{}<{lt}>>", escape(&schema.table(*id).name)),
+        Type::Table(id) => format!(
+            "{FB}::ForwardsUOffset<{}<{lt}>>",
+            escape(&schema.table(*id).name)
+        ),
         Type::Union(_) | Type::Vector(_) => "u8".to_string(),
     }
 }
@@ -311,7 +339,13 @@ fn emit_table(schema: &Schema, id: TableId, s: &mut String) {
     let needs_lt = fs
         .iter()
         .any(|f| !matches!(f.field.ty, Type::Scalar(_) | Type::Enum(_) | Type::Union(_)));
-    let args_ty = |lt: &str| if needs_lt { format!("{name}Args<{lt}>") } else { format!("{name}Args") };
+    let args_ty = |lt: &str| {
+        if needs_lt {
+            format!("{name}Args<{lt}>")
+        } else {
+            format!("{name}Args")
+        }
+    };
 
     // Reader.
     s.push_str(&format!(
@@ -323,9 +357,16 @@ fn emit_table(schema: &Schema, id: TableId, s: &mut String) {
     ));
     for f in &t.fields {
         if let Some(tvo) = f.union_type_vtable_offset {
-            s.push_str(&format!("pub const VT_{}_TYPE: {FB}::VOffsetT = {tvo};\n", shouty(&f.name)));
+            s.push_str(&format!(
+                "pub const VT_{}_TYPE: {FB}::VOffsetT = {tvo};\n",
+                shouty(&f.name)
+            ));
         }
-        s.push_str(&format!("pub const VT_{}: {FB}::VOffsetT = {};\n", shouty(&f.name), f.vtable_offset));
+        s.push_str(&format!(
+            "pub const VT_{}: {FB}::VOffsetT = {};\n",
+            shouty(&f.name),
+            f.vtable_offset
+        ));
     }
     s.push_str(&format!(
         "/// Wraps a table.\n///\n/// # Safety\n/// `table` must be a `{name}` in a buffer that was verified (or is trusted).\n\
@@ -347,13 +388,19 @@ fn emit_table(schema: &Schema, id: TableId, s: &mut String) {
             Type::Union(_) => s.push_str(&format!(
                 "if let ::core::option::Option::Some(x) = args.{m} {{ builder.{add}(x); }}\n"
             )),
-            _ => s.push_str(&format!("if let ::core::option::Option::Some(x) = args.{m} {{ builder.{add}(x); }}\n")),
+            _ => s.push_str(&format!(
+                "if let ::core::option::Option::Some(x) = args.{m} {{ builder.{add}(x); }}\n"
+            )),
         }
     }
     // Union type bytes go last (1 byte each).
     for f in &fs {
         if matches!(f.field.ty, Type::Union(_)) {
-            s.push_str(&format!("builder.add_{}_type(args.{}_type);\n", snake(&f.field.name), snake(&f.field.name)));
+            s.push_str(&format!(
+                "builder.add_{}_type(args.{}_type);\n",
+                snake(&f.field.name),
+                snake(&f.field.name)
+            ));
         }
     }
     s.push_str("builder.finish()\n}\n");
@@ -427,7 +474,9 @@ fn emit_table(schema: &Schema, id: TableId, s: &mut String) {
 
 fn emit_unpack(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
     let name = escape(&t.name);
-    s.push_str(&format!("/// Copies the table into its owned form.\npub fn unpack(&self) -> {name}T {{\n"));
+    s.push_str(&format!(
+        "/// Copies the table into its owned form.\npub fn unpack(&self) -> {name}T {{\n"
+    ));
     let mut init = String::new();
     for f in fs {
         let m = &f.method;
@@ -439,7 +488,9 @@ fn emit_unpack(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
             Type::String if fd.required => format!("self.{m}().to_string()"),
             Type::String => format!("self.{m}().map(|x| x.to_string())"),
             Type::Table(_) if fd.required => {
-                format!("::std::boxed::Box::new(self.{m}().map(|x| x.unpack()).unwrap_or_default())")
+                format!(
+                    "::std::boxed::Box::new(self.{m}().map(|x| x.unpack()).unwrap_or_default())"
+                )
             }
             Type::Table(_) => format!("self.{m}().map(|x| ::std::boxed::Box::new(x.unpack()))"),
             Type::Vector(elem) => {
@@ -491,8 +542,13 @@ fn emit_verifier(schema: &Schema, name: &str, fs: &[FieldView], s: &mut String) 
             Type::Enum(id) => escape(&schema.enum_(*id).name),
             Type::Struct(id) => escape(&schema.strukt(*id).name),
             Type::String => format!("{FB}::ForwardsUOffset<&str>"),
-            Type::Table(id) => format!("{FB}::ForwardsUOffset<{}>", escape(&schema.table(*id).name)),
-            Type::Vector(elem) => format!("{FB}::ForwardsUOffset<{FB}::Vector<'_, {}>>", vec_elem(schema, elem, "'_")),
+            Type::Table(id) => {
+                format!("{FB}::ForwardsUOffset<{}>", escape(&schema.table(*id).name))
+            }
+            Type::Vector(elem) => format!(
+                "{FB}::ForwardsUOffset<{FB}::Vector<'_, {}>>",
+                vec_elem(schema, elem, "'_")
+            ),
             Type::Union(uid) => {
                 let u = schema.union(*uid);
                 let un = escape(&u.name);
@@ -510,12 +566,20 @@ fn emit_verifier(schema: &Schema, name: &str, fs: &[FieldView], s: &mut String) 
                 continue;
             }
         };
-        s.push_str(&format!(".visit_field::<{ty}>({n:?}, Self::{vt}, {req})?\n"));
+        s.push_str(&format!(
+            ".visit_field::<{ty}>({n:?}, Self::{vt}, {req})?\n"
+        ));
     }
     s.push_str(".finish();\n::core::result::Result::Ok(())\n}\n}\n");
 }
 
-fn emit_args_builder(schema: &Schema, name: &str, fs: &[FieldView], needs_lt: bool, s: &mut String) {
+fn emit_args_builder(
+    schema: &Schema,
+    name: &str,
+    fs: &[FieldView],
+    needs_lt: bool,
+    s: &mut String,
+) {
     let lt = if needs_lt { "<'a>" } else { "" };
     s.push_str(&format!(
         "/// Field values for [`{name}::create`]; `Default` gives the schema defaults.\npub struct {name}Args{lt} {{\n"
@@ -526,11 +590,15 @@ fn emit_args_builder(schema: &Schema, name: &str, fs: &[FieldView], needs_lt: bo
         let m = &f.method;
         let doc = doc_attrs(&fd.doc);
         let (ty, def) = match &fd.ty {
-            Type::Scalar(_) | Type::Enum(_) => {
-                (super::type_name(schema, &fd.ty), default_expr(schema, fd).unwrap_or_default())
-            }
+            Type::Scalar(_) | Type::Enum(_) => (
+                super::type_name(schema, &fd.ty),
+                default_expr(schema, fd).unwrap_or_default(),
+            ),
             Type::Struct(id) => (
-                format!("::core::option::Option<&'a {}>", escape(&schema.strukt(*id).name)),
+                format!(
+                    "::core::option::Option<&'a {}>",
+                    escape(&schema.strukt(*id).name)
+                ),
                 "::core::option::Option::None".into(),
             ),
             Type::String => (
@@ -538,17 +606,26 @@ fn emit_args_builder(schema: &Schema, name: &str, fs: &[FieldView], needs_lt: bo
                 "::core::option::Option::None".into(),
             ),
             Type::Table(id) => (
-                format!("::core::option::Option<{FB}::WIPOffset<{}<'a>>>", escape(&schema.table(*id).name)),
+                format!(
+                    "::core::option::Option<{FB}::WIPOffset<{}<'a>>>",
+                    escape(&schema.table(*id).name)
+                ),
                 "::core::option::Option::None".into(),
             ),
             Type::Vector(elem) => (
-                format!("::core::option::Option<{FB}::WIPOffset<{FB}::Vector<'a, {}>>>", vec_elem(schema, elem, "'a")),
+                format!(
+                    "::core::option::Option<{FB}::WIPOffset<{FB}::Vector<'a, {}>>>",
+                    vec_elem(schema, elem, "'a")
+                ),
                 "::core::option::Option::None".into(),
             ),
             Type::Union(uid) => {
                 let un = escape(&schema.union(*uid).name);
                 let sn = snake(&fd.name);
-                s.push_str(&format!("/// The tag of `{}`.\npub {sn}_type: {un},\n", fd.name));
+                s.push_str(&format!(
+                    "/// The tag of `{}`.\npub {sn}_type: {un},\n",
+                    fd.name
+                ));
                 defaults.push_str(&format!("{sn}_type: {un}::NONE,\n"));
                 (
                     format!("::core::option::Option<{FB}::WIPOffset<{FB}::UnionWIPOffset>>"),
@@ -630,14 +707,20 @@ fn emit_debug(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
         if let Type::Union(uid) = &fv.field.ty {
             let u = schema.union(*uid);
             let sn = snake(n);
-            s.push_str(&format!("ds.field(\"{n}_type\", &self.{sn}_type());\nmatch self.{sn}_type() {{\n"));
+            s.push_str(&format!(
+                "ds.field(\"{n}_type\", &self.{sn}_type());\nmatch self.{sn}_type() {{\n"
+            ));
             for mem in &u.members {
                 s.push_str(&format!(
                     "{}::{} => {{ ds.field({n:?}, &self.{sn}_as_{}()); }}\n",
-                    escape(&u.name), escape(&mem.name), snake(&mem.name)
+                    escape(&u.name),
+                    escape(&mem.name),
+                    snake(&mem.name)
                 ));
             }
-            s.push_str(&format!("_ => {{ ds.field({n:?}, &self.{m}().map(|t| t.loc())); }}\n}}\n"));
+            s.push_str(&format!(
+                "_ => {{ ds.field({n:?}, &self.{m}().map(|t| t.loc())); }}\n}}\n"
+            ));
         } else {
             s.push_str(&format!("ds.field({n:?}, &self.{m}());\n"));
         }
@@ -657,8 +740,20 @@ fn emit_object(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
         let fd = f.field;
         let m = &f.method;
         let opt = !fd.required;
-        let wrap = |ty: String| if opt { format!("::core::option::Option<{ty}>") } else { ty };
-        let none_or = |d: &str| if opt { "::core::option::Option::None".to_string() } else { d.to_string() };
+        let wrap = |ty: String| {
+            if opt {
+                format!("::core::option::Option<{ty}>")
+            } else {
+                ty
+            }
+        };
+        let none_or = |d: &str| {
+            if opt {
+                "::core::option::Option::None".to_string()
+            } else {
+                d.to_string()
+            }
+        };
         let (ty, def) = match &fd.ty {
             Type::Scalar(_) | Type::Enum(_) => {
                 let ty = super::type_name(schema, &fd.ty);
@@ -670,26 +765,42 @@ fn emit_object(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
                 if opt {
                     pack.push_str(&format!("let {m} = self.{m}.as_ref();\n"));
                 } else {
-                    pack.push_str(&format!("let {m} = ::core::option::Option::Some(&self.{m});\n"));
+                    pack.push_str(&format!(
+                        "let {m} = ::core::option::Option::Some(&self.{m});\n"
+                    ));
                 }
                 (wrap(st), none_or("::core::default::Default::default()"))
             }
             Type::String => {
                 if opt {
-                    pack.push_str(&format!("let {m} = self.{m}.as_ref().map(|x| _fbb.create_string(x));\n"));
+                    pack.push_str(&format!(
+                        "let {m} = self.{m}.as_ref().map(|x| _fbb.create_string(x));\n"
+                    ));
                 } else {
-                    pack.push_str(&format!("let {m} = ::core::option::Option::Some(_fbb.create_string(&self.{m}));\n"));
+                    pack.push_str(&format!(
+                        "let {m} = ::core::option::Option::Some(_fbb.create_string(&self.{m}));\n"
+                    ));
                 }
-                (wrap("::std::string::String".into()), none_or("::std::string::String::new()"))
+                (
+                    wrap("::std::string::String".into()),
+                    none_or("::std::string::String::new()"),
+                )
             }
             Type::Table(id) => {
                 let tn = escape(&schema.table(*id).name);
                 if opt {
-                    pack.push_str(&format!("let {m} = self.{m}.as_ref().map(|x| x.pack(_fbb));\n"));
+                    pack.push_str(&format!(
+                        "let {m} = self.{m}.as_ref().map(|x| x.pack(_fbb));\n"
+                    ));
                 } else {
-                    pack.push_str(&format!("let {m} = ::core::option::Option::Some(self.{m}.pack(_fbb));\n"));
+                    pack.push_str(&format!(
+                        "let {m} = ::core::option::Option::Some(self.{m}.pack(_fbb));\n"
+                    ));
                 }
-                (wrap(format!("::std::boxed::Box<{tn}T>")), none_or("::core::default::Default::default()"))
+                (
+                    wrap(format!("::std::boxed::Box<{tn}T>")),
+                    none_or("::core::default::Default::default()"),
+                )
             }
             Type::Vector(elem) => {
                 let e = vec_elem_owned(schema, elem);
@@ -703,12 +814,17 @@ fn emit_object(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut String) {
                 } else {
                     pack.push_str(&format!("let {m} = {{ let x = &self.{m}; ::core::option::Option::Some({build}) }};\n"));
                 }
-                (wrap(format!("::std::vec::Vec<{e}>")), none_or("::std::vec::Vec::new()"))
+                (
+                    wrap(format!("::std::vec::Vec<{e}>")),
+                    none_or("::std::vec::Vec::new()"),
+                )
             }
             Type::Union(uid) => {
                 let un = escape(&schema.union(*uid).name);
                 let sn = snake(&fd.name);
-                pack.push_str(&format!("let {sn}_type = self.{m}.union_type();\nlet {m} = self.{m}.pack(_fbb);\n"));
+                pack.push_str(&format!(
+                    "let {sn}_type = self.{m}.union_type();\nlet {m} = self.{m}.pack(_fbb);\n"
+                ));
                 args.push_str(&format!("{sn}_type,"));
                 (format!("{un}T"), format!("{un}T::NONE"))
             }
