@@ -26,6 +26,8 @@ pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
 pub fn message_name(tag: Message) -> ::core::option::Option<&'static str> {
     if tag == Message::NONE { ::core::option::Option::None } else { tag.variant_name() }
 }
+/// True: the schema has a message union to dispatch on.
+pub const DISPATCH_AVAILABLE: bool = true;
 /// One request of the `NanoApi` service: what it is called, which message answers it, and
 /// which permissions allow it (any one of them is enough).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +215,7 @@ for DispatchError<E> {}
 /// Routes a verified `Envelope` to the handler method for its `message`. Returns the
 /// response's union tag and offset; the caller builds the answering `Envelope`. Unknown or
 /// unset messages give an error value, never a panic.
+#[allow(unused_variables)]
 pub fn dispatch<'b, H: Handler + ?Sized>(
     h: &H,
     ctx: &H::Context,

@@ -25,7 +25,10 @@ pub(crate) fn message_union(schema: &Schema) -> Option<(TableId, UnionId, String
 pub fn emit(schema: &Schema) -> String {
     let mut s = String::new();
     let Some((root, uid, field)) = message_union(schema) else {
-        s.push_str("compile_error!(\"nanoipc-codegen: the root table has no union field, so there is no message union to dispatch on\");\n");
+        s.push_str(
+            "/// False: the schema's root table has no union field, so there are no messages to dispatch.\n\
+             pub const DISPATCH_AVAILABLE: bool = false;\n",
+        );
         return format_rust(&rust_header(schema), &s);
     };
     let u = schema.union(uid);
@@ -50,10 +53,17 @@ pub fn emit(schema: &Schema) -> String {
     ));
 
     // Methods.
-    let Some(service) = schema.services.first() else {
-        s.push_str("compile_error!(\"nanoipc-codegen: the schema declares no rpc_service\");\n");
-        return format_rust(&rust_header(schema), &s);
+    // Without a service there are no requests: the registry is empty and every message is
+    // "not a request".
+    let no_service = crate::ir::Service {
+        name: "(none)".into(),
+        doc: Default::default(),
+        loc: Default::default(),
+        attributes: Vec::new(),
+        methods: Vec::new(),
     };
+    let service = schema.services.first().unwrap_or(&no_service);
+    s.push_str("/// True: the schema has a message union to dispatch on.\npub const DISPATCH_AVAILABLE: bool = true;\n");
     let tag_of = |t: TableId| {
         u.members
             .iter()
@@ -150,6 +160,7 @@ pub fn emit(schema: &Schema) -> String {
          /// Routes a verified `{root_name}` to the handler method for its `{field}`. Returns the\n\
          /// response's union tag and offset; the caller builds the answering `{root_name}`. Unknown or\n\
          /// unset messages give an error value, never a panic.\n\
+         #[allow(unused_variables)]\n\
          pub fn dispatch<'b, H: Handler + ?Sized>(h: &H, ctx: &H::Context, env: {root_name}<'_>, fbb: &mut {FB}::FlatBufferBuilder<'b>) \
          -> ::core::result::Result<({un}, {FB}::WIPOffset<{FB}::UnionWIPOffset>), DispatchError<H::Error>> {{\n\
          match env.{fsn}_type() {{\n{un}::NONE => ::core::result::Result::Err(DispatchError::Unset),\n{dispatch_arms}\
