@@ -188,7 +188,17 @@ fn malformed_input_is_an_error_not_a_panic() {
     ] {
         assert!(envelope_from_json(bad, &strict()).is_err(), "{bad:?}");
     }
+    // Deep nesting inside a union value that is buffered (value before type) is bounded too.
     let deep = "[".repeat(10_000);
+    let buffered = format!("{{\"message\": {deep}, \"message_type\": \"IsAlive\"}}");
+    assert!(envelope_from_json(&buffered, &JsonOptions::default()).is_err());
+    let closed = format!(
+        "{{\"message\": {{\"x\": {deep}{}}}, \"message_type\": \"IsAlive\"}}",
+        "]".repeat(10_000)
+    );
+    // Well-formed but deep: skipped as an unknown field without recursion, or rejected.
+    assert!(envelope_from_json(&closed, &JsonOptions::default()).is_ok());
+    assert!(envelope_from_json(&closed, &strict()).is_err());
     assert!(envelope_from_json(&format!("{{\"x\": {deep}"), &JsonOptions::default()).is_err());
 }
 

@@ -24,6 +24,7 @@ pub fn emit(schema: &Schema) -> String {
              named in JSON by `{field}_type`.\n\n",
             root_t.name
         ));
+        s.push_str(&format!("## {}\n\n", root_t.name));
         section(schema, root_t, &mut s, None);
         listed.push(root);
         s.push_str("## Messages\n\n");
