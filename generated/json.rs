@@ -14,6 +14,10 @@ impl rt::JsonEnum for t::BlockSubType {
         <i8>::try_from(v).ok().map(t::BlockSubType)
     }
 }
+#[allow(dead_code)]
+fn write_enum_block_sub_type(w: &mut wr::JsonWriter, v: t::BlockSubType) {
+    w.enum_value(v.variant_name(), v.0 as i128);
+}
 impl rt::JsonEnum for t::TopicConfirmationTypeFilter {
     const NAME: &'static str = "TopicConfirmationTypeFilter";
     fn from_name(name: &str) -> ::core::option::Option<Self> {
@@ -23,6 +27,13 @@ impl rt::JsonEnum for t::TopicConfirmationTypeFilter {
         <i8>::try_from(v).ok().map(t::TopicConfirmationTypeFilter)
     }
 }
+#[allow(dead_code)]
+fn write_enum_topic_confirmation_type_filter(
+    w: &mut wr::JsonWriter,
+    v: t::TopicConfirmationTypeFilter,
+) {
+    w.enum_value(v.variant_name(), v.0 as i128);
+}
 impl rt::JsonEnum for t::TopicConfirmationType {
     const NAME: &'static str = "TopicConfirmationType";
     fn from_name(name: &str) -> ::core::option::Option<Self> {
@@ -31,6 +42,13 @@ impl rt::JsonEnum for t::TopicConfirmationType {
     fn from_int(v: i128) -> ::core::option::Option<Self> {
         <i8>::try_from(v).ok().map(t::TopicConfirmationType)
     }
+}
+#[allow(dead_code)]
+fn write_enum_topic_confirmation_type(
+    w: &mut wr::JsonWriter,
+    v: t::TopicConfirmationType,
+) {
+    w.enum_value(v.variant_name(), v.0 as i128);
 }
 impl rt::JsonEnum for t::Block {
     const NAME: &'static str = "Block";
@@ -1254,7 +1272,7 @@ impl wr::JsonWrite for t::BlockState<'_> {
             let v = self.subtype();
             if v != t::BlockSubType::invalid {
                 w.key("subtype");
-                w.enum_value(v.variant_name(), v.0 as i128);
+                write_enum_block_sub_type(w, v);
             }
         }
         w.end_object();
@@ -1798,7 +1816,7 @@ impl wr::JsonWrite for t::TopicConfirmationOptions<'_> {
             let v = self.confirmation_type_filter();
             if v != t::TopicConfirmationTypeFilter::all {
                 w.key("confirmation_type_filter");
-                w.enum_value(v.variant_name(), v.0 as i128);
+                write_enum_topic_confirmation_type_filter(w, v);
             }
         }
         {
@@ -2008,7 +2026,7 @@ impl wr::JsonWrite for t::EventConfirmation<'_> {
             let v = self.confirmation_type();
             if v != t::TopicConfirmationType::active_quorum {
                 w.key("confirmation_type");
-                w.enum_value(v.variant_name(), v.0 as i128);
+                write_enum_topic_confirmation_type(w, v);
             }
         }
         if let ::core::option::Option::Some(v) = unsafe {

@@ -97,3 +97,19 @@ fn two_unions_in_one_table_and_empty_tables() {
     );
     assert_eq!(json, "{\n}\n");
 }
+
+#[test]
+fn bit_flags_like_flatc() {
+    let opts = JsonOptions::default();
+    // Expected texts are flatc 25.12.19's output for the same input.
+    for (input, expected) in [
+        (r#"{"name":"","perms":"Read Exec","colors":["Red"]}"#, "{\n  \"perms\": \"Read Exec\",\n  \"name\": \"\",\n  \"colors\": [\n    \"Red\"\n  ]\n}\n"),
+        (r#"{"name":"","perms":4}"#, "{\n  \"perms\": 4,\n  \"name\": \"\"\n}\n"),
+        (r#"{"name":"","perms":0}"#, "{\n  \"perms\": 0,\n  \"name\": \"\"\n}\n"),
+    ] {
+        let buf = full::json::everything_from_json(input, &opts).unwrap();
+        let root = full::tables::root_as_everything(&buf).unwrap();
+        assert_eq!(to_json(&root, true), expected, "{input}");
+    }
+    assert!(full::json::everything_from_json(r#"{"name":"","perms":"Read Nope"}"#, &opts).is_err());
+}

@@ -132,6 +132,19 @@ pub trait JsonUnion: JsonEnum {
     ) -> Result<WIPOffset<UnionWIPOffset>, D::Error>;
 }
 
+/// A `bit_flags` value written as space-separated flag names (`"Read Write"`); `None` when a
+/// name is unknown or there are none.
+pub fn flags_from_names(text: &str, flags: &[(&str, u64)]) -> Option<i128> {
+    let mut value = 0u64;
+    let mut any = false;
+    for part in text.split_ascii_whitespace() {
+        let (_, f) = flags.iter().find(|(n, _)| *n == part)?;
+        value |= f;
+        any = true;
+    }
+    any.then_some(value as i128)
+}
+
 /// Parses a whole document whose top level is the table `T`.
 pub fn parse_table<'b, T: JsonTable>(
     input: &str,

@@ -191,6 +191,31 @@ impl JsonWriter {
         }
     }
 
+    /// Writes a `bit_flags` enum value as flatc does: a declared value by name, a combination of
+    /// declared flags as their space-separated names (`"Read Write"`), anything else as a number.
+    pub fn flags_value(&mut self, name: Option<&str>, value: u64, flags: &[(&str, u64)]) {
+        if name.is_some() || value == 0 {
+            return self.enum_value(name, value as i128);
+        }
+        let mut mask = 0u64;
+        let start = self.out.len();
+        self.out.push('"');
+        for (n, f) in flags {
+            if f & value != 0 {
+                mask |= f;
+                self.out.push_str(n);
+                self.out.push(' ');
+            }
+        }
+        if mask == value {
+            self.out.pop();
+            self.out.push('"');
+        } else {
+            self.out.truncate(start);
+            self.enum_value(None, value as i128);
+        }
+    }
+
     /// Writes a string with flatc's escaping: the short escapes for `"`, `\\`, `\b`, `\f`, `\n`,
     /// `\r`, `\t`; printable ASCII as is; everything else as `\uXXXX` (uppercase hex, UTF-16
     /// surrogate pairs above U+FFFF).

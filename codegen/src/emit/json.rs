@@ -25,12 +25,39 @@ pub fn emit(schema: &Schema) -> String {
     );
     for e in &schema.enums {
         let n = escape(&e.name);
+        let r = scalar_rs(e.underlying);
+        let sn = snake(&e.name);
+        // bit_flags: flatc writes a combination as its space-separated names and reads it back.
+        let (from_name, write) = if e.bit_flags {
+            let flags: Vec<String> = e
+                .values
+                .iter()
+                .map(|v| format!("({:?}, {}u64)", v.name, v.value))
+                .collect();
+            s.push_str(&format!(
+                "const {}_FLAGS: &[(&str, u64)] = &[{}];\n",
+                sn.to_uppercase(),
+                flags.join(", ")
+            ));
+            (
+                format!(
+                    "t::{n}::from_name(name).or_else(|| rt::flags_from_names(name, {0}_FLAGS).and_then(|v| <{r}>::try_from(v).ok()).map(t::{n}))",
+                    sn.to_uppercase()
+                ),
+                format!("w.flags_value(v.variant_name(), v.0 as u64, {}_FLAGS);", sn.to_uppercase()),
+            )
+        } else {
+            (
+                format!("t::{n}::from_name(name)"),
+                "w.enum_value(v.variant_name(), v.0 as i128);".to_string(),
+            )
+        };
         s.push_str(&format!(
             "impl rt::JsonEnum for t::{n} {{ const NAME: &'static str = {:?};\n\
-             fn from_name(name: &str) -> {OPT}<Self> {{ t::{n}::from_name(name) }}\n\
-             fn from_int(v: i128) -> {OPT}<Self> {{ <{r}>::try_from(v).ok().map(t::{n}) }} }}\n",
+             fn from_name(name: &str) -> {OPT}<Self> {{ {from_name} }}\n\
+             fn from_int(v: i128) -> {OPT}<Self> {{ <{r}>::try_from(v).ok().map(t::{n}) }} }}\n\
+             #[allow(dead_code)]\nfn write_enum_{sn}(w: &mut wr::JsonWriter, v: t::{n}) {{ {write} }}\n",
             e.name,
-            r = scalar_rs(e.underlying)
         ));
     }
     for u in &schema.unions {
@@ -365,10 +392,11 @@ fn emit_write(schema: &Schema, id: TableId, s: &mut String) {
                     "{{ let v = self.{m}(); #[allow(clippy::float_cmp)] if {differs} {{ w.key({n:?}); w.scalar(v); }} }}\n"
                 ));
             }
-            Type::Enum(_) => {
+            Type::Enum(id) => {
                 let def = format!("t::{}", default_expr(schema, fd).unwrap_or_default());
+                let en = snake(&schema.enum_(*id).name);
                 s.push_str(&format!(
-                    "{{ let v = self.{m}(); if v != {def} {{ w.key({n:?}); w.enum_value(v.variant_name(), v.0 as i128); }} }}\n"
+                    "{{ let v = self.{m}(); if v != {def} {{ w.key({n:?}); write_enum_{en}(w, v); }} }}\n"
                 ));
             }
             Type::String => s.push_str(&format!(
@@ -383,11 +411,11 @@ fn emit_write(schema: &Schema, id: TableId, s: &mut String) {
             )),
             Type::Vector(elem) => {
                 let each = match &**elem {
-                    Type::String => "w.string(x);",
-                    Type::Table(_) => "wr::JsonWrite::write_json(&x, w);",
-                    Type::Enum(_) => "w.enum_value(x.variant_name(), x.0 as i128);",
-                    Type::Struct(_) => "wr::JsonWrite::write_json(x, w);",
-                    _ => "w.scalar(x);",
+                    Type::String => "w.string(x);".to_string(),
+                    Type::Table(_) => "wr::JsonWrite::write_json(&x, w);".to_string(),
+                    Type::Enum(id) => format!("write_enum_{}(w, x);", snake(&schema.enum_(*id).name)),
+                    Type::Struct(_) => "wr::JsonWrite::write_json(x, w);".to_string(),
+                    _ => "w.scalar(x);".to_string(),
                 };
                 s.push_str(&format!(
                     "if let {OPT}::Some(v) = self.{m}() {{ w.key({n:?}); w.begin_array(); for x in v.iter() {{ w.element(); {each} }} w.end_array(); }}\n"
