@@ -113,3 +113,16 @@ fn bit_flags_like_flatc() {
     }
     assert!(full::json::everything_from_json(r#"{"name":"","perms":"Read Nope"}"#, &opts).is_err());
 }
+
+#[test]
+fn floats_like_flatc() {
+    // flatc 25.12.19's output for
+    // {"name":"", "f": 3.14159274, "d": 0.1, "n": 1e20, "pinf": 1e-7, "minf": 1e-13,
+    //  "packed": {"tag":0,"count":0,"pos":{"x":0.1,"y":-123456.789,"z":1e-3},"color":"Red"}}
+    let expected = include_str!("data/full_features_floats_flatc.json");
+    let input = r#"{"name":"", "f": 3.14159274, "d": 0.1, "n": 1e20, "pinf": 1e-7, "minf": 1e-13,
+        "packed": {"tag":0,"count":0,"pos":{"x":0.1,"y":-123456.789,"z":1e-3},"color":"Red"}}"#;
+    let buf = full::json::everything_from_json(input, &JsonOptions::default()).unwrap();
+    let root = full::tables::root_as_everything(&buf).unwrap();
+    assert_eq!(to_json(&root, true), expected);
+}

@@ -39,29 +39,35 @@ impl JsonScalarOut for bool {
     }
 }
 
-fn float_to(out: &mut String, v: f64, text: String) {
+/// flatc's float text: fixed notation with 6 (float) or 12 (double) decimals, trailing zeros
+/// dropped but one kept after the point (`1.0`, `3.141593`, `100000000000000000000.0`).
+fn float_to(out: &mut String, finite: bool, mut text: String) {
     // JSON has no NaN/Infinity; flatc prints `nan`/`inf`, which strict parsers reject, so these
-    // become 0 here and the writer stays strict.
-    if !v.is_finite() {
-        out.push('0');
+    // become 0.0 here and the writer stays strict.
+    if !finite {
+        out.push_str("0.0");
         return;
     }
-    let has_point = text.contains(['.', 'e', 'E']);
-    out.push_str(&text);
-    if !has_point {
-        out.push_str(".0");
+    if let Some(p) = text.rfind(|c: char| c != '0') {
+        let keep = if text.as_bytes().get(p) == Some(&b'.') {
+            p + 2
+        } else {
+            p + 1
+        };
+        text.truncate(keep);
     }
+    out.push_str(&text);
 }
 
 impl JsonScalarOut for f32 {
     fn write_to(self, out: &mut String) {
-        float_to(out, self as f64, format!("{self}"));
+        float_to(out, self.is_finite(), format!("{self:.6}"));
     }
 }
 
 impl JsonScalarOut for f64 {
     fn write_to(self, out: &mut String) {
-        float_to(out, self, format!("{self}"));
+        float_to(out, self.is_finite(), format!("{self:.12}"));
     }
 }
 
@@ -267,6 +273,22 @@ mod tests {
         let mut w = JsonWriter::new(false);
         w.string("a\"b\\c\n\u{1}é😀/");
         assert_eq!(w.finish(), r#""a\"b\\c\n\u0001\u00E9\uD83D\uDE00/""#);
+    }
+
+    #[test]
+    fn floats_like_flatc() {
+        let text = |f: &dyn Fn(&mut JsonWriter)| {
+            let mut w = JsonWriter::new(false);
+            f(&mut w);
+            w.finish()
+        };
+        assert_eq!(text(&|w| w.scalar(3.141_592_7_f32)), "3.141593");
+        assert_eq!(text(&|w| w.scalar(-123_456.79_f32)), "-123456.789062");
+        assert_eq!(text(&|w| w.scalar(0.1f64)), "0.1");
+        assert_eq!(text(&|w| w.scalar(1e20f64)), "100000000000000000000.0");
+        assert_eq!(text(&|w| w.scalar(1e-13f64)), "0.0");
+        assert_eq!(text(&|w| w.scalar(2.0f32)), "2.0");
+        assert_eq!(text(&|w| w.scalar(f64::NAN)), "0.0");
     }
 
     #[test]
