@@ -282,7 +282,7 @@ mod tests {
             f(&mut w);
             w.finish()
         };
-        assert_eq!(text(&|w| w.scalar(3.141_592_7_f32)), "3.141593");
+        assert_eq!(text(&|w| w.scalar(std::f32::consts::PI)), "3.141593");
         assert_eq!(text(&|w| w.scalar(-123_456.79_f32)), "-123456.789062");
         assert_eq!(text(&|w| w.scalar(0.1f64)), "0.1");
         assert_eq!(text(&|w| w.scalar(1e20f64)), "100000000000000000000.0");
