@@ -135,6 +135,8 @@ fn integer_limits_are_exact_and_checked() {
         r#"{"time": 18446744073709551616}"#,
         r#"{"time": -1}"#,
         r#"{"time": 1.5}"#,
+        r#"{"time": 1.0}"#,
+        r#"{"time": "x"}"#,
     ] {
         assert!(envelope_from_json(bad, &strict()).is_err(), "{bad}");
     }
@@ -144,6 +146,12 @@ fn integer_limits_are_exact_and_checked() {
     )
     .unwrap_err();
     assert!(err.message.contains("does not fit"), "{err}");
+    // flatc also takes scalars written as strings.
+    let quoted = r#"{"time": "18446744073709551615", "message_type":"ServiceStop","message":{"service_name":"x","restart":"true"}}"#;
+    let buf = envelope_from_json(quoted, &strict()).unwrap();
+    let env = root_as_envelope(&buf).unwrap();
+    assert_eq!(env.time(), u64::MAX);
+    assert!(env.message_as_service_stop().unwrap().restart());
     let ok = r#"{"message_type":"Error","message":{"code":-2147483648,"category":2147483647}}"#;
     assert!(envelope_from_json(ok, &strict()).is_ok());
 }

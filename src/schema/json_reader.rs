@@ -372,8 +372,10 @@ pub trait JsonScalarIn: Sized + Copy {
     const TYPE: &'static str;
     /// From an integer; `None` when out of range.
     fn from_i128(v: i128) -> Option<Self>;
-    /// From a float; integers only accept floats with no fraction.
+    /// From a float (integer types reject these, as flatc does).
     fn from_f64(v: f64) -> Option<Self>;
+    /// Integer types (and bool) reject float constants.
+    const IS_INT: bool = true;
 }
 
 macro_rules! int_in {
@@ -381,10 +383,8 @@ macro_rules! int_in {
         impl JsonScalarIn for $t {
             const TYPE: &'static str = $n;
             fn from_i128(v: i128) -> Option<Self> { <$t>::try_from(v).ok() }
-            fn from_f64(v: f64) -> Option<Self> {
-                // `MAX as f64 + 1.0` is exact or rounds to 2^64/2^63, so the bound is strict and
-                // a float just past the range (18446744073709551616) cannot saturate into it.
-                if v.fract() == 0.0 && v >= <$t>::MIN as f64 && v < <$t>::MAX as f64 + 1.0 { Some(v as $t) } else { None }
+            fn from_f64(_: f64) -> Option<Self> {
+                None
             }
         }
     )*};
@@ -400,19 +400,14 @@ impl JsonScalarIn for bool {
             _ => None,
         }
     }
-    fn from_f64(v: f64) -> Option<Self> {
-        Self::from_i128(if v == 0.0 {
-            0
-        } else if v == 1.0 {
-            1
-        } else {
-            2
-        })
+    fn from_f64(_: f64) -> Option<Self> {
+        None
     }
 }
 
 impl JsonScalarIn for f32 {
     const TYPE: &'static str = "float";
+    const IS_INT: bool = false;
     fn from_i128(v: i128) -> Option<Self> {
         Some(v as f32)
     }
@@ -423,6 +418,7 @@ impl JsonScalarIn for f32 {
 
 impl JsonScalarIn for f64 {
     const TYPE: &'static str = "double";
+    const IS_INT: bool = false;
     fn from_i128(v: i128) -> Option<Self> {
         Some(v as f64)
     }
@@ -476,7 +472,31 @@ impl<'de, T: JsonScalarIn> Visitor<'de> for ScalarSeed<T> {
         T::from_i128(v as i128).ok_or_else(|| out_of_range::<T, E>(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        if T::IS_INT {
+            // serde_json hands over integer literals beyond 64 bits as floats too.
+            if v.fract() == 0.0 && v.abs() >= 9.2e18 {
+                return Err(out_of_range::<T, E>(v));
+            }
+            return Err(E::custom(format_args!(
+                "cannot assign a float constant to a value of type {}",
+                T::TYPE
+            )));
+        }
         T::from_f64(v).ok_or_else(|| out_of_range::<T, E>(v))
+    }
+    /// flatc accepts scalars written as strings (`"123"`, `"true"`).
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        let t = v.trim();
+        let parsed = match t {
+            "true" => T::from_i128(1),
+            "false" => T::from_i128(0),
+            _ => match t.parse::<i128>() {
+                Ok(i) => T::from_i128(i),
+                Err(_) if !T::IS_INT => t.parse::<f64>().ok().and_then(T::from_f64),
+                Err(_) => None,
+            },
+        };
+        parsed.ok_or_else(|| E::custom(format_args!("invalid {} constant: {v:?}", T::TYPE)))
     }
 }
 
