@@ -8,6 +8,8 @@
 pub mod dispatch;
 pub mod json;
 pub mod markdown;
+pub mod table;
+pub mod table_build;
 pub mod tables;
 
 use crate::ir::{DefaultValue, Doc, ScalarType, Schema, Type};
