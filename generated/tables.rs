@@ -2654,8 +2654,15 @@ impl<'a> BlockInfo<'a> {
             .unwrap_or(Block::NONE)
     }
     /// The block itself, in whichever form it was stored.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
     #[inline]
     pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
         unsafe {
             self._tab
                 .get::<
@@ -2875,7 +2882,7 @@ impl ::core::fmt::Debug for BlockInfo<'_> {
                 ds.field("block", &self.block_as_block_change());
             }
             _ => {
-                ds.field("block", &self.block().map(|t| t.loc()));
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
             }
         }
         ds.finish()
@@ -4173,8 +4180,15 @@ impl<'a> EventConfirmation<'a> {
             .unwrap_or(Block::NONE)
     }
     /// The confirmed block, when the subscription asked for it.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
     #[inline]
     pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
         unsafe {
             self._tab
                 .get::<
@@ -4495,7 +4509,7 @@ impl ::core::fmt::Debug for EventConfirmation<'_> {
                 ds.field("block", &self.block_as_block_change());
             }
             _ => {
-                ds.field("block", &self.block().map(|t| t.loc()));
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
             }
         }
         ds.field("election_info", &self.election_info());
@@ -5350,8 +5364,15 @@ impl<'a> Envelope<'a> {
             .unwrap_or(Message::NONE)
     }
     /// The request, response or event.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
     #[inline]
     pub fn message(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.message_type();
+        if tag == Message::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
         unsafe {
             self._tab
                 .get::<
@@ -5832,7 +5853,7 @@ impl ::core::fmt::Debug for Envelope<'_> {
                 ds.field("message", &self.message_as_event_service_stop());
             }
             _ => {
-                ds.field("message", &self.message().map(|t| t.loc()));
+                ds.field("message", &self.message().map(|_| "<unknown member>"));
             }
         }
         ds.finish()

@@ -126,7 +126,10 @@ pub(crate) fn emit_table(schema: &Schema, id: TableId, s: &mut String) {
                 let sn = snake(&fd.name);
                 s.push_str(&format!(
                     "/// The tag of `{}`: which member it holds.\n#[inline] pub fn {sn}_type(&self) -> {un} {{ unsafe {{ self._tab.get::<{un}>(Self::{vt}_TYPE, ::core::option::Option::None) }}.unwrap_or({un}::NONE) }}\n\
-                     {doc}#[inline] pub fn {m}(&self) -> ::core::option::Option<{FB}::Table<'a>> {{ unsafe {{ self._tab.get::<{FB}::ForwardsUOffset<{FB}::Table<'a>>>(Self::{vt}, ::core::option::Option::None) }} }}\n",
+                     {doc}///\n/// `None` for `NONE` and for members this schema does not know: the verifier does not\n/// check those values, so they are never followed.\n\
+                     #[inline] pub fn {m}(&self) -> ::core::option::Option<{FB}::Table<'a>> {{\n\
+                     let tag = self.{sn}_type(); if tag == {un}::NONE || tag.variant_name().is_none() {{ return ::core::option::Option::None; }}\n\
+                     unsafe {{ self._tab.get::<{FB}::ForwardsUOffset<{FB}::Table<'a>>>(Self::{vt}, ::core::option::Option::None) }} }}\n",
                     fd.name
                 ));
                 for mem in &u.members {

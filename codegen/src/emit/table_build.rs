@@ -154,7 +154,7 @@ pub(crate) fn emit_debug(schema: &Schema, t: &Table, fs: &[FieldView], s: &mut S
                 ));
             }
             s.push_str(&format!(
-                "_ => {{ ds.field({n:?}, &self.{m}().map(|t| t.loc())); }}\n}}\n"
+                "_ => {{ ds.field({n:?}, &self.{m}().map(|_| \"<unknown member>\")); }}\n}}\n"
             ));
         } else {
             s.push_str(&format!("ds.field({n:?}, &self.{m}());\n"));
