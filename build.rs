@@ -7,10 +7,8 @@ fn main() {
     let schema =
         match nanoipc_codegen::load_schema(Path::new("schema/nanoapi.fbs"), "schema/nanoapi.fbs") {
             Ok(s) => s,
-            Err(diagnostics) => {
-                eprintln!("{diagnostics}");
-                panic!("schema/nanoapi.fbs has errors (see above):\n{diagnostics}");
-            }
+            // Located diagnostics (`file:line:col: error: …` and a caret), shown by cargo as is.
+            Err(diagnostics) => panic!("schema/nanoapi.fbs has errors:\n{diagnostics}"),
         };
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     for file in nanoipc_codegen::generate(&schema) {
