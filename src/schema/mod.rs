@@ -8,7 +8,7 @@
 //!   builder), [`json::envelope_from_json`] (to a finished buffer), [`json::parse_message_json`]
 //!   (a bare message for `POST /api/v2/<Message>`), [`json::envelope_to_json`] and
 //!   [`json_writer::to_json`] (any table), [`json::write_envelope_message_json`] (the bare message).
-//! - [`dispatch`]: `MESSAGE_NAMES`, `message_from_name`, `MethodInfo`/`METHODS`/`method_for`, the
+//! - [`mod@dispatch`]: `MESSAGE_NAMES`, `message_from_name`, `MethodInfo`/`METHODS`/`method_for`, the
 //!   `Handler` trait and `dispatch`.
 //! - [`json_reader`]/[`json_writer`]: the generic JSON machinery (seeds, `JsonOptions`,
 //!   `JsonError`, `JsonWriter`).

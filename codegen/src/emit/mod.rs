@@ -1,4 +1,4 @@
-//! Emitters: each turns the [`ir::Schema`] into one output file.
+//! Emitters: each turns the [`crate::ir::Schema`] into one output file.
 //!
 //! Rust emitters build source text from the IR, then parse it with `syn` and print it with
 //! `prettyplease`, so the output is formatted the same way on every machine without a rustfmt
