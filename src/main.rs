@@ -1,116 +1,31 @@
-//! The `nanoipc` command line. CLI parsing only; every command's work lives in the library.
+//! The `nanoipc` command line: argument parsing and dispatch only. Each subcommand's glue lives in
+//! `cmd/<name>.rs` (binary-only), and the work itself in the library.
 
-use std::io::{BufReader, Write};
-use std::path::PathBuf;
+mod cmd;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use nanoipc::ledger::primitives::Network;
-use nanoipc::ledger::{tool, Ledger};
 
-#[derive(Parser)]
-#[command(name = "nanoipc", version, about = "A Nano-compatible node IPC server")]
+/// A Nano-compatible node IPC server with an embedded single-node ledger.
+#[derive(Debug, Parser)]
+#[command(name = "nanoipc", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
+    /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
+    Codegen(cmd::codegen::Args),
     /// Inspect, export or import the embedded ledger.
-    Ledger(LedgerArgs),
-}
-
-#[derive(clap::Args)]
-struct LedgerArgs {
-    /// Data directory; the ledger lives in `<data-path>/ledger/`.
-    #[arg(long, global = true, default_value = "./nanoipc-data")]
-    data_path: PathBuf,
-    /// Network: dev (default), beta or live.
-    #[arg(long, global = true, default_value = "dev")]
-    network: Network,
-    #[command(subcommand)]
-    action: LedgerAction,
-}
-
-#[derive(Subcommand)]
-enum LedgerAction {
-    /// Network, store version and counts.
-    Info,
-    /// Write every block as one nano-node JSON block per line, genesis first (stdout or --out).
-    Export {
-        /// Output file (default: stdout).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Process every block of a file (one JSON block per line) through the block processor.
-    Import {
-        /// The block file.
-        file: PathBuf,
-        /// Print each accepted hash on stdout once committed (used by the crash-safety test).
-        #[arg(long)]
-        print_accepted: bool,
-        /// Blocks per write transaction.
-        #[arg(long, default_value_t = tool::IMPORT_BATCH)]
-        batch: usize,
-    },
-}
-
-fn run_ledger(args: LedgerArgs) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let ledger = Ledger::open(&args.data_path, args.network)?;
-    match args.action {
-        LedgerAction::Info => {
-            println!("{}", tool::info(&ledger)?);
-            Ok(ExitCode::SUCCESS)
-        }
-        LedgerAction::Export { out } => {
-            let n = match out {
-                Some(path) => {
-                    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-                    tool::export(&ledger, &mut file)?
-                }
-                None => tool::export(&ledger, &mut std::io::stdout().lock())?,
-            };
-            eprintln!("exported {n} blocks");
-            Ok(ExitCode::SUCCESS)
-        }
-        LedgerAction::Import {
-            file,
-            print_accepted,
-            batch,
-        } => {
-            let input = BufReader::new(std::fs::File::open(file)?);
-            let mut stdout = std::io::stdout().lock();
-            let summary = tool::import(
-                &ledger,
-                input,
-                batch,
-                |lines| eprint!("\rprocessed {lines} lines"),
-                |hash| {
-                    if print_accepted {
-                        let _ = writeln!(stdout, "{}", hash.encode_hex());
-                        let _ = stdout.flush();
-                    }
-                },
-            )?;
-            eprintln!();
-            eprintln!("{summary}");
-            Ok(if summary.refused() > 0 {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-    }
+    Ledger(cmd::ledger::Args),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Ledger(args) => run_ledger(args),
-    };
-    result.unwrap_or_else(|e| {
-        eprintln!("nanoipc: {e}");
-        ExitCode::FAILURE
-    })
+    match Cli::parse().command {
+        Command::Codegen(args) => cmd::codegen::run(args),
+        Command::Ledger(args) => cmd::ledger::run(args),
+    }
 }
