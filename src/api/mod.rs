@@ -1,0 +1,48 @@
+//! The one handler layer. Every encoding (IPC 1–4) and, later, every HTTP route reaches the node
+//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (one
+//! method per request of the schema's `NanoApi` service), [`v2`] wraps it in the `Envelope` logic
+//! shared by the binary and JSON encodings, and `rpc_legacy` calls the same ledger queries.
+//!
+//! Handlers are synchronous: LMDB reads take microseconds and never wait for the writer, so they
+//! run inline on the runtime worker that decoded the frame.
+//!
+//! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
+//! group (`node`, `account`).
+
+mod account;
+mod error;
+mod node;
+pub mod v2;
+
+pub use error::{ApiError, Category};
+
+use crate::ledger::Ledger;
+use crate::schema::JsonOptions;
+
+/// The node as the API sees it: a cheap clone shared by every session.
+#[derive(Clone)]
+pub struct Api {
+    ledger: Ledger,
+    json: JsonOptions,
+}
+
+/// Facts about one call that a handler may need. Credentials are checked before dispatch, so
+/// handlers only see who is calling for logging and per-session features.
+#[derive(Debug, Clone, Copy)]
+pub struct CallContext {
+    /// The session (connection) the request came in on.
+    pub session_id: u64,
+}
+
+impl Api {
+    /// An API over `ledger`. `json` decides what the JSON codec does with unknown fields
+    /// (`[node.ipc.flatbuffers] skip_unexpected_fields_in_json`).
+    pub fn new(ledger: Ledger, json: JsonOptions) -> Self {
+        Api { ledger, json }
+    }
+
+    /// The ledger every answer comes from.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+}
