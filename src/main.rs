@@ -168,7 +168,10 @@ fn print_config(default: bool, data_path: Option<PathBuf>) -> ExitCode {
 async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 
     let dir = data_path.unwrap_or_else(config::default_data_path);
     if let Err(e) = std::fs::create_dir_all(&dir) {
