@@ -18,13 +18,21 @@ use super::handler::{NodeControl, RequestHandler, SessionInfo, TransportKind};
 use super::server::ServerError;
 use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
 
-/// A bound listener of either kind.
-pub enum Listener {
-    Tcp(TcpListener),
-    Local(UnixListener),
+/// The bound listeners, each with the settings of its transport.
+#[derive(Default)]
+pub struct Listeners {
+    pub tcp: Option<(TcpListener, TransportSettings)>,
+    pub local: Option<(UnixListener, TransportSettings)>,
 }
 
-/// Everything an accept loop hands to its sessions.
+/// What differs between transports.
+#[derive(Clone, Copy, Debug)]
+pub struct TransportSettings {
+    pub limits: SessionLimits,
+    pub allow_unsafe: bool,
+}
+
+/// Everything the accept loop hands to its sessions.
 #[derive(Clone)]
 pub struct AcceptContext {
     pub handler: Arc<dyn RequestHandler>,
@@ -33,12 +41,13 @@ pub struct AcceptContext {
     pub tracker: TaskTracker,
     pub permits: Arc<Semaphore>,
     pub next_id: Arc<AtomicU64>,
-    pub limits: SessionLimits,
-    pub allow_unsafe: bool,
 }
 
-/// Accept connections until the graceful-shutdown token fires, spawning one tracked task each.
-pub async fn accept_loop(listener: Listener, ctx: AcceptContext) {
+/// Accept connections on every listener until the graceful-shutdown token fires, spawning one
+/// tracked task each. One loop serves both transports so that the single permit taken before
+/// `accept` goes to whichever transport has a client; a loop per transport would park a permit in
+/// an idle listener and starve the other one when the limit is reached.
+pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
     let cancel = ctx.shutdown.graceful.clone();
     loop {
         let permit = tokio::select! {
@@ -52,16 +61,18 @@ pub async fn accept_loop(listener: Listener, ctx: AcceptContext) {
         let accepted = tokio::select! {
             biased;
             _ = cancel.cancelled() => break,
-            r = accept(&listener) => r,
+            r = accept_tcp(&listeners.tcp) => r,
+            r = accept_local(&listeners.local) => r,
         };
         match accepted {
-            Ok(Accepted::Tcp(stream, peer)) => {
+            Ok(Accepted::Tcp(stream, peer, settings)) => {
                 // Small request/answer pairs: do not let Nagle delay the answer.
                 let _ = stream.set_nodelay(true);
-                spawn_session(&ctx, stream, TransportKind::Tcp, peer, permit);
+                spawn_session(&ctx, settings, stream, TransportKind::Tcp, peer, permit);
             }
-            Ok(Accepted::Local(stream)) => {
-                spawn_session(&ctx, stream, TransportKind::Local, "unix".to_owned(), permit);
+            Ok(Accepted::Local(stream, settings)) => {
+                let peer = "unix".to_owned();
+                spawn_session(&ctx, settings, stream, TransportKind::Local, peer, permit);
             }
             Err(e) => {
                 drop(permit);
@@ -77,25 +88,33 @@ pub async fn accept_loop(listener: Listener, ctx: AcceptContext) {
 }
 
 enum Accepted {
-    Tcp(tokio::net::TcpStream, String),
-    Local(tokio::net::UnixStream),
+    Tcp(tokio::net::TcpStream, String, TransportSettings),
+    Local(tokio::net::UnixStream, TransportSettings),
 }
 
-async fn accept(listener: &Listener) -> io::Result<Accepted> {
-    match listener {
-        Listener::Tcp(l) => {
+async fn accept_tcp(l: &Option<(TcpListener, TransportSettings)>) -> io::Result<Accepted> {
+    match l {
+        Some((l, settings)) => {
             let (s, peer) = l.accept().await?;
-            Ok(Accepted::Tcp(s, peer.to_string()))
+            Ok(Accepted::Tcp(s, peer.to_string(), *settings))
         }
-        Listener::Local(l) => {
+        None => std::future::pending().await,
+    }
+}
+
+async fn accept_local(l: &Option<(UnixListener, TransportSettings)>) -> io::Result<Accepted> {
+    match l {
+        Some((l, settings)) => {
             let (s, _) = l.accept().await?;
-            Ok(Accepted::Local(s))
+            Ok(Accepted::Local(s, *settings))
         }
+        None => std::future::pending().await,
     }
 }
 
 fn spawn_session<S>(
     ctx: &AcceptContext,
+    settings: TransportSettings,
     stream: S,
     transport: TransportKind,
     peer: String,
@@ -106,13 +125,13 @@ fn spawn_session<S>(
     let info = SessionInfo {
         id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
         transport,
-        allow_unsafe: ctx.allow_unsafe,
+        allow_unsafe: settings.allow_unsafe,
         peer,
     };
     let handler = ctx.handler.clone();
     let node = ctx.node.clone();
     let shutdown = ctx.shutdown.clone();
-    let limits = ctx.limits;
+    let limits = settings.limits;
     ctx.tracker.spawn(async move {
         let _permit = permit;
         let (id, transport, peer) = (info.id, info.transport, info.peer.clone());

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::handler::{NodeControl, RequestHandler};
-use super::listener::{self, AcceptContext, Listener, SocketFile};
+use super::listener::{self, AcceptContext, Listeners, SocketFile, TransportSettings};
 use super::session::{SessionLimits, SessionShutdown};
 use crate::config::IpcConfig;
 
@@ -94,7 +94,7 @@ impl IpcServer {
 
         let hard = CancellationToken::new();
         let tracker = TaskTracker::new();
-        let base = AcceptContext {
+        let ctx = AcceptContext {
             handler,
             node: NodeControl::new(shutdown.clone()),
             shutdown: SessionShutdown {
@@ -106,27 +106,31 @@ impl IpcServer {
                 usize::try_from(config.max_connections).unwrap_or(usize::MAX),
             )),
             next_id: Arc::new(AtomicU64::new(1)),
+        };
+        let settings = |io_timeout: u64, allow_unsafe: bool| TransportSettings {
             limits: SessionLimits {
-                io_timeout: Duration::from_secs(config.tcp.io_timeout),
+                io_timeout: Duration::from_secs(io_timeout),
                 idle_timeout: (config.idle_timeout > 0)
                     .then(|| Duration::from_secs(config.idle_timeout)),
                 max_request_size: config.max_request_size,
             },
-            allow_unsafe: config.tcp.allow_unsafe,
+            allow_unsafe,
         };
+        let mut listeners = Listeners::default();
         if let Some(l) = tcp {
             tracing::info!(addr = ?tcp_addr, "ipc tcp listening");
-            tracker.spawn(listener::accept_loop(Listener::Tcp(l), base.clone()));
+            listeners.tcp = Some((l, settings(config.tcp.io_timeout, config.tcp.allow_unsafe)));
         }
         let mut socket_file = None;
         if let Some((l, file)) = local {
-            let mut ctx = base.clone();
-            ctx.allow_unsafe = config.local.allow_unsafe;
-            ctx.limits.io_timeout = Duration::from_secs(config.local.io_timeout);
             tracing::info!(path = %file.path().display(), "ipc local socket listening");
-            tracker.spawn(listener::accept_loop(Listener::Local(l), ctx));
+            listeners.local = Some((
+                l,
+                settings(config.local.io_timeout, config.local.allow_unsafe),
+            ));
             socket_file = Some(file);
         }
+        tracker.spawn(listener::accept_loop(listeners, ctx));
         Ok(RunningServer {
             tcp_addr,
             socket_file,
