@@ -139,3 +139,42 @@ fn response_decoder_bounds_the_length() {
         Err(ResponseFrameError::TooLarge { len: 256, max: 255 })
     ));
 }
+
+/// The fuzz target's invariant on fixed inputs: how bytes are split never changes the outcome.
+#[test]
+fn splitting_never_changes_the_outcome() {
+    fn run(bytes: &[u8], step: usize) -> (Vec<Frame>, Option<String>) {
+        let mut dec = FrameDecoder::new(8);
+        let mut buf = BytesMut::new();
+        let mut frames = Vec::new();
+        for chunk in bytes.chunks(step) {
+            buf.extend_from_slice(chunk);
+            loop {
+                match dec.decode(&mut buf) {
+                    Ok(Some(f)) => frames.push(f),
+                    Ok(None) => break,
+                    Err(e) => return (frames, Some(e.to_string())),
+                }
+            }
+        }
+        (frames, None)
+    }
+    let mut inputs = vec![];
+    let mut ok = frame(1, b"abc");
+    ok.extend(frame(4, b""));
+    ok.extend(frame(3, b"12345678"));
+    inputs.push(ok.clone());
+    let mut bad = ok.clone();
+    bad.extend(b"N\x02\x00\x01");
+    inputs.push(bad);
+    let mut big = ok.clone();
+    big.extend(frame(2, &[0u8; 9]));
+    inputs.push(big);
+    inputs.push(ok[..ok.len() - 1].to_vec());
+    for input in &inputs {
+        let whole = run(input, input.len().max(1));
+        for step in 1..=13 {
+            assert_eq!(run(input, step), whole, "step {step}");
+        }
+    }
+}
