@@ -21,7 +21,9 @@ use tokio_util::sync::CancellationToken;
 /// (parse, registry, gate, render) is measured end to end until the ledger-backed action exists.
 fn fixture_block_count(_: &(), _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
     let mut t = Tree::object();
-    t.put("count", "1").put("unchecked", "0").put("cemented", "1");
+    t.put("count", "1")
+        .put("unchecked", "0")
+        .put("cemented", "1");
     Ok(t)
 }
 

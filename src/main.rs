@@ -265,7 +265,10 @@ async fn call(
         // Legacy answers are already printed the way nano-node prints them.
         (_, true) | (None, _) => print!("{text}"),
         (Some(v), false) => {
-            println!("{}", serde_json::to_string_pretty(v).unwrap_or_else(|_| text.into_owned()))
+            println!(
+                "{}",
+                serde_json::to_string_pretty(v).unwrap_or_else(|_| text.into_owned())
+            )
         }
     }
     if is_error {

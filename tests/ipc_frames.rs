@@ -21,15 +21,36 @@ async fn legacy_request_errors_are_answered_and_the_session_goes_on() {
     for via in BOTH {
         let mut c = node.connect(via).await;
         assert_eq!(c.call(1, ECHO).await, ECHO_ANSWER);
-        assert_eq!(c.call(1, "{not json").await, legacy_error("Unable to parse JSON"));
+        assert_eq!(
+            c.call(1, "{not json").await,
+            legacy_error("Unable to parse JSON")
+        );
         assert_eq!(c.call(1, "").await, legacy_error("Unable to parse JSON"));
-        assert_eq!(c.call(1, r#"{"value":"1"}"#).await, legacy_error("Unable to parse JSON"));
-        assert_eq!(c.call(1, r#"{"action":"echo"}"#).await, legacy_error("Unable to parse JSON"));
-        assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
-        assert_eq!(c.call(2, r#"{"action":"nothing"}"#).await, legacy_error("Empty response"));
+        assert_eq!(
+            c.call(1, r#"{"value":"1"}"#).await,
+            legacy_error("Unable to parse JSON")
+        );
+        assert_eq!(
+            c.call(1, r#"{"action":"echo"}"#).await,
+            legacy_error("Unable to parse JSON")
+        );
+        assert_eq!(
+            c.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
+        assert_eq!(
+            c.call(2, r#"{"action":"nothing"}"#).await,
+            legacy_error("Empty response")
+        );
         // Control action over encoding 1, and over encoding 2 on a transport without allow_unsafe.
-        assert_eq!(c.call(1, r#"{"action":"stop"}"#).await, legacy_error("RPC control is disabled"));
-        assert_eq!(c.call(2, r#"{"action":"stop"}"#).await, legacy_error("RPC control is disabled"));
+        assert_eq!(
+            c.call(1, r#"{"action":"stop"}"#).await,
+            legacy_error("RPC control is disabled")
+        );
+        assert_eq!(
+            c.call(2, r#"{"action":"stop"}"#).await,
+            legacy_error("RPC control is disabled")
+        );
         assert!(!node.server.node_control().is_stopping());
         // Still the same session.
         assert_eq!(c.call(2, ECHO).await, ECHO_ANSWER);
@@ -44,10 +65,13 @@ async fn answer_bytes_are_be32_length_then_payload() {
         c.write(&frame(1, br#"{"action":"nope"}"#)).await;
         let expected = legacy_error("Unknown command");
         let mut raw = vec![0u8; 4 + expected.len()];
-        tokio::time::timeout(SAFETY, tokio::io::AsyncReadExt::read_exact(&mut c.0, &mut raw))
-            .await
-            .unwrap()
-            .unwrap();
+        tokio::time::timeout(
+            SAFETY,
+            tokio::io::AsyncReadExt::read_exact(&mut c.0, &mut raw),
+        )
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(&raw[..4], &(expected.len() as u32).to_be_bytes());
         assert_eq!(&raw[4..], expected.as_bytes());
     }
@@ -117,9 +141,7 @@ async fn huge_length_is_answered_too_large_in_its_encoding_then_closed() {
         c.write(&[b'N', 3, 0, 0, 0x7f, 0, 0, 0]).await;
         let answer = c.answer().await;
         assert!(!answer.is_empty());
-        assert!(answer
-            .windows(22)
-            .any(|w| w == b"Invalid message format"));
+        assert!(answer.windows(22).any(|w| w == b"Invalid message format"));
         c.expect_closed().await;
     }
 }

@@ -17,7 +17,10 @@ async fn socket_file_has_owner_group_mode_and_is_removed_on_shutdown() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o660);
     let mut c = node.connect(Via::Local).await;
-    assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
     let TestNode { server, dir: _dir } = node;
     assert_eq!(server.shutdown().await, ShutdownOutcome::Drained);
     assert!(!path.exists());
@@ -27,7 +30,11 @@ async fn socket_file_has_owner_group_mode_and_is_removed_on_shutdown() {
 #[tokio::test]
 async fn configured_permissions_are_applied() {
     let node = start_node_with(|c| c.local.permissions = "0600".into()).await;
-    let mode = std::fs::metadata(node.socket_path()).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(node.socket_path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
 }
 
@@ -41,8 +48,13 @@ async fn stale_socket_is_replaced() {
     let mut config = test_config(dir.path());
     config.tcp.enable = false;
     let server = IpcServer::start(&config, test_handler()).await.unwrap();
-    let mut c = Raw(Box::new(tokio::net::UnixStream::connect(&path).await.unwrap()));
-    assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+    let mut c = Raw(Box::new(
+        tokio::net::UnixStream::connect(&path).await.unwrap(),
+    ));
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
     server.shutdown().await;
     assert!(!path.exists());
 }
@@ -57,7 +69,10 @@ async fn live_node_on_the_path_is_a_clear_error() {
     assert!(err.to_string().contains("already listening"), "{err}");
     // The first node still serves, and its socket file is untouched.
     let mut c = node.connect(Via::Local).await;
-    assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
 }
 
 #[tokio::test]
@@ -84,8 +99,14 @@ async fn stop_over_encoding_2_with_allow_unsafe_answers_then_stops_the_node() {
         let mut bystander = node.connect(via).await;
         let mut c = node.connect(via).await;
         // Encoding 1 is refused even here.
-        assert_eq!(c.call(1, r#"{"action":"stop"}"#).await, legacy_error("RPC control is disabled"));
-        assert_eq!(c.call(2, r#"{"action":"stop"}"#).await, "{\n    \"success\": \"\"\n}\n");
+        assert_eq!(
+            c.call(1, r#"{"action":"stop"}"#).await,
+            legacy_error("RPC control is disabled")
+        );
+        assert_eq!(
+            c.call(2, r#"{"action":"stop"}"#).await,
+            "{\n    \"success\": \"\"\n}\n"
+        );
         tokio::time::timeout(SAFETY, node.server.stop_requested())
             .await
             .unwrap();
@@ -101,7 +122,10 @@ async fn stop_over_encoding_2_with_allow_unsafe_answers_then_stops_the_node() {
 async fn allow_unsafe_is_per_transport() {
     let node = start_node_with(|c| c.local.allow_unsafe = true).await;
     let mut tcp = node.connect(Via::Tcp).await;
-    assert_eq!(tcp.call(2, r#"{"action":"stop"}"#).await, legacy_error("RPC control is disabled"));
+    assert_eq!(
+        tcp.call(2, r#"{"action":"stop"}"#).await,
+        legacy_error("RPC control is disabled")
+    );
     assert!(!node.server.node_control().is_stopping());
 }
 
@@ -110,12 +134,18 @@ async fn connection_limit_holds_the_next_client_until_a_slot_frees() {
     let node = start_node_with(|c| c.max_connections = 1).await;
     for via in BOTH {
         let mut first = node.connect(via).await;
-        assert_eq!(first.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+        assert_eq!(
+            first.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
         let mut second = node.connect(via).await;
         second.write(&frame(1, br#"{"action":"nope"}"#)).await;
         // A negative check: a slow machine can only make it pass more easily, never fail.
         let waited = tokio::time::timeout(Duration::from_millis(300), second.answer_text()).await;
-        assert!(waited.is_err(), "second client was served beyond max_connections");
+        assert!(
+            waited.is_err(),
+            "second client was served beyond max_connections"
+        );
         drop(first);
         assert_eq!(second.answer_text().await, legacy_error("Unknown command"));
         drop(second);
@@ -135,7 +165,10 @@ async fn started_frame_is_bounded_by_io_timeout() {
         c.write(&frame(1, br#"{"action":"nope"}"#)[..6]).await;
         c.expect_closed().await;
         let mut b = bystander;
-        assert_eq!(b.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+        assert_eq!(
+            b.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
     }
 }
 
@@ -145,8 +178,10 @@ async fn idle_connections_are_kept_until_the_idle_limit() {
     let node = start_node().await;
     let mut c = node.connect(Via::Local).await;
     tokio::time::sleep(Duration::from_secs(3600)).await;
-    assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
-
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
 }
 
 #[tokio::test]
@@ -154,7 +189,10 @@ async fn idle_limit_closes_quiet_connections() {
     let node = start_node_with(|c| c.idle_timeout = 1).await;
     for via in BOTH {
         let mut c = node.connect(via).await;
-        assert_eq!(c.call(1, r#"{"action":"nope"}"#).await, legacy_error("Unknown command"));
+        assert_eq!(
+            c.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
         c.expect_closed().await;
     }
 }

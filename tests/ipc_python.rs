@@ -7,7 +7,10 @@ use support::*;
 
 #[tokio::test]
 async fn python_stdlib_client_talks_to_both_transports() {
-    let Ok(out) = std::process::Command::new("python3").arg("--version").output() else {
+    let Ok(out) = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+    else {
         eprintln!("SKIPPED: python3 is not installed");
         return;
     };
@@ -16,7 +19,10 @@ async fn python_stdlib_client_talks_to_both_transports() {
         return;
     }
     let node = start_node().await;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/nano_ipc_client.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/nano_ipc_client.py"
+    );
     for target in [
         format!("unix://{}", node.socket_path().display()),
         format!("tcp://{}", node.tcp_addr()),

@@ -122,7 +122,13 @@ pub fn render(config: &NodeConfig) -> String {
         "io_timeout",
         t.io_timeout.to_string(),
     );
-    key(&mut text, "Server listening port.", "uint16", "port", t.port.to_string());
+    key(
+        &mut text,
+        "Server listening port.",
+        "uint16",
+        "port",
+        t.port.to_string(),
+    );
     key(
         &mut text,
         "Address to listen on. Loopback by default; use \"::\" or \"0.0.0.0\" only behind a firewall.",

@@ -230,7 +230,10 @@ impl NodeConfig {
         };
         let ipc = &self.node.ipc;
         if ipc.local.io_timeout == 0 {
-            return Err(bad("node.ipc.local.io_timeout", "must be at least 1 second"));
+            return Err(bad(
+                "node.ipc.local.io_timeout",
+                "must be at least 1 second",
+            ));
         }
         if ipc.tcp.io_timeout == 0 {
             return Err(bad("node.ipc.tcp.io_timeout", "must be at least 1 second"));

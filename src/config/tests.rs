@@ -84,13 +84,31 @@ fn unknown_table_is_an_error() {
 fn bad_values_name_the_key() {
     for (text, key) in [
         ("[node.ipc.tcp]\nport = 70000\n", "node.ipc.tcp.port"),
-        ("[node.ipc.tcp]\naddress = \"localhost:1\"\n", "node.ipc.tcp.address"),
-        ("[node.ipc.local]\nenable = \"yes\"\n", "node.ipc.local.enable"),
+        (
+            "[node.ipc.tcp]\naddress = \"localhost:1\"\n",
+            "node.ipc.tcp.address",
+        ),
+        (
+            "[node.ipc.local]\nenable = \"yes\"\n",
+            "node.ipc.local.enable",
+        ),
         ("[node]\nnetwork = \"main\"\n", "node.network"),
-        ("[node.ipc.local]\npermissions = \"0999\"\n", "node.ipc.local.permissions"),
-        ("[node.ipc.local]\nio_timeout = 0\n", "node.ipc.local.io_timeout"),
-        ("[node.ipc]\nmax_connections = 0\n", "node.ipc.max_connections"),
-        ("[node.ipc]\nmax_request_size = -1\n", "node.ipc.max_request_size"),
+        (
+            "[node.ipc.local]\npermissions = \"0999\"\n",
+            "node.ipc.local.permissions",
+        ),
+        (
+            "[node.ipc.local]\nio_timeout = 0\n",
+            "node.ipc.local.io_timeout",
+        ),
+        (
+            "[node.ipc]\nmax_connections = 0\n",
+            "node.ipc.max_connections",
+        ),
+        (
+            "[node.ipc]\nmax_request_size = -1\n",
+            "node.ipc.max_request_size",
+        ),
     ] {
         let msg = parse(text).unwrap_err().to_string();
         assert!(msg.contains(key), "{text:?} → {msg}");
@@ -105,7 +123,11 @@ fn missing_file_means_defaults() {
         NodeConfig::load_from_dir(dir.path()).unwrap(),
         NodeConfig::default()
     );
-    std::fs::write(dir.path().join(CONFIG_FILE_NAME), "[node]\nnetwork = \"live\"\n").unwrap();
+    std::fs::write(
+        dir.path().join(CONFIG_FILE_NAME),
+        "[node]\nnetwork = \"live\"\n",
+    )
+    .unwrap();
     assert_eq!(
         NodeConfig::load_from_dir(dir.path()).unwrap().node.network,
         Network::Live

@@ -262,7 +262,11 @@ fn fixed_answer(len: usize) -> std::io::Result<Bytes> {
     Ok(Bytes::from(v))
 }
 
-async fn echo_conn<S: AsyncRead + AsyncWrite + Unpin>(mut s: S, answer: Bytes, stop: CancellationToken) {
+async fn echo_conn<S: AsyncRead + AsyncWrite + Unpin>(
+    mut s: S,
+    answer: Bytes,
+    stop: CancellationToken,
+) {
     let mut header = [0u8; HEADER_LEN];
     let mut payload = Vec::new();
     loop {

@@ -106,12 +106,12 @@ impl Client {
                 }
             })?),
             Target::Tcp(addr) => {
-                let s = TcpStream::connect(addr.as_str())
-                    .await
-                    .map_err(|source| ClientError::Connect {
+                let s = TcpStream::connect(addr.as_str()).await.map_err(|source| {
+                    ClientError::Connect {
                         target: target.clone(),
                         source,
-                    })?;
+                    }
+                })?;
                 s.set_nodelay(true)?;
                 Box::new(s)
             }
@@ -161,7 +161,11 @@ impl Client {
     }
 
     /// Send one request and wait for its answer.
-    pub async fn request(&mut self, encoding: Encoding, payload: &[u8]) -> Result<Bytes, ClientError> {
+    pub async fn request(
+        &mut self,
+        encoding: Encoding,
+        payload: &[u8],
+    ) -> Result<Bytes, ClientError> {
         self.send(encoding, payload)?;
         self.recv().await
     }
@@ -195,7 +199,14 @@ mod tests {
             "tcp://[::1]:7077".parse::<Target>().unwrap(),
             Target::Tcp("[::1]:7077".into())
         );
-        for bad in ["unix://", "tcp://host", "tcp://:1", "tcp://h:99999", "http://x:1", "/tmp/nano"] {
+        for bad in [
+            "unix://",
+            "tcp://host",
+            "tcp://:1",
+            "tcp://h:99999",
+            "http://x:1",
+            "/tmp/nano",
+        ] {
             assert!(bad.parse::<Target>().is_err(), "{bad}");
         }
         assert_eq!(Target::default().to_string(), "unix:///tmp/nano");

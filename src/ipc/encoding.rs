@@ -76,12 +76,7 @@ pub fn write_refusal(refusal: &Refusal<'_>, out: &mut BytesMut) {
         }
         reason => {
             let message = format!("Invalid message format: {reason}");
-            write_v2_error(
-                refusal.encoding,
-                CODE_INVALID_MESSAGE_FORMAT,
-                &message,
-                out,
-            );
+            write_v2_error(refusal.encoding, CODE_INVALID_MESSAGE_FORMAT, &message, out);
         }
     }
 }
@@ -168,7 +163,12 @@ mod tests {
     #[test]
     fn json_error_envelope() {
         let mut out = BytesMut::new();
-        write_v2_error(Encoding::FlatbuffersJson, 1, "Invalid message format: x", &mut out);
+        write_v2_error(
+            Encoding::FlatbuffersJson,
+            1,
+            "Invalid message format: x",
+            &mut out,
+        );
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["message_type"], "Error");
         assert_eq!(v["message"]["code"], 1);

@@ -85,7 +85,11 @@ pub enum FrameError {
     /// The announced payload length is above the configured maximum. Unlike the preamble errors the
     /// encoding is known, so the session can answer in it before closing.
     #[error("request of {len} bytes exceeds max_request_size ({max} bytes)")]
-    TooLarge { encoding: Encoding, len: u32, max: u32 },
+    TooLarge {
+        encoding: Encoding,
+        len: u32,
+        max: u32,
+    },
     /// Reading from the transport failed (required by the `Decoder` contract; never produced by
     /// the decoder itself).
     #[error("i/o error: {0}")]

@@ -78,7 +78,10 @@ fn non_zero_reserved_bytes_are_refused() {
         }
         assert!(res.unwrap().is_none());
         buf.put_u8(r1);
-        assert!(matches!(dec.decode(&mut buf), Err(FrameError::Reserved(0, 1))));
+        assert!(matches!(
+            dec.decode(&mut buf),
+            Err(FrameError::Reserved(0, 1))
+        ));
     }
 }
 

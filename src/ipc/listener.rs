@@ -190,7 +190,12 @@ pub fn bind_local(path: &Path, mode: u32) -> Result<(UnixListener, SocketFile), 
             }
             match std::os::unix::net::UnixStream::connect(path) {
                 Ok(_) => return Err(ServerError::AlreadyRunning(path.to_owned())),
-                Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound) => {
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound
+                    ) =>
+                {
                     tracing::info!(path = %path.display(), "replacing stale socket file");
                     match std::fs::remove_file(path) {
                         Ok(()) => {}

@@ -191,10 +191,19 @@ mod tests {
     fn error_model() {
         assert_eq!(run("not json", true).0, err("Unable to parse JSON"));
         assert_eq!(run(r#"{"x":1}"#, true).0, err("Unable to parse JSON"));
-        assert_eq!(run(r#"{"action":"echo"}"#, true).0, err("Unable to parse JSON"));
+        assert_eq!(
+            run(r#"{"action":"echo"}"#, true).0,
+            err("Unable to parse JSON")
+        );
         assert_eq!(run(r#"{"action":"Echo"}"#, true).0, err("Unknown command"));
-        assert_eq!(run(r#"{"action":"nothing"}"#, true).0, err("Empty response"));
-        assert_eq!(run(r#"{"action":"fails"}"#, true).0, err("Bad account number"));
+        assert_eq!(
+            run(r#"{"action":"nothing"}"#, true).0,
+            err("Empty response")
+        );
+        assert_eq!(
+            run(r#"{"action":"fails"}"#, true).0,
+            err("Bad account number")
+        );
         assert_eq!(
             run(r#"{"action":"echo","value":7}"#, false).0,
             "{\n    \"value\": \"7\"\n}\n"
@@ -216,7 +225,11 @@ mod tests {
             err("RPC control is disabled")
         );
         assert_eq!(
-            run(r#"{"action":"forceful","force":"false","value":"1"}"#, false).0,
+            run(
+                r#"{"action":"forceful","force":"false","value":"1"}"#,
+                false
+            )
+            .0,
             "{\n    \"value\": \"1\"\n}\n"
         );
     }

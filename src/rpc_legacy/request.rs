@@ -110,7 +110,11 @@ pub fn parse_u64_strtoull(text: &str) -> Option<u64> {
         return None;
     }
     let value: u64 = digits.parse().ok()?;
-    Some(if negative { value.wrapping_neg() } else { value })
+    Some(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
 }
 
 /// A raw amount (u128 decimal): 1–39 digits, no leading zero unless exactly `0`, ≤ 2^128−1.
@@ -239,7 +243,10 @@ mod tests {
         assert_eq!(r.count_optional("count", 9).unwrap(), 0);
         assert_eq!(r.count_optional("none", 9).unwrap(), 9);
         assert!(r.count_optional("c2", 9).is_err());
-        assert_eq!(r.count_required("none").unwrap_err(), LegacyError::UnableToParse);
+        assert_eq!(
+            r.count_required("none").unwrap_err(),
+            LegacyError::UnableToParse
+        );
     }
 
     #[test]
@@ -249,7 +256,14 @@ mod tests {
             parse_amount("340282366920938463463374607431768211455"),
             Some(u128::MAX)
         );
-        for bad in ["", "01", "-1", "1.5", "340282366920938463463374607431768211456", " 1"] {
+        for bad in [
+            "",
+            "01",
+            "-1",
+            "1.5",
+            "340282366920938463463374607431768211456",
+            " 1",
+        ] {
             assert_eq!(parse_amount(bad), None, "{bad}");
         }
     }

@@ -171,7 +171,10 @@ mod tests {
         let mut t = Tree::object();
         t.push("blocks", Tree::array([]));
         t.push("accounts", Tree::object());
-        assert_eq!(t.to_json(), "{\n    \"blocks\": \"\",\n    \"accounts\": \"\"\n}\n");
+        assert_eq!(
+            t.to_json(),
+            "{\n    \"blocks\": \"\",\n    \"accounts\": \"\"\n}\n"
+        );
     }
 
     #[test]

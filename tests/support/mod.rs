@@ -41,7 +41,9 @@ impl TestNode {
     pub async fn connect(&self, via: Via) -> Raw {
         match via {
             Via::Tcp => Raw(Box::new(TcpStream::connect(self.tcp_addr()).await.unwrap())),
-            Via::Local => Raw(Box::new(UnixStream::connect(self.socket_path()).await.unwrap())),
+            Via::Local => Raw(Box::new(
+                UnixStream::connect(self.socket_path()).await.unwrap(),
+            )),
         }
     }
 }
