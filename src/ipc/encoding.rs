@@ -49,10 +49,8 @@ impl<S: Send + Sync + 'static> RequestHandler for LegacyRouter<S> {
                 node: req.node,
                 unsafe_allowed: req.session.unsafe_allowed(req.encoding),
             };
-            let mut text = String::new();
             self.registry
-                .dispatch_into(&self.state, &call, &req.payload, &mut text);
-            out.put_slice(text.as_bytes());
+                .dispatch_into(&self.state, &call, &req.payload, out);
         } else {
             let message = format!(
                 "Not implemented: encoding {} is not wired to the v2 handlers yet",
@@ -72,7 +70,7 @@ impl<S: Send + Sync + 'static> RequestHandler for LegacyRouter<S> {
 pub fn write_refusal(refusal: &Refusal<'_>, out: &mut BytesMut) {
     match refusal.reason {
         RefusalReason::TooLarge { .. } if refusal.encoding.is_legacy() => {
-            out.put_slice(Tree::error(LEGACY_TOO_LARGE).to_json().as_bytes());
+            Tree::error(LEGACY_TOO_LARGE).write_json(out);
         }
         reason => {
             let message = format!("Invalid message format: {reason}");
@@ -98,7 +96,7 @@ pub fn now_ms() -> u64 {
 pub fn write_v2_error(encoding: Encoding, code: i32, message: &str, out: &mut BytesMut) {
     match encoding {
         Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
-            out.put_slice(Tree::error(message).to_json().as_bytes());
+            Tree::error(message).write_json(out);
         }
         Encoding::FlatbuffersJson => {
             let body = serde_json::json!({

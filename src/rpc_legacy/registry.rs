@@ -111,7 +111,13 @@ impl<S> Registry<S> {
     }
 
     /// Run one request and render it into `out` in nano-node's exact JSON style.
-    pub fn dispatch_into(&self, state: &S, call: &Call<'_>, body: &[u8], out: &mut String) {
+    pub fn dispatch_into<B: bytes::BufMut>(
+        &self,
+        state: &S,
+        call: &Call<'_>,
+        body: &[u8],
+        out: &mut B,
+    ) {
         self.dispatch(state, call, body).write_json(out);
     }
 

@@ -4,7 +4,7 @@
 //! `""`, 4-space pretty printing, `/` escaped as `\/`, control characters as `\u00XX` (uppercase hex),
 //! bytes ≥ 0x80 raw. [`Tree`] is that model; [`Tree::write_json`] is that printer.
 
-use std::fmt::Write;
+use bytes::BufMut;
 
 /// A property-tree node: text, or ordered children (keys may repeat; empty keys mean array items).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,79 +72,97 @@ impl Tree {
         }
     }
 
-    /// Render as nano-node does (`boost::property_tree::write_json`, pretty), with the trailing newline.
-    pub fn write_json(&self, out: &mut String) {
+    /// Render as nano-node does (`boost::property_tree::write_json`, pretty), with the trailing
+    /// newline, straight into a byte buffer (a `BytesMut` response or a `Vec<u8>`).
+    pub fn write_json<B: BufMut>(&self, out: &mut B) {
         write_node(self, 0, out);
-        out.push('\n');
+        out.put_u8(b'\n');
     }
 
     /// [`Tree::write_json`] into a new string.
     pub fn to_json(&self) -> String {
-        let mut s = String::new();
-        self.write_json(&mut s);
-        s
+        let mut v = Vec::new();
+        self.write_json(&mut v);
+        // Only whole `&str`s and ASCII are written, so this is always valid UTF-8.
+        String::from_utf8_lossy(&v).into_owned()
     }
 }
 
-fn pad(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+const SPACES: &[u8; 64] = b"                                                                ";
+
+fn pad<B: BufMut>(out: &mut B, mut n: usize) {
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.put_slice(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// Boost's rules: below the root, a childless node is a string (so empty arrays/objects become
 /// `""`); a node whose children all have empty keys is an array; anything else is an object.
-fn write_node(node: &Tree, indent: usize, out: &mut String) {
+fn write_node<B: BufMut>(node: &Tree, indent: usize, out: &mut B) {
     let children: &[(String, Tree)] = match node {
         Tree::Children(c) => c,
         Tree::Text(_) => &[],
     };
     if indent > 0 && children.is_empty() {
-        out.push('"');
+        out.put_u8(b'"');
         if let Tree::Text(t) = node {
             escape_into(t, out);
         }
-        out.push('"');
+        out.put_u8(b'"');
         return;
     }
     let is_array = indent > 0 && children.iter().all(|(k, _)| k.is_empty());
-    out.push(if is_array { '[' } else { '{' });
-    out.push('\n');
+    out.put_slice(if is_array { b"[\n" } else { b"{\n" });
     let last = children.len().saturating_sub(1);
     for (i, (key, child)) in children.iter().enumerate() {
         pad(out, indent + 4);
         if !is_array {
-            out.push('"');
+            out.put_u8(b'"');
             escape_into(key, out);
-            out.push_str("\": ");
+            out.put_slice(b"\": ");
         }
         write_node(child, indent + 4, out);
         if i != last {
-            out.push(',');
+            out.put_u8(b',');
         }
-        out.push('\n');
+        out.put_u8(b'\n');
     }
     pad(out, indent);
-    out.push(if is_array { ']' } else { '}' });
+    out.put_u8(if is_array { b']' } else { b'}' });
 }
 
 /// Boost's `create_escapes`: printable ASCII except `"` `\` `/` raw, the short escapes, `\u00XX`
-/// (uppercase) for other control characters, everything ≥ 0x80 raw.
-pub fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '/' => out.push_str("\\/"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
+/// (uppercase) for other control characters, every byte ≥ 0x80 raw (so UTF-8 passes through).
+pub fn escape_into<B: BufMut>(s: &str, out: &mut B) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'/' => b"\\/",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.put_slice(bytes.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if escaped.is_empty() {
+            out.put_slice(b"\\u00");
+            out.put_u8(HEX[usize::from(b >> 4)]);
+            out.put_u8(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.put_slice(escaped);
         }
     }
+    out.put_slice(bytes.get(run..).unwrap_or_default());
 }
 
 #[cfg(test)]
