@@ -57,6 +57,68 @@ async fn compare(name: &str, encoding: Encoding, payload: &str, secs: u64, node_
     );
 }
 
+/// Resident memory of process `pid` in KiB, from /proc.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// RSS cost per idle connection of the real `nanoipc node` binary: open `n` connections, answer one
+/// request on each (so every session has its buffers), then compare the node's RSS before and after.
+async fn idle_memory(n: usize) {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("idle.sock");
+    std::fs::write(
+        dir.path().join("config-node.toml"),
+        format!("[node.ipc.local]\npath = \"{}\"\n", sock.display()),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .args(["node", "--data-path"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("ipc local socket listening") {
+            break;
+        }
+    }
+    let target = Target::Unix(sock);
+    // Warm up the runtime's worker threads and allocator before the baseline.
+    let mut warm = nanoipc::ipc::client::Client::connect(&target)
+        .await
+        .unwrap();
+    warm.legacy(r#"{"action":"nope"}"#, false).await.unwrap();
+    let before = rss_kib(child.id());
+    let mut conns = Vec::with_capacity(n);
+    for _ in 0..n {
+        let mut c = nanoipc::ipc::client::Client::connect(&target)
+            .await
+            .unwrap();
+        c.legacy(r#"{"action":"nope"}"#, false).await.unwrap();
+        conns.push(c);
+    }
+    let after = rss_kib(child.id());
+    println!(
+        "idle connections: {n} cost {} KiB of node RSS, {:.1} KiB each",
+        after.saturating_sub(before),
+        after.saturating_sub(before) as f64 / n as f64
+    );
+    drop(conns);
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
+
 fn main() {
     let secs = std::env::var("NANOIPC_BENCH_SECS")
         .ok()
@@ -95,5 +157,10 @@ fn main() {
         )
         .await;
         server.shutdown().await;
+        let idle = std::env::var("NANOIPC_BENCH_IDLE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(10_000);
+        idle_memory(idle).await;
     });
 }

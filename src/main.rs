@@ -171,6 +171,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
     let dir = data_path.unwrap_or_else(config::default_data_path);
