@@ -237,3 +237,18 @@ async fn v2_encodings_answer_not_implemented_not_a_fake_success() {
         assert_eq!(c.call(1, ECHO).await, ECHO_ANSWER);
     }
 }
+
+#[tokio::test]
+async fn large_request_and_answer_stream_through() {
+    let node = start_node_with(|c| c.max_request_size = 1 << 20).await;
+    let value = "v".repeat(600_000);
+    let body = format!(r#"{{"action":"echo","value":"{value}"}}"#);
+    for via in BOTH {
+        let mut c = node.connect(via).await;
+        // Twice on the same session: the buffers shrink back and grow again.
+        for _ in 0..2 {
+            let answer = c.call(1, &body).await;
+            assert_eq!(answer, format!("{{\n    \"value\": \"{value}\"\n}}\n"));
+        }
+    }
+}

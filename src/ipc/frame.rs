@@ -15,6 +15,8 @@ use tokio_util::codec::Decoder;
 pub const PREAMBLE_LEAD: u8 = b'N';
 /// Preamble (4 bytes) plus the be32 payload length (4 bytes).
 pub const HEADER_LEN: usize = 8;
+/// The most the decoders reserve ahead of bytes that have actually arrived.
+pub const RESERVE_STEP: usize = 64 * 1024;
 /// A response is a be32 length followed by the payload; no preamble.
 pub const RESPONSE_HEADER_LEN: usize = 4;
 
@@ -185,8 +187,9 @@ impl Decoder for FrameDecoder {
                 max: self.max_request_size,
             })?;
             src.advance(HEADER_LEN);
-            // Bounded by max_request_size above, so reserving the whole payload is safe.
-            src.reserve(len.saturating_sub(src.len()));
+            // Even below the limit, reserve only a bounded step: the buffer grows as bytes really
+            // arrive, so many clients announcing large payloads and sending nothing cost nothing.
+            src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
             self.state = DecodeState::Payload { encoding, len };
         }
         let DecodeState::Payload { encoding, len } = self.state else {
@@ -284,7 +287,7 @@ impl Decoder for ResponseDecoder {
                     max: self.max_response_size,
                 })?;
                 src.advance(RESPONSE_HEADER_LEN);
-                src.reserve(len.saturating_sub(src.len()));
+                src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
                 self.pending = Some(len);
                 len
             }

@@ -181,3 +181,12 @@ fn splitting_never_changes_the_outcome() {
         }
     }
 }
+
+#[test]
+fn an_announced_length_reserves_at_most_one_step() {
+    let mut buf = BytesMut::from(&[b'N', 1, 0, 0, 0x01, 0, 0, 0][..]); // 16 MiB announced
+    let mut dec = FrameDecoder::new(32 << 20);
+    assert!(dec.decode(&mut buf).unwrap().is_none());
+    assert!(buf.capacity() <= RESERVE_STEP + HEADER_LEN);
+    assert!(dec.is_mid_frame(&buf));
+}
