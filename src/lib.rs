@@ -8,3 +8,6 @@
 pub mod config;
 pub mod ipc;
 pub mod rpc_legacy;
+
+/// The async IPC client, also reachable as `nanoipc::client`.
+pub use ipc::client;
