@@ -17,15 +17,27 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
-    Codegen(cmd::codegen::Args),
+    /// Run the node: open the ledger, serve IPC until SIGINT/SIGTERM or `stop`.
+    Node(cmd::node::Args),
+    /// Print the configuration (`--default`: every key with its default and a comment).
+    Config(cmd::config::Args),
+    /// Send one request and print the answer; exits 1 on an error answer.
+    Call(cmd::call::Args),
+    /// Load a node like redis-benchmark: N connections, one request in flight each.
+    Bench(cmd::bench::Args),
     /// Inspect, export or import the embedded ledger.
     Ledger(cmd::ledger::Args),
+    /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
+    Codegen(cmd::codegen::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Codegen(args) => cmd::codegen::run(args),
+        Command::Node(args) => cmd::node::run(args),
+        Command::Config(args) => cmd::config::run(args),
+        Command::Call(args) => cmd::call::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
+        Command::Codegen(args) => cmd::codegen::run(args),
     }
 }

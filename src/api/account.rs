@@ -25,7 +25,9 @@ impl Api {
         let voting_weight = fbb.create_string(format_u128(weight.0, &mut digits));
         Ok(AccountWeightResponse::create(
             fbb,
-            &AccountWeightResponseArgs { voting_weight: Some(voting_weight) },
+            &AccountWeightResponseArgs {
+                voting_weight: Some(voting_weight),
+            },
         ))
     }
 }

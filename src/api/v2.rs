@@ -1,0 +1,239 @@
+//! The v2 envelope service: one request `Envelope` in, one response `Envelope` out, shared by IPC
+//! encodings 3 (FlatBuffers) and 4 (JSON) and by the HTTP gateway.
+//!
+//! The request is verified (binary) or parsed straight into a builder (JSON), routed by its union
+//! tag through the generated [`dispatch`], and answered with an `Envelope` carrying `time` (ms since
+//! the Unix epoch), the request's `correlation_id`, and the handler's answer or an `Error`. Builders
+//! are reused per thread, so a request allocates nothing once the thread is warm.
+
+use std::cell::RefCell;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::BytesMut;
+use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
+
+use super::{Api, ApiError, CallContext};
+use crate::schema::dispatch::message_name;
+use crate::schema::json::{envelope_to_json, parse_envelope_json};
+use crate::schema::{
+    dispatch, finish_envelope_buffer, root_as_envelope_with_opts, DispatchError, Envelope,
+    EnvelopeArgs, Error, ErrorArgs, Handler, Message,
+};
+
+thread_local! {
+    /// (request, response) builders. The request builder holds a JSON request converted to
+    /// binary; the response builder holds the answer. Both are reset, never shrunk.
+    static BUILDERS: RefCell<(FlatBufferBuilder<'static>, FlatBufferBuilder<'static>)> =
+        RefCell::new((FlatBufferBuilder::with_capacity(1024), FlatBufferBuilder::with_capacity(1024)));
+}
+
+/// Verifier limits for untrusted request buffers: generous for real messages, tight enough that a
+/// hostile buffer cannot make verification expensive.
+fn verifier_options() -> VerifierOptions {
+    VerifierOptions {
+        max_depth: 32,
+        max_tables: 100_000,
+        max_apparent_size: 1 << 30,
+        ignore_missing_null_terminator: false,
+    }
+}
+
+impl Api {
+    /// Serves a binary (encoding 3) request envelope; appends the binary response to `out`.
+    ///
+    /// The buffer is always verified: reading an unverified buffer is unsound, so
+    /// `verify_buffers = false` is accepted in the config for compatibility but not honoured.
+    pub fn serve_binary(&self, ctx: &CallContext, payload: &[u8], out: &mut BytesMut) {
+        with_builders(|_, resp| {
+            match root_as_envelope_with_opts(&verifier_options(), payload) {
+                Ok(env) => self.answer(ctx, env, resp),
+                Err(e) => write_error(
+                    resp,
+                    None,
+                    &ApiError::InvalidMessageFormat(format!(
+                        "the buffer is not a valid Envelope: {e}"
+                    )),
+                ),
+            }
+            out.extend_from_slice(resp.finished_data());
+        })
+    }
+
+    /// Serves a JSON (encoding 4) request envelope in flatc's JSON form; appends the JSON response.
+    pub fn serve_json(&self, ctx: &CallContext, payload: &[u8], out: &mut BytesMut) {
+        with_builders(|req, resp| {
+            match parse_request_json(payload, &self.json, req) {
+                Ok(env) => self.answer(ctx, env, resp),
+                Err(e) => write_error(resp, None, &e),
+            }
+            // The response builder holds a buffer this process just finished.
+            match root_as_envelope_with_opts(&verifier_options(), resp.finished_data()) {
+                Ok(env) => out.extend_from_slice(envelope_to_json(&env, false).as_bytes()),
+                Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
+            }
+        })
+    }
+
+    /// Dispatches a verified request envelope and finishes the response envelope in `resp`.
+    fn answer(&self, ctx: &CallContext, env: Envelope<'_>, resp: &mut FlatBufferBuilder<'_>) {
+        let correlation_id = env.correlation_id();
+        match dispatch(self, ctx, env, resp) {
+            Ok((tag, message)) => finish(resp, correlation_id, tag, message),
+            Err(e) => write_error(resp, correlation_id, &dispatch_error(e)),
+        }
+    }
+}
+
+/// Parses a JSON request into `req` and returns the envelope read back from it.
+fn parse_request_json<'r>(
+    payload: &[u8],
+    opts: &crate::schema::JsonOptions,
+    req: &'r mut FlatBufferBuilder<'static>,
+) -> Result<Envelope<'r>, ApiError> {
+    let text = std::str::from_utf8(payload)
+        .map_err(|e| ApiError::InvalidMessageFormat(format!("the request is not UTF-8: {e}")))?;
+    let root = parse_envelope_json(text, opts, req)
+        .map_err(|e| ApiError::InvalidMessageFormat(e.to_string()))?;
+    finish_envelope_buffer(req, root);
+    root_as_envelope_with_opts(&verifier_options(), req.finished_data()).map_err(|e| {
+        ApiError::InvalidMessageFormat(format!("the request does not fit the schema: {e}"))
+    })
+}
+
+fn dispatch_error(e: DispatchError<ApiError>) -> ApiError {
+    match e {
+        DispatchError::Unset => ApiError::UnknownMessage("the envelope carries no message".into()),
+        DispatchError::NotARequest(tag) => ApiError::UnknownMessage(match message_name(tag) {
+            Some(name) => format!("{name} is not a request"),
+            None => format!("message type {} is not known to this node", tag.0),
+        }),
+        DispatchError::Handler(e) => e,
+    }
+}
+
+fn with_builders<R>(
+    f: impl FnOnce(&mut FlatBufferBuilder<'static>, &mut FlatBufferBuilder<'static>) -> R,
+) -> R {
+    BUILDERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut pair) => {
+            let (req, resp) = &mut *pair;
+            req.reset();
+            resp.reset();
+            f(req, resp)
+        }
+        // Re-entered on this thread (cannot happen with synchronous handlers, but never panic).
+        Err(_) => f(&mut FlatBufferBuilder::new(), &mut FlatBufferBuilder::new()),
+    })
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Wraps `message` in the response envelope and finishes the buffer.
+fn finish(
+    fbb: &mut FlatBufferBuilder<'_>,
+    correlation_id: Option<&str>,
+    tag: Message,
+    message: WIPOffset<UnionWIPOffset>,
+) {
+    let correlation_id = correlation_id.map(|c| fbb.create_string(c));
+    let env = Envelope::create(
+        fbb,
+        &EnvelopeArgs {
+            time: now_ms(),
+            credentials: None,
+            correlation_id,
+            message_type: tag,
+            message: Some(message),
+        },
+    );
+    finish_envelope_buffer(fbb, env);
+}
+
+/// Answers `error` as an `Error` envelope. Anything a failed handler left in the builder is
+/// unreferenced and harmless, but a fresh buffer keeps the answer small.
+pub(crate) fn write_error(
+    fbb: &mut FlatBufferBuilder<'_>,
+    correlation_id: Option<&str>,
+    error: &ApiError,
+) {
+    fbb.reset();
+    let text = fbb.create_string(&error.to_string());
+    let message = Error::create(
+        fbb,
+        &ErrorArgs {
+            code: error.code(),
+            category: error.category() as i32,
+            message: Some(text),
+        },
+    );
+    finish(
+        fbb,
+        correlation_id,
+        Message::Error,
+        message.as_union_value(),
+    );
+}
+
+impl Handler for Api {
+    type Context = CallContext;
+    type Error = ApiError;
+
+    fn is_alive<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::IsAlive<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::is_alive(self, ctx, req, fbb)
+    }
+
+    fn account_weight<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountWeight<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
+        Api::account_weight(self, ctx, req, fbb)
+    }
+
+    fn topic_confirmation<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::TopicConfirmation<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::topic_confirmation(self, ctx, req, fbb)
+    }
+
+    fn service_register<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::ServiceRegister<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::service_register(self, ctx, req, fbb)
+    }
+
+    fn service_stop<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::ServiceStop<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::service_stop(self, ctx, req, fbb)
+    }
+
+    fn topic_service_stop<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::TopicServiceStop<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::topic_service_stop(self, ctx, req, fbb)
+    }
+}

@@ -1,0 +1,72 @@
+//! `nanoipc node`: open the ledger, start the transports, serve until SIGINT/SIGTERM or `stop`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use nanoipc::config::{self, NodeConfig};
+use nanoipc::ipc::{server, IpcServer, LegacyRouter};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Data directory holding config-node.toml and the ledger (default: $HOME/.nanoipc).
+    #[arg(long)]
+    data_path: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> ExitCode {
+    super::with_runtime(run_node(args.data_path))
+}
+
+async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+
+    let dir = data_path.unwrap_or_else(config::default_data_path);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        tracing::error!(path = %dir.display(), error = %e, "cannot create the data path");
+        return ExitCode::FAILURE;
+    }
+    let config = match NodeConfig::load_from_dir(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(
+        data_path = %dir.display(),
+        network = config.node.network.as_str(),
+        "starting node"
+    );
+    tracing::warn!(
+        "ledger and v2 handlers are not wired yet: legacy serves only `stop`, encodings 3/4 answer Not implemented"
+    );
+    let shutdown = CancellationToken::new();
+    let handler = Arc::new(LegacyRouter::node_only());
+    let server =
+        match IpcServer::start_with_shutdown(&config.node.ipc, handler, shutdown.clone()).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    tokio::select! {
+        r = server::termination_signal() => {
+            if let Err(e) = r {
+                tracing::error!(error = %e, "cannot install signal handlers");
+            }
+            tracing::info!("signal received, stopping");
+        }
+        _ = server.stop_requested() => tracing::info!("stop requested, stopping"),
+    }
+    server.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,186 @@
+//! The commented default `config-node.toml` printed by `nanoipc config --default`. Values come from
+//! the `Default` impls, so the text cannot drift from the code; a test parses it back.
+
+use std::fmt::Write;
+
+use super::NodeConfig;
+
+/// The whole default configuration, every key commented, as valid TOML.
+pub fn render_default() -> String {
+    render(&NodeConfig::default())
+}
+
+/// Render `config` in the same commented layout.
+pub fn render(config: &NodeConfig) -> String {
+    let node = &config.node;
+    let ipc = &node.ipc;
+    let q = |s: &str| toml_string(s);
+
+    let mut text = String::from(
+        "# nanoipc node configuration (config-node.toml), read from the data path.\n\
+         # A missing file means these defaults; unknown keys are errors.\n\n[node]\n\n",
+    );
+    key(
+        &mut text,
+        "Network whose constants (genesis block, work thresholds) the ledger uses: dev, beta, live or test.",
+        "string",
+        "network",
+        q(node.network.as_str()),
+    );
+    text.push_str("[node.ipc]\n\n");
+    key(
+        &mut text,
+        "Largest request payload in bytes. A longer request gets a \"too large\" answer in its\n\
+         encoding, then the connection closes. Checked before any memory is reserved.",
+        "uint32",
+        "max_request_size",
+        ipc.max_request_size.to_string(),
+    );
+    key(
+        &mut text,
+        "Most simultaneous IPC connections over all transports; further clients wait in the accept queue.",
+        "uint32",
+        "max_connections",
+        ipc.max_connections.to_string(),
+    );
+    key(
+        &mut text,
+        "Seconds a connection may stay idle between requests. 0 keeps idle connections open, as nano-node does.",
+        "seconds",
+        "idle_timeout",
+        ipc.idle_timeout.to_string(),
+    );
+    key(
+        &mut text,
+        "Seconds to wait on SIGINT/SIGTERM or `stop` for in-flight answers before closing anyway.",
+        "seconds",
+        "shutdown_timeout",
+        ipc.shutdown_timeout.to_string(),
+    );
+
+    text.push_str("[node.ipc.local]\n\n");
+    let l = &ipc.local;
+    key(
+        &mut text,
+        "Enable or disable IPC via local domain socket.",
+        "bool",
+        "enable",
+        l.enable.to_string(),
+    );
+    key(
+        &mut text,
+        "If enabled, encoding 2 may run control (unsafe) actions such as `stop` on this transport.\n\
+         Not recommended for production systems.",
+        "bool",
+        "allow_unsafe",
+        l.allow_unsafe.to_string(),
+    );
+    key(
+        &mut text,
+        "Timeout for reading a started request and for writing its answer.",
+        "seconds",
+        "io_timeout",
+        l.io_timeout.to_string(),
+    );
+    key(
+        &mut text,
+        "Path to the local domain socket. A stale socket left by a dead node is replaced;\n\
+         a live node on the path is an error.",
+        "string",
+        "path",
+        q(&l.path.to_string_lossy()),
+    );
+    key(
+        &mut text,
+        "File mode of the socket, octal. \"0660\" lets the owner and the owner's group connect.",
+        "string",
+        "permissions",
+        q(&l.permissions),
+    );
+
+    text.push_str("[node.ipc.tcp]\n\n");
+    let t = &ipc.tcp;
+    key(
+        &mut text,
+        "Enable or disable IPC via TCP server.",
+        "bool",
+        "enable",
+        t.enable.to_string(),
+    );
+    key(
+        &mut text,
+        "If enabled, encoding 2 may run control (unsafe) actions such as `stop` on this transport.\n\
+         Not recommended for production systems.",
+        "bool",
+        "allow_unsafe",
+        t.allow_unsafe.to_string(),
+    );
+    key(
+        &mut text,
+        "Timeout for reading a started request and for writing its answer.",
+        "seconds",
+        "io_timeout",
+        t.io_timeout.to_string(),
+    );
+    key(
+        &mut text,
+        "Server listening port.",
+        "uint16",
+        "port",
+        t.port.to_string(),
+    );
+    key(
+        &mut text,
+        "Address to listen on. Loopback by default; use \"::\" or \"0.0.0.0\" only behind a firewall.",
+        "string",
+        "address",
+        q(&t.address.to_string()),
+    );
+
+    text.push_str("[node.ipc.flatbuffers]\n\n");
+    let f = &ipc.flatbuffers;
+    key(
+        &mut text,
+        "Encoding 4: ignore JSON fields the schema does not know instead of failing the request.",
+        "bool",
+        "skip_unexpected_fields_in_json",
+        f.skip_unexpected_fields_in_json.to_string(),
+    );
+    key(
+        &mut text,
+        "Encoding 3: verify every FlatBuffers request before reading it.",
+        "bool",
+        "verify_buffers",
+        f.verify_buffers.to_string(),
+    );
+    text.truncate(text.trim_end().len());
+    text.push('\n');
+    text
+}
+
+/// Append one commented `name = value` line.
+fn key(out: &mut String, comment: &str, kind: &str, name: &str, value: String) {
+    for line in comment.lines() {
+        let _ = writeln!(out, "# {line}");
+    }
+    let _ = writeln!(out, "# type:{kind}");
+    let _ = writeln!(out, "{name} = {value}\n");
+}
+
+/// A TOML basic string with the characters TOML requires escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

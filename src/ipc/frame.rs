@@ -1,0 +1,305 @@
+//! IPC framing: the 4-byte preamble (`'N'`, encoding, two reserved zero bytes), the be32 payload length
+//! and the payload, as nano-node defines it. This is the first stage of the request path
+//! (socket → **frame** → handler seam → response framing → socket).
+//!
+//! The decoder is a pure [`tokio_util::codec::Decoder`] over a `BytesMut`: it does no I/O, so it can be
+//! unit-tested and fuzzed on raw bytes. It checks each preamble byte as soon as it arrives (a client
+//! speaking another protocol is refused at its first byte instead of after eight), and it refuses a
+//! claimed length above the configured maximum *before* reserving anything, so a client cannot make
+//! the server allocate memory it merely announces.
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use tokio_util::codec::Decoder;
+
+/// The first byte of every request preamble.
+pub const PREAMBLE_LEAD: u8 = b'N';
+/// Preamble (4 bytes) plus the be32 payload length (4 bytes).
+pub const HEADER_LEN: usize = 8;
+/// The most the decoders reserve ahead of bytes that have actually arrived.
+pub const RESERVE_STEP: usize = 64 * 1024;
+/// A response is a be32 length followed by the payload; no preamble.
+pub const RESPONSE_HEADER_LEN: usize = 4;
+
+/// The payload encodings a request may announce in its preamble's second byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Encoding {
+    /// 1: legacy RPC 1.0 JSON (`{"action": …}`).
+    JsonV1 = 1,
+    /// 2: legacy RPC 1.0 JSON that may run unsafe (control) actions if the transport allows them.
+    JsonV1Unsafe = 2,
+    /// 3: a FlatBuffers `Envelope`.
+    Flatbuffers = 3,
+    /// 4: the JSON form of a FlatBuffers `Envelope`.
+    FlatbuffersJson = 4,
+}
+
+impl Encoding {
+    /// All encodings, in wire order.
+    pub const ALL: [Encoding; 4] = [
+        Encoding::JsonV1,
+        Encoding::JsonV1Unsafe,
+        Encoding::Flatbuffers,
+        Encoding::FlatbuffersJson,
+    ];
+
+    /// The encoding named by a preamble byte, if any.
+    pub fn from_byte(byte: u8) -> Option<Self> {
+        match byte {
+            1 => Some(Encoding::JsonV1),
+            2 => Some(Encoding::JsonV1Unsafe),
+            3 => Some(Encoding::Flatbuffers),
+            4 => Some(Encoding::FlatbuffersJson),
+            _ => None,
+        }
+    }
+
+    /// The preamble byte for this encoding.
+    pub fn as_byte(self) -> u8 {
+        self as u8
+    }
+
+    /// Whether the payload is legacy RPC 1.0 JSON (encodings 1 and 2).
+    pub fn is_legacy(self) -> bool {
+        matches!(self, Encoding::JsonV1 | Encoding::JsonV1Unsafe)
+    }
+}
+
+/// One complete request: its encoding and its payload (without preamble or length).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub encoding: Encoding,
+    pub payload: Bytes,
+}
+
+/// Why a byte stream is not a valid sequence of request frames.
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    /// The first preamble byte is not `'N'`.
+    #[error("bad preamble: lead byte 0x{0:02x}, expected 0x4e ('N')")]
+    BadLead(u8),
+    /// The encoding byte is not 1..=4.
+    #[error("bad preamble: unknown encoding {0}")]
+    UnknownEncoding(u8),
+    /// The two reserved bytes are not zero.
+    #[error("bad preamble: reserved bytes 0x{0:02x} 0x{1:02x}, expected zeros")]
+    Reserved(u8, u8),
+    /// The announced payload length is above the configured maximum. Unlike the preamble errors the
+    /// encoding is known, so the session can answer in it before closing.
+    #[error("request of {len} bytes exceeds max_request_size ({max} bytes)")]
+    TooLarge {
+        encoding: Encoding,
+        len: u32,
+        max: u32,
+    },
+    /// Reading from the transport failed (required by the `Decoder` contract; never produced by
+    /// the decoder itself).
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl FrameError {
+    /// True for errors that mean the peer does not speak this protocol (close without an answer).
+    pub fn is_bad_preamble(&self) -> bool {
+        matches!(
+            self,
+            FrameError::BadLead(_) | FrameError::UnknownEncoding(_) | FrameError::Reserved(..)
+        )
+    }
+}
+
+/// Decodes request frames. Holds the header of a frame whose payload is still arriving, so a
+/// payload is never re-parsed or re-checked as more bytes come in.
+#[derive(Debug)]
+pub struct FrameDecoder {
+    max_request_size: u32,
+    state: DecodeState,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum DecodeState {
+    Header,
+    Payload { encoding: Encoding, len: usize },
+}
+
+impl FrameDecoder {
+    /// A decoder refusing payloads longer than `max_request_size` bytes.
+    pub fn new(max_request_size: u32) -> Self {
+        FrameDecoder {
+            max_request_size,
+            state: DecodeState::Header,
+        }
+    }
+
+    /// Whether a frame has started but is not complete, given the unread bytes in `buf`. The session
+    /// uses this to choose between the idle limit (between requests) and `io_timeout` (inside one).
+    pub fn is_mid_frame(&self, buf: &BytesMut) -> bool {
+        matches!(self.state, DecodeState::Payload { .. }) || !buf.is_empty()
+    }
+
+    /// Validate the preamble bytes available so far (1 to 4 of them).
+    fn check_preamble(buf: &[u8]) -> Result<Option<Encoding>, FrameError> {
+        let Some(&lead) = buf.first() else {
+            return Ok(None);
+        };
+        if lead != PREAMBLE_LEAD {
+            return Err(FrameError::BadLead(lead));
+        }
+        let Some(&enc) = buf.get(1) else {
+            return Ok(None);
+        };
+        let encoding = Encoding::from_byte(enc).ok_or(FrameError::UnknownEncoding(enc))?;
+        let r0 = buf.get(2).copied().unwrap_or(0);
+        let r1 = buf.get(3).copied().unwrap_or(0);
+        if r0 != 0 || r1 != 0 {
+            return Err(FrameError::Reserved(r0, r1));
+        }
+        Ok(Some(encoding))
+    }
+}
+
+impl Decoder for FrameDecoder {
+    type Item = Frame;
+    type Error = FrameError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Frame>, FrameError> {
+        if let DecodeState::Header = self.state {
+            let Some(encoding) = Self::check_preamble(src)? else {
+                return Ok(None);
+            };
+            let Some(len_bytes) = src.get(4..HEADER_LEN) else {
+                return Ok(None);
+            };
+            let mut be = [0u8; 4];
+            be.copy_from_slice(len_bytes);
+            let len = u32::from_be_bytes(be);
+            if len > self.max_request_size {
+                return Err(FrameError::TooLarge {
+                    encoding,
+                    len,
+                    max: self.max_request_size,
+                });
+            }
+            // u32 → usize cannot fail on the 32/64-bit targets tokio supports; refuse otherwise.
+            let len = usize::try_from(len).map_err(|_| FrameError::TooLarge {
+                encoding,
+                len,
+                max: self.max_request_size,
+            })?;
+            src.advance(HEADER_LEN);
+            // Even below the limit, reserve only a bounded step: the buffer grows as bytes really
+            // arrive, so many clients announcing large payloads and sending nothing cost nothing.
+            src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
+            self.state = DecodeState::Payload { encoding, len };
+        }
+        let DecodeState::Payload { encoding, len } = self.state else {
+            return Ok(None);
+        };
+        if src.len() < len {
+            return Ok(None);
+        }
+        let payload = src.split_to(len).freeze();
+        self.state = DecodeState::Header;
+        Ok(Some(Frame { encoding, payload }))
+    }
+}
+
+/// Append a complete request frame (preamble, be32 length, payload) to `dst`. Used by the client and
+/// the tests; the server never sends preambles.
+///
+/// Fails if the payload is longer than a be32 length can say.
+pub fn encode_request(
+    encoding: Encoding,
+    payload: &[u8],
+    dst: &mut BytesMut,
+) -> Result<(), PayloadTooLong> {
+    let len = u32::try_from(payload.len()).map_err(|_| PayloadTooLong(payload.len()))?;
+    dst.reserve(HEADER_LEN + payload.len());
+    dst.put_slice(&[PREAMBLE_LEAD, encoding.as_byte(), 0, 0]);
+    dst.put_u32(len);
+    dst.put_slice(payload);
+    Ok(())
+}
+
+/// Append a response (be32 length + payload) to `dst`.
+pub fn encode_response(payload: &[u8], dst: &mut BytesMut) -> Result<(), PayloadTooLong> {
+    let len = u32::try_from(payload.len()).map_err(|_| PayloadTooLong(payload.len()))?;
+    dst.reserve(RESPONSE_HEADER_LEN + payload.len());
+    dst.put_u32(len);
+    dst.put_slice(payload);
+    Ok(())
+}
+
+/// A payload longer than `u32::MAX` bytes cannot be framed.
+#[derive(Debug, thiserror::Error)]
+#[error("payload of {0} bytes does not fit a be32 length")]
+pub struct PayloadTooLong(pub usize);
+
+/// Decodes responses (be32 length + payload) on the client side, with the same bound-before-reserve
+/// rule as the request decoder.
+#[derive(Debug)]
+pub struct ResponseDecoder {
+    max_response_size: u32,
+    pending: Option<usize>,
+}
+
+impl ResponseDecoder {
+    /// A decoder refusing responses longer than `max_response_size` bytes.
+    pub fn new(max_response_size: u32) -> Self {
+        ResponseDecoder {
+            max_response_size,
+            pending: None,
+        }
+    }
+}
+
+/// A response length above the client's limit.
+#[derive(Debug, thiserror::Error)]
+pub enum ResponseFrameError {
+    #[error("response of {len} bytes exceeds the client's limit ({max} bytes)")]
+    TooLarge { len: u32, max: u32 },
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Decoder for ResponseDecoder {
+    type Item = Bytes;
+    type Error = ResponseFrameError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>, ResponseFrameError> {
+        let len = match self.pending {
+            Some(len) => len,
+            None => {
+                let Some(len_bytes) = src.get(..RESPONSE_HEADER_LEN) else {
+                    return Ok(None);
+                };
+                let mut be = [0u8; 4];
+                be.copy_from_slice(len_bytes);
+                let len = u32::from_be_bytes(be);
+                if len > self.max_response_size {
+                    return Err(ResponseFrameError::TooLarge {
+                        len,
+                        max: self.max_response_size,
+                    });
+                }
+                let len = usize::try_from(len).map_err(|_| ResponseFrameError::TooLarge {
+                    len,
+                    max: self.max_response_size,
+                })?;
+                src.advance(RESPONSE_HEADER_LEN);
+                src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
+                self.pending = Some(len);
+                len
+            }
+        };
+        if src.len() < len {
+            return Ok(None);
+        }
+        self.pending = None;
+        Ok(Some(src.split_to(len).freeze()))
+    }
+}
+
+#[cfg(test)]
+#[path = "frame_tests.rs"]
+mod tests;

@@ -1,0 +1,224 @@
+//! The two transports: a TCP listener and a Unix-domain-socket listener, and the accept loop they
+//! share. A connection permit is taken *before* `accept`, so at most `max_connections` sessions
+//! exist and further clients wait in the kernel's backlog instead of costing memory here.
+
+use std::io;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, UnixListener};
+use tokio::sync::Semaphore;
+use tokio_util::task::TaskTracker;
+
+use super::handler::{NodeControl, RequestHandler, SessionInfo, TransportKind};
+use super::server::ServerError;
+use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
+
+/// The bound listeners, each with the settings of its transport.
+#[derive(Default)]
+pub struct Listeners {
+    pub tcp: Option<(TcpListener, TransportSettings)>,
+    pub local: Option<(UnixListener, TransportSettings)>,
+}
+
+/// What differs between transports.
+#[derive(Clone, Copy, Debug)]
+pub struct TransportSettings {
+    pub limits: SessionLimits,
+    pub allow_unsafe: bool,
+}
+
+/// Everything the accept loop hands to its sessions.
+#[derive(Clone)]
+pub struct AcceptContext {
+    pub handler: Arc<dyn RequestHandler>,
+    pub node: NodeControl,
+    pub shutdown: SessionShutdown,
+    pub tracker: TaskTracker,
+    pub permits: Arc<Semaphore>,
+    pub next_id: Arc<AtomicU64>,
+}
+
+/// Accept connections on every listener until the graceful-shutdown token fires, spawning one
+/// tracked task each. One loop serves both transports so that the single permit taken before
+/// `accept` goes to whichever transport has a client; a loop per transport would park a permit in
+/// an idle listener and starve the other one when the limit is reached.
+pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
+    let cancel = ctx.shutdown.graceful.clone();
+    loop {
+        let permit = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => break,
+            p = ctx.permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let accepted = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => break,
+            r = accept_tcp(&listeners.tcp) => r,
+            r = accept_local(&listeners.local) => r,
+        };
+        match accepted {
+            Ok(Accepted::Tcp(stream, peer, settings)) => {
+                // Small request/answer pairs: do not let Nagle delay the answer.
+                let _ = stream.set_nodelay(true);
+                spawn_session(&ctx, settings, stream, TransportKind::Tcp, peer, permit);
+            }
+            Ok(Accepted::Local(stream, settings)) => {
+                let peer = "unix".to_owned();
+                spawn_session(&ctx, settings, stream, TransportKind::Local, peer, permit);
+            }
+            Err(e) => {
+                drop(permit);
+                // Out of file descriptors and similar: back off briefly instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                }
+            }
+        }
+    }
+}
+
+enum Accepted {
+    Tcp(tokio::net::TcpStream, String, TransportSettings),
+    Local(tokio::net::UnixStream, TransportSettings),
+}
+
+async fn accept_tcp(l: &Option<(TcpListener, TransportSettings)>) -> io::Result<Accepted> {
+    match l {
+        Some((l, settings)) => {
+            let (s, peer) = l.accept().await?;
+            Ok(Accepted::Tcp(s, peer.to_string(), *settings))
+        }
+        None => std::future::pending().await,
+    }
+}
+
+async fn accept_local(l: &Option<(UnixListener, TransportSettings)>) -> io::Result<Accepted> {
+    match l {
+        Some((l, settings)) => {
+            let (s, _) = l.accept().await?;
+            Ok(Accepted::Local(s, *settings))
+        }
+        None => std::future::pending().await,
+    }
+}
+
+fn spawn_session<S>(
+    ctx: &AcceptContext,
+    settings: TransportSettings,
+    stream: S,
+    transport: TransportKind,
+    peer: String,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let info = SessionInfo {
+        id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
+        transport,
+        allow_unsafe: settings.allow_unsafe,
+        peer,
+    };
+    let handler = ctx.handler.clone();
+    let node = ctx.node.clone();
+    let shutdown = ctx.shutdown.clone();
+    let limits = settings.limits;
+    ctx.tracker.spawn(async move {
+        let _permit = permit;
+        let (id, transport, peer) = (info.id, info.transport, info.peer.clone());
+        tracing::debug!(session = id, %transport, %peer, "session opened");
+        let end = session::run(stream, info, limits, handler, node, shutdown).await;
+        match &end {
+            SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout => {
+                tracing::debug!(session = id, %transport, %peer, reason = %end, "session closed");
+            }
+            _ => tracing::warn!(session = id, %transport, %peer, reason = %end, "session closed"),
+        }
+    });
+}
+
+/// Bind TCP on `address:port`.
+pub async fn bind_tcp(addr: std::net::SocketAddr) -> Result<TcpListener, ServerError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServerError::BindTcp { addr, source })
+}
+
+/// The socket file this node created, removed on shutdown only if it is still the same file (so a
+/// node that lost its path to another never deletes the other's socket).
+#[derive(Debug)]
+pub struct SocketFile {
+    path: PathBuf,
+    dev: u64,
+    ino: u64,
+}
+
+impl SocketFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Remove the socket file if it is still ours.
+    pub fn remove(&self) {
+        if let Ok(meta) = std::fs::symlink_metadata(&self.path) {
+            if meta.dev() == self.dev && meta.ino() == self.ino {
+                if let Err(e) = std::fs::remove_file(&self.path) {
+                    tracing::warn!(path = %self.path.display(), error = %e, "cannot remove socket file");
+                }
+            }
+        }
+    }
+}
+
+/// Bind the Unix socket at `path` with file mode `mode`. An existing socket file is probed first:
+/// if a node answers, that is an error; if nothing listens (a dead node's leftover) it is replaced.
+/// A non-socket file at the path is never removed.
+pub fn bind_local(path: &Path, mode: u32) -> Result<(UnixListener, SocketFile), ServerError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) => {
+            if !meta.file_type().is_socket() {
+                return Err(ServerError::NotASocket(path.to_owned()));
+            }
+            match std::os::unix::net::UnixStream::connect(path) {
+                Ok(_) => return Err(ServerError::AlreadyRunning(path.to_owned())),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::ConnectionRefused | io::ErrorKind::NotFound
+                    ) =>
+                {
+                    tracing::info!(path = %path.display(), "replacing stale socket file");
+                    match std::fs::remove_file(path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(source) => return Err(ServerError::bind_local(path, source)),
+                    }
+                }
+                Err(source) => return Err(ServerError::bind_local(path, source)),
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(ServerError::bind_local(path, source)),
+    }
+    let listener = UnixListener::bind(path).map_err(|s| ServerError::bind_local(path, s))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|s| ServerError::bind_local(path, s))?;
+    let meta = std::fs::symlink_metadata(path).map_err(|s| ServerError::bind_local(path, s))?;
+    Ok((
+        listener,
+        SocketFile {
+            path: path.to_owned(),
+            dev: meta.dev(),
+            ino: meta.ino(),
+        },
+    ))
+}

@@ -1,0 +1,229 @@
+//! The IPC server: binds the configured transports, runs their accept loops and sessions under one
+//! `TaskTracker`, and shuts down in two steps — stop accepting and reading (graceful token), then,
+//! after `shutdown_timeout`, abandon writes still in progress (hard token) — and finally removes the
+//! socket file. `nanoipc node` and the tests start it through [`IpcServer::start`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::handler::{NodeControl, RequestHandler};
+use super::listener::{self, AcceptContext, Listeners, SocketFile, TransportSettings};
+use super::session::{SessionLimits, SessionShutdown};
+use crate::config::IpcConfig;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on tcp {addr}: {source}")]
+    BindTcp {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on local socket {path}: {source}")]
+    BindLocal {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("another node is already listening on local socket {0}")]
+    AlreadyRunning(PathBuf),
+    #[error("{0} exists and is not a socket; refusing to replace it")]
+    NotASocket(PathBuf),
+    #[error("node.ipc.local.permissions is not a valid octal mode")]
+    BadMode,
+    #[error("no transport enabled: set node.ipc.local.enable or node.ipc.tcp.enable")]
+    NoTransport,
+}
+
+impl ServerError {
+    pub(crate) fn bind_local(path: &Path, source: std::io::Error) -> Self {
+        ServerError::BindLocal {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Entry point.
+pub struct IpcServer;
+
+impl IpcServer {
+    /// Bind every enabled transport in `config` and start serving `handler`. Returns once the
+    /// listeners are bound (a test can connect immediately). TCP port 0 picks a free port; read it
+    /// back with [`RunningServer::tcp_addr`].
+    pub async fn start(
+        config: &IpcConfig,
+        handler: Arc<dyn RequestHandler>,
+    ) -> Result<RunningServer, ServerError> {
+        Self::start_with_shutdown(config, handler, CancellationToken::new()).await
+    }
+
+    /// As [`IpcServer::start`], stopping when `shutdown` is cancelled (by a signal, by `stop`, or
+    /// by the owner).
+    pub async fn start_with_shutdown(
+        config: &IpcConfig,
+        handler: Arc<dyn RequestHandler>,
+        shutdown: CancellationToken,
+    ) -> Result<RunningServer, ServerError> {
+        if !config.local.enable && !config.tcp.enable {
+            return Err(ServerError::NoTransport);
+        }
+        let mut tcp = None;
+        if config.tcp.enable {
+            let addr = SocketAddr::new(config.tcp.address, config.tcp.port);
+            tcp = Some(listener::bind_tcp(addr).await?);
+        }
+        let tcp_addr = match &tcp {
+            Some(l) => Some(l.local_addr().map_err(|source| ServerError::BindTcp {
+                addr: SocketAddr::new(config.tcp.address, config.tcp.port),
+                source,
+            })?),
+            None => None,
+        };
+        let mut local = None;
+        if config.local.enable {
+            let mode = config.local.mode().ok_or(ServerError::BadMode)?;
+            local = Some(listener::bind_local(&config.local.path, mode)?);
+        }
+
+        let hard = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        let ctx = AcceptContext {
+            handler,
+            node: NodeControl::new(shutdown.clone()),
+            shutdown: SessionShutdown {
+                graceful: shutdown.clone(),
+                hard: hard.clone(),
+            },
+            tracker: tracker.clone(),
+            permits: Arc::new(Semaphore::new(
+                usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+            )),
+            next_id: Arc::new(AtomicU64::new(1)),
+        };
+        let settings = |io_timeout: u64, allow_unsafe: bool| TransportSettings {
+            limits: SessionLimits {
+                io_timeout: Duration::from_secs(io_timeout),
+                idle_timeout: (config.idle_timeout > 0)
+                    .then(|| Duration::from_secs(config.idle_timeout)),
+                max_request_size: config.max_request_size,
+            },
+            allow_unsafe,
+        };
+        let mut listeners = Listeners::default();
+        if let Some(l) = tcp {
+            tracing::info!(addr = ?tcp_addr, "ipc tcp listening");
+            listeners.tcp = Some((l, settings(config.tcp.io_timeout, config.tcp.allow_unsafe)));
+        }
+        let mut socket_file = None;
+        if let Some((l, file)) = local {
+            tracing::info!(path = %file.path().display(), "ipc local socket listening");
+            listeners.local = Some((
+                l,
+                settings(config.local.io_timeout, config.local.allow_unsafe),
+            ));
+            socket_file = Some(file);
+        }
+        tracker.spawn(listener::accept_loop(listeners, ctx));
+        Ok(RunningServer {
+            tcp_addr,
+            socket_file,
+            shutdown,
+            hard,
+            tracker,
+            grace: Duration::from_secs(config.shutdown_timeout),
+        })
+    }
+}
+
+/// A started server. Dropping it without [`RunningServer::shutdown`] cancels everything at once
+/// and removes the socket file.
+#[derive(Debug)]
+pub struct RunningServer {
+    tcp_addr: Option<SocketAddr>,
+    socket_file: Option<SocketFile>,
+    shutdown: CancellationToken,
+    hard: CancellationToken,
+    tracker: TaskTracker,
+    grace: Duration,
+}
+
+/// How a shutdown went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShutdownOutcome {
+    /// Every session finished within the bound.
+    Drained,
+    /// Some sessions were still writing when the bound passed and were abandoned.
+    Abandoned,
+}
+
+impl RunningServer {
+    /// The bound TCP address (with the real port when configured with 0).
+    pub fn tcp_addr(&self) -> Option<SocketAddr> {
+        self.tcp_addr
+    }
+
+    /// The local socket path, if that transport is enabled.
+    pub fn local_path(&self) -> Option<&Path> {
+        self.socket_file.as_ref().map(SocketFile::path)
+    }
+
+    /// A handle that can stop the node (what `stop` uses).
+    pub fn node_control(&self) -> NodeControl {
+        NodeControl::new(self.shutdown.clone())
+    }
+
+    /// Resolves once a stop was requested (signal, `stop` action, or `node_control`).
+    pub async fn stop_requested(&self) {
+        self.shutdown.cancelled().await
+    }
+
+    /// Stop accepting, let sessions write what they already answered (up to `shutdown_timeout`),
+    /// then abandon the rest and remove the socket file.
+    pub async fn shutdown(self) -> ShutdownOutcome {
+        self.shutdown.cancel();
+        self.tracker.close();
+        let outcome = match tokio::time::timeout(self.grace, self.tracker.wait()).await {
+            Ok(()) => ShutdownOutcome::Drained,
+            Err(_) => {
+                self.hard.cancel();
+                self.tracker.wait().await;
+                ShutdownOutcome::Abandoned
+            }
+        };
+        if let Some(file) = &self.socket_file {
+            file.remove();
+        }
+        tracing::info!(?outcome, "ipc server stopped");
+        outcome
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+        self.hard.cancel();
+        self.tracker.close();
+        if let Some(file) = self.socket_file.take() {
+            file.remove();
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn termination_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! Legacy RPC 1.0 (encodings 1 and 2, later the HTTP gateway's `/`): request parsing with nano-node's
+//! property-tree semantics ([`request`]), its exact response printer ([`tree`]), and the action
+//! registry with the error model and control gating ([`registry`]). Action bodies map names to api
+//! calls; no business logic lives here.
+
+pub mod registry;
+pub mod request;
+pub mod tree;
+
+use std::borrow::Cow;
+
+pub use registry::{Action, ActionFn, Call, Gate, Registry};
+pub use request::LegacyRequest;
+pub use tree::Tree;
+
+/// An RPC 1.0 failure. Each renders as `{"error": "<Display>"}` and nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LegacyError {
+    /// Invalid JSON, no `action`, a missing required parameter, or an unconvertible typed read.
+    #[error("Unable to parse JSON")]
+    UnableToParse,
+    #[error("Unknown command")]
+    UnknownCommand,
+    /// The action finished without an error and without keys.
+    #[error("Empty response")]
+    EmptyResponse,
+    /// A control action outside encoding 2 on an `allow_unsafe` transport. nano-node's wording for
+    /// a refused control action (its HTTP RPC `enable_control` gate).
+    #[error("RPC control is disabled")]
+    ControlDisabled,
+    #[error("Internal server error in RPC")]
+    Internal,
+    /// Any action-specific error text from legacy-rpc §4 (`Bad account number`, …).
+    #[error("{0}")]
+    Message(Cow<'static, str>),
+}
+
+impl LegacyError {
+    /// An action-specific error with nano-node's exact text.
+    pub fn message(text: impl Into<Cow<'static, str>>) -> Self {
+        LegacyError::Message(text.into())
+    }
+
+    /// The `{"error": …}` answer.
+    pub fn to_tree(&self) -> Tree {
+        Tree::error(&self.to_string())
+    }
+}

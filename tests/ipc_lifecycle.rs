@@ -1,0 +1,255 @@
+//! Server lifecycle: the socket file (mode, stale replacement, live-node refusal, removal), `stop`,
+//! shutdown draining, the connection limit and the idle/io timeouts, and the binary's SIGTERM path.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use nanoipc::ipc::{IpcServer, ServerError, ShutdownOutcome};
+use support::*;
+
+#[tokio::test]
+async fn socket_file_has_owner_group_mode_and_is_removed_on_shutdown() {
+    let node = start_node().await;
+    let path = node.socket_path();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o660);
+    let mut c = node.connect(Via::Local).await;
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
+    let TestNode { server, dir: _dir } = node;
+    assert_eq!(server.shutdown().await, ShutdownOutcome::Drained);
+    assert!(!path.exists());
+    c.expect_closed().await;
+}
+
+#[tokio::test]
+async fn configured_permissions_are_applied() {
+    let node = start_node_with(|c| c.local.permissions = "0600".into()).await;
+    let mode = std::fs::metadata(node.socket_path())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[tokio::test]
+async fn stale_socket_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nano.sock");
+    // A socket file nobody listens on, as a killed node leaves behind.
+    drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
+    assert!(path.exists());
+    let mut config = test_config(dir.path());
+    config.tcp.enable = false;
+    let server = IpcServer::start(&config, test_handler()).await.unwrap();
+    let mut c = Raw(Box::new(
+        tokio::net::UnixStream::connect(&path).await.unwrap(),
+    ));
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
+    server.shutdown().await;
+    assert!(!path.exists());
+}
+
+#[tokio::test]
+async fn live_node_on_the_path_is_a_clear_error() {
+    let node = start_node().await;
+    let mut config = test_config(node.dir.path());
+    config.tcp.enable = false;
+    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    assert!(matches!(err, ServerError::AlreadyRunning(ref p) if *p == node.socket_path()));
+    assert!(err.to_string().contains("already listening"), "{err}");
+    // The first node still serves, and its socket file is untouched.
+    let mut c = node.connect(Via::Local).await;
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
+}
+
+#[tokio::test]
+async fn a_regular_file_on_the_path_is_never_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nano.sock");
+    std::fs::write(&path, b"precious").unwrap();
+    let mut config = test_config(dir.path());
+    config.tcp.enable = false;
+    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    assert!(matches!(err, ServerError::NotASocket(_)), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"precious");
+}
+
+#[tokio::test]
+async fn stop_over_encoding_2_with_allow_unsafe_answers_then_stops_the_node() {
+    for via in BOTH {
+        let node = start_node_with(|c| {
+            c.local.allow_unsafe = true;
+            c.tcp.allow_unsafe = true;
+        })
+        .await;
+        let path = node.socket_path();
+        let mut bystander = node.connect(via).await;
+        let mut c = node.connect(via).await;
+        // Encoding 1 is refused even here.
+        assert_eq!(
+            c.call(1, r#"{"action":"stop"}"#).await,
+            legacy_error("RPC control is disabled")
+        );
+        assert_eq!(
+            c.call(2, r#"{"action":"stop"}"#).await,
+            "{\n    \"success\": \"\"\n}\n"
+        );
+        tokio::time::timeout(SAFETY, node.server.stop_requested())
+            .await
+            .unwrap();
+        c.expect_closed().await;
+        bystander.expect_closed().await;
+        let TestNode { server, dir: _dir } = node;
+        server.shutdown().await;
+        assert!(!path.exists());
+    }
+}
+
+#[tokio::test]
+async fn allow_unsafe_is_per_transport() {
+    let node = start_node_with(|c| c.local.allow_unsafe = true).await;
+    let mut tcp = node.connect(Via::Tcp).await;
+    assert_eq!(
+        tcp.call(2, r#"{"action":"stop"}"#).await,
+        legacy_error("RPC control is disabled")
+    );
+    assert!(!node.server.node_control().is_stopping());
+}
+
+#[tokio::test]
+async fn connection_limit_holds_the_next_client_until_a_slot_frees() {
+    let node = start_node_with(|c| c.max_connections = 1).await;
+    for via in BOTH {
+        let mut first = node.connect(via).await;
+        assert_eq!(
+            first.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
+        let mut second = node.connect(via).await;
+        second.write(&frame(1, br#"{"action":"nope"}"#)).await;
+        // A negative check: a slow machine can only make it pass more easily, never fail.
+        let waited = tokio::time::timeout(Duration::from_millis(300), second.answer_text()).await;
+        assert!(
+            waited.is_err(),
+            "second client was served beyond max_connections"
+        );
+        drop(first);
+        assert_eq!(second.answer_text().await, legacy_error("Unknown command"));
+        drop(second);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn started_frame_is_bounded_by_io_timeout() {
+    let node = start_node_with(|c| {
+        c.local.io_timeout = 2;
+        c.tcp.io_timeout = 2;
+    })
+    .await;
+    for via in BOTH {
+        let bystander = node.connect(via).await;
+        let mut c = node.connect(via).await;
+        c.write(&frame(1, br#"{"action":"nope"}"#)[..6]).await;
+        c.expect_closed().await;
+        let mut b = bystander;
+        assert_eq!(
+            b.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn idle_connections_are_kept_until_the_idle_limit() {
+    // Default: no idle limit. A paused clock jumps far ahead while the connection idles.
+    let node = start_node().await;
+    let mut c = node.connect(Via::Local).await;
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert_eq!(
+        c.call(1, r#"{"action":"nope"}"#).await,
+        legacy_error("Unknown command")
+    );
+}
+
+#[tokio::test]
+async fn idle_limit_closes_quiet_connections() {
+    let node = start_node_with(|c| c.idle_timeout = 1).await;
+    for via in BOTH {
+        let mut c = node.connect(via).await;
+        assert_eq!(
+            c.call(1, r#"{"action":"nope"}"#).await,
+            legacy_error("Unknown command")
+        );
+        c.expect_closed().await;
+    }
+}
+
+#[tokio::test]
+async fn no_transport_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.tcp.enable = false;
+    config.local.enable = false;
+    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    assert!(matches!(err, ServerError::NoTransport));
+}
+
+/// The real binary: starts with a config file from --data-path, serves, and on SIGTERM removes its
+/// socket file and exits 0.
+#[test]
+fn binary_node_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("node.sock");
+    std::fs::write(
+        dir.path().join("config-node.toml"),
+        format!("[node.ipc.local]\npath = \"{}\"\n", sock.display()),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .args(["node", "--data-path"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.contains("ipc local socket listening") {
+            break;
+        }
+    }
+    assert!(sock.exists());
+    let call = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .args(["call", "--target"])
+        .arg(format!("unix://{}", sock.display()))
+        .args(["--legacy", r#"{"action":"stop"}"#])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&call.stdout),
+        legacy_error("RPC control is disabled")
+    );
+    assert_eq!(call.status.code(), Some(1));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(!sock.exists());
+}
