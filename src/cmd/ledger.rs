@@ -1,10 +1,11 @@
 //! `nanoipc ledger`: inspect, export and import the embedded ledger.
 
-use std::io::{BufReader, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::{tool, Ledger};
 
@@ -66,13 +67,19 @@ fn run_inner(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             print_accepted,
             batch,
         } => {
-            let input = BufReader::new(std::fs::File::open(file)?);
+            // One cheap pass to count lines gives the bar its length; the import reads again.
+            let total = BufReader::new(std::fs::File::open(&file)?).lines().count() as u64;
+            let input = BufReader::new(std::fs::File::open(&file)?);
+            let bar = ProgressBar::new(total).with_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} lines ({per_sec}, eta {eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             let mut stdout = std::io::stdout().lock();
             let summary = tool::import(
                 &ledger,
                 input,
                 batch,
-                |lines| eprint!("\rprocessed {lines} lines"),
+                |lines| bar.set_position(lines),
                 |hash| {
                     if print_accepted {
                         let _ = writeln!(stdout, "{}", hash.encode_hex());
@@ -80,7 +87,7 @@ fn run_inner(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
                     }
                 },
             )?;
-            eprintln!();
+            bar.finish();
             eprintln!("{summary}");
             Ok(if summary.refused() > 0 {
                 ExitCode::FAILURE
