@@ -51,7 +51,8 @@ impl Api {
                     resp,
                     None,
                     &ApiError::InvalidMessageFormat(format!(
-                        "the buffer is not a valid Envelope: {e}"
+                        "the buffer is not a valid Envelope: {}",
+                        one_line(&e)
                     )),
                 ),
             }
@@ -66,11 +67,7 @@ impl Api {
                 Ok(env) => self.answer(ctx, env, resp),
                 Err(e) => write_error(resp, None, &e),
             }
-            // The response builder holds a buffer this process just finished.
-            match root_as_envelope_with_opts(&verifier_options(), resp.finished_data()) {
-                Ok(env) => out.extend_from_slice(envelope_to_json(&env, false).as_bytes()),
-                Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
-            }
+            write_json(resp.finished_data(), out);
         })
     }
 
@@ -81,6 +78,31 @@ impl Api {
             Ok((tag, message)) => finish(resp, correlation_id, tag, message),
             Err(e) => write_error(resp, correlation_id, &dispatch_error(e)),
         }
+    }
+}
+
+/// Appends `error` as a binary (encoding 3) `Error` envelope without a correlation id: the answer
+/// to a request refused before its payload was read (e.g. `RequestTooLarge`).
+pub fn write_error_binary(error: &ApiError, out: &mut BytesMut) {
+    with_builders(|_, resp| {
+        write_error(resp, None, error);
+        out.extend_from_slice(resp.finished_data());
+    })
+}
+
+/// As [`write_error_binary`], in the JSON form (encoding 4).
+pub fn write_error_json(error: &ApiError, out: &mut BytesMut) {
+    with_builders(|_, resp| {
+        write_error(resp, None, error);
+        write_json(resp.finished_data(), out);
+    })
+}
+
+/// Appends the JSON form of a response envelope this process just finished.
+fn write_json(finished: &[u8], out: &mut BytesMut) {
+    match root_as_envelope_with_opts(&verifier_options(), finished) {
+        Ok(env) => out.extend_from_slice(envelope_to_json(&env, false).as_bytes()),
+        Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
     }
 }
 
@@ -96,8 +118,23 @@ fn parse_request_json<'r>(
         .map_err(|e| ApiError::InvalidMessageFormat(e.to_string()))?;
     finish_envelope_buffer(req, root);
     root_as_envelope_with_opts(&verifier_options(), req.finished_data()).map_err(|e| {
-        ApiError::InvalidMessageFormat(format!("the request does not fit the schema: {e}"))
+        ApiError::InvalidMessageFormat(format!(
+            "the request does not fit the schema: {}",
+            one_line(&e)
+        ))
     })
+}
+
+/// A verifier error on one line: flatbuffers prints its trace ("while verifying …") on indented
+/// lines after the message; an error message on the wire is one line.
+fn one_line(e: &flatbuffers::InvalidFlatbuffer) -> String {
+    let text = e.to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim().trim_end_matches('.'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    parts.join(", ")
 }
 
 fn dispatch_error(e: DispatchError<ApiError>) -> ApiError {
