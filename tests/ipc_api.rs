@@ -444,3 +444,55 @@ async fn unknown_json_fields_are_skipped_by_default() {
     .await;
     assert_eq!(a.message_type, "Success");
 }
+
+#[tokio::test]
+async fn pipelined_requests_in_all_four_encodings_are_answered_in_order() {
+    let node = start_node().await;
+    for via in BOTH {
+        let mut c = node.connect(via).await;
+        let mut bytes = Vec::new();
+        for i in 0..40u32 {
+            let id = format!("p{i}");
+            match i % 4 {
+                0 => bytes.extend(frame(1, br#"{"action":"block_count"}"#)),
+                1 => bytes.extend(frame(
+                    2,
+                    format!(r#"{{"action":"account_weight","account":"{GENESIS}"}}"#).as_bytes(),
+                )),
+                2 => bytes.extend(frame(3, &v2::is_alive(Some(&id)))),
+                _ => bytes.extend(frame(
+                    4,
+                    format!(
+                        r#"{{"correlation_id":"{id}","message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
+                    )
+                    .as_bytes(),
+                )),
+            }
+        }
+        c.write(&bytes).await;
+        for i in 0..40u32 {
+            let id = format!("p{i}");
+            let answer = c.answer().await;
+            match i % 4 {
+                0 => assert_eq!(
+                    answer,
+                    b"{\n    \"count\": \"1\",\n    \"unchecked\": \"0\",\n    \"cemented\": \"1\"\n}\n"
+                ),
+                1 => assert_eq!(
+                    String::from_utf8(answer).unwrap(),
+                    format!("{{\n    \"weight\": \"{SUPPLY}\"\n}}\n")
+                ),
+                2 => {
+                    let a = v2::read_binary(&answer);
+                    assert_eq!(a.message_type, "Success");
+                    assert_eq!(a.correlation_id, Some(id));
+                }
+                _ => {
+                    let a = v2::read_json(&answer);
+                    assert_eq!(a.voting_weight.as_deref(), Some(SUPPLY));
+                    assert_eq!(a.correlation_id, Some(id));
+                }
+            }
+        }
+    }
+}
