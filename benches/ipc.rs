@@ -80,6 +80,38 @@ async fn compare(name: &str, encoding: Encoding, payload: Bytes, secs: u64, node
     );
 }
 
+/// The handler alone, without sockets: mean ns per request over `n` calls of
+/// [`RequestHandler::handle`], to see where a ratio below target comes from.
+fn handler_cost(handler: &NodeHandler, name: &str, encoding: Encoding, payload: &Bytes) {
+    use nanoipc::ipc::{NodeControl, Request, RequestHandler, SessionInfo, TransportKind};
+    let info = SessionInfo {
+        id: 1,
+        transport: TransportKind::Local,
+        allow_unsafe: false,
+        peer: "unix".into(),
+    };
+    let node = NodeControl::default();
+    let mut out = bytes::BytesMut::with_capacity(1024);
+    let mut run = |n: u32| {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            out.clear();
+            handler.handle(
+                Request {
+                    encoding,
+                    payload: payload.clone(),
+                    session: &info,
+                    node: &node,
+                },
+                &mut out,
+            );
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(n)
+    };
+    run(10_000);
+    println!("  handler only ({name}): {:.0} ns/request", run(200_000));
+}
+
 /// Resident memory of process `pid` in KiB, from /proc.
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
@@ -156,8 +188,31 @@ fn main() {
         let mut config = IpcConfig::default();
         config.local.path = dir.path().join("node.sock");
         let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-        let handler = NodeHandler::new(Api::new(ledger, JsonOptions::default()));
-        let server = IpcServer::start(&config, Arc::new(handler)).await.unwrap();
+        let handler = Arc::new(NodeHandler::new(Api::new(ledger, JsonOptions::default())));
+        let account_weight = Bytes::from(format!(
+            r#"{{"message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
+        ));
+        let block_count = Bytes::from_static(br#"{"action":"block_count"}"#);
+        println!("handler cost without sockets:");
+        handler_cost(
+            &handler,
+            "IsAlive, encoding 3",
+            Encoding::Flatbuffers,
+            &is_alive_binary(),
+        );
+        handler_cost(
+            &handler,
+            "AccountWeight, encoding 4",
+            Encoding::FlatbuffersJson,
+            &account_weight,
+        );
+        handler_cost(
+            &handler,
+            "block_count, encoding 1",
+            Encoding::JsonV1,
+            &block_count,
+        );
+        let server = IpcServer::start(&config, handler.clone()).await.unwrap();
         let target = Target::Unix(config.local.path.clone());
         compare(
             "IsAlive, encoding 3 (target >= 0.85)",
@@ -170,9 +225,7 @@ fn main() {
         compare(
             "AccountWeight (genesis), encoding 4 (target >= 0.7)",
             Encoding::FlatbuffersJson,
-            Bytes::from(format!(
-                r#"{{"message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
-            )),
+            account_weight,
             secs,
             &target,
         )
@@ -180,7 +233,7 @@ fn main() {
         compare(
             "legacy block_count, encoding 1 (target >= 0.7)",
             Encoding::JsonV1,
-            Bytes::from_static(br#"{"action":"block_count"}"#),
+            block_count,
             secs,
             &target,
         )

@@ -14,10 +14,10 @@ use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset}
 
 use super::{Api, ApiError, CallContext};
 use crate::schema::dispatch::message_name;
-use crate::schema::json::{envelope_to_json, parse_envelope_json};
+use crate::schema::json::parse_envelope_json;
 use crate::schema::{
     dispatch, finish_envelope_buffer, root_as_envelope_with_opts, DispatchError, Envelope,
-    EnvelopeArgs, Error, ErrorArgs, Handler, Message,
+    EnvelopeArgs, Error, ErrorArgs, Handler, JsonWrite, JsonWriter, Message,
 };
 
 thread_local! {
@@ -26,6 +26,14 @@ thread_local! {
     static BUILDERS: RefCell<(FlatBufferBuilder<'static>, FlatBufferBuilder<'static>)> =
         RefCell::new((FlatBufferBuilder::with_capacity(1024), FlatBufferBuilder::with_capacity(1024)));
 }
+
+thread_local! {
+    /// The JSON text of the last answer, kept for its allocation.
+    static JSON_OUT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// A JSON answer buffer that grew past this (one huge answer) is not kept for the thread.
+const KEEP_JSON_BUFFER: usize = 64 * 1024;
 
 /// Verifier limits for untrusted request buffers: generous for real messages, tight enough that a
 /// hostile buffer cannot make verification expensive.
@@ -98,10 +106,20 @@ pub fn write_error_json(error: &ApiError, out: &mut BytesMut) {
     })
 }
 
-/// Appends the JSON form of a response envelope this process just finished.
+/// Appends the JSON form of a response envelope this process just finished. The text is built in
+/// a per-thread buffer that keeps its allocation between requests.
 fn write_json(finished: &[u8], out: &mut BytesMut) {
     match root_as_envelope_with_opts(&verifier_options(), finished) {
-        Ok(env) => out.extend_from_slice(envelope_to_json(&env, false).as_bytes()),
+        Ok(env) => JSON_OUT.with(|cell| {
+            let buf = cell.take();
+            let mut w = JsonWriter::with_buffer(buf, false);
+            env.write_json(&mut w);
+            let text = w.finish();
+            out.extend_from_slice(text.as_bytes());
+            if text.capacity() <= KEEP_JSON_BUFFER {
+                cell.set(text);
+            }
+        }),
         Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
     }
 }

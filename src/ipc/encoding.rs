@@ -79,3 +79,113 @@ pub fn write_refusal(refusal: &Refusal<'_>, out: &mut BytesMut) {
         Encoding::FlatbuffersJson => v2::write_error_json(&error, out),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ipc::handler::{NodeControl, SessionInfo, TransportKind};
+    use crate::ledger::primitives::Network;
+    use crate::ledger::Ledger;
+    use crate::schema::{root_as_envelope, JsonOptions};
+
+    fn session() -> SessionInfo {
+        SessionInfo {
+            id: 9,
+            transport: TransportKind::Local,
+            allow_unsafe: false,
+            peer: "unix".into(),
+        }
+    }
+
+    fn handler(dir: &std::path::Path, json: JsonOptions) -> NodeHandler {
+        NodeHandler::new(Api::new(Ledger::open(dir, Network::Dev).unwrap(), json))
+    }
+
+    fn call(h: &NodeHandler, encoding: Encoding, payload: &'static [u8]) -> BytesMut {
+        let info = session();
+        let node = NodeControl::default();
+        let mut out = BytesMut::new();
+        h.handle(
+            Request {
+                encoding,
+                payload: bytes::Bytes::from_static(payload),
+                session: &info,
+                node: &node,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn refusals_answer_request_too_large_in_each_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = handler(dir.path(), JsonOptions::default());
+        let info = session();
+        let reason = RefusalReason::TooLarge { len: 10, max: 4 };
+        let text = "Request too large: 10 bytes exceeds max_request_size (4 bytes)";
+        for encoding in Encoding::ALL {
+            let mut out = BytesMut::new();
+            h.refuse(
+                Refusal {
+                    encoding,
+                    reason,
+                    session: &info,
+                },
+                &mut out,
+            );
+            match encoding {
+                Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
+                    assert_eq!(&out[..], Tree::error(text).to_json().as_bytes())
+                }
+                Encoding::Flatbuffers => {
+                    let env = root_as_envelope(&out).unwrap();
+                    let err = env.message_as_error().unwrap();
+                    assert_eq!((err.code(), err.category()), (6, 1));
+                    assert_eq!(err.message(), Some(text));
+                }
+                Encoding::FlatbuffersJson => {
+                    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+                    assert_eq!(v["message"]["code"], 6);
+                    assert_eq!(v["message"]["message"], text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn strict_json_rejects_unknown_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let strict = handler(
+            dir.path(),
+            JsonOptions {
+                skip_unknown_fields: false,
+            },
+        );
+        let out = call(
+            &strict,
+            Encoding::FlatbuffersJson,
+            br#"{"message_type":"IsAlive","message":{},"extra":1}"#,
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["message"]["code"], 1);
+        let message = v["message"]["message"].as_str().unwrap();
+        assert!(message.contains("unknown field: extra"), "{message}");
+    }
+
+    #[test]
+    fn legacy_actions_reach_the_api_and_control_stays_gated() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = handler(dir.path(), JsonOptions::default());
+        let out = call(&h, Encoding::JsonV1, br#"{"action":"block_count"}"#);
+        assert_eq!(
+            &out[..],
+            b"{\n    \"count\": \"1\",\n    \"unchecked\": \"0\",\n    \"cemented\": \"1\"\n}\n"
+        );
+        let out = call(&h, Encoding::JsonV1Unsafe, br#"{"action":"stop"}"#);
+        assert_eq!(
+            &out[..],
+            Tree::error("RPC control is disabled").to_json().as_bytes()
+        );
+    }
+}
