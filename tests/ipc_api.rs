@@ -137,19 +137,20 @@ async fn legacy_actions_answer_exactly_as_nano_node_prints_them() {
     let node = start_node().await;
     let lmdb = heed::lmdb_version();
     let version = format!(
-        "{{\n    \"rpc_version\": \"1\",\n    \"store_version\": \"{}\",\n    \"protocol_version\": \"21\",\n    \"node_vendor\": \"nanoipc {}\",\n    \"store_vendor\": \"LMDB {}.{}.{}\",\n    \"network\": \"dev\",\n    \"network_identifier\": \"{GENESIS_HASH}\",\n    \"build_info\": \"",
+        "{{\n    \"rpc_version\": \"1\",\n    \"store_version\": \"{}\",\n    \"protocol_version\": \"21\",\n    \"node_vendor\": \"nanoipc {v}\",\n    \"store_vendor\": \"LMDB {}.{}.{}\",\n    \"network\": \"dev\",\n    \"network_identifier\": \"{GENESIS_HASH}\",\n    \"build_info\": \"nanoipc {v} {}-{} {}\"\n}}\n",
         nanoipc::ledger::STORE_VERSION,
-        env!("CARGO_PKG_VERSION"),
         lmdb.major,
         lmdb.minor,
-        lmdb.patch
+        lmdb.patch,
+        std::env::consts::ARCH,
+        std::env::consts::OS,
+        if cfg!(debug_assertions) { "debug" } else { "release" },
+        v = env!("CARGO_PKG_VERSION"),
     );
     for via in BOTH {
         let mut c = node.connect(via).await;
         for enc in [1u8, 2] {
-            let v = c.call(enc, r#"{"action":"version"}"#).await;
-            assert!(v.starts_with(&version), "{v}");
-            assert!(v.ends_with("\"\n}\n"), "{v}");
+            assert_eq!(c.call(enc, r#"{"action":"version"}"#).await, version);
             assert_eq!(
                 c.call(enc, r#"{"action":"block_count"}"#).await,
                 "{\n    \"count\": \"1\",\n    \"unchecked\": \"0\",\n    \"cemented\": \"1\"\n}\n"
