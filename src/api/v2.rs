@@ -2,7 +2,7 @@
 //! encodings 3 (FlatBuffers) and 4 (JSON) and by the HTTP gateway.
 //!
 //! The request is verified (binary) or parsed straight into a builder (JSON), routed by its union
-//! tag through the generated [`dispatch`], and answered with an `Envelope` carrying `time` (ms since
+//! tag through the generated [`dispatch()`], and answered with an `Envelope` carrying `time` (ms since
 //! the Unix epoch), the request's `correlation_id`, and the handler's answer or an `Error`. Builders
 //! are reused per thread, so a request allocates nothing once the thread is warm.
 
