@@ -243,6 +243,8 @@ fn binary_node_stops_cleanly_on_sigterm() {
         }
     }
     assert!(sock.exists());
+    // The ledger was created in the data path on first start.
+    assert!(dir.path().join("ledger").join("data.mdb").exists());
     let call = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
         .args(["call", "--target"])
         .arg(format!("unix://{}", sock.display()))
@@ -262,4 +264,33 @@ fn binary_node_stops_cleanly_on_sigterm() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(!sock.exists());
+}
+
+/// A network without a bundled genesis is a clear start-up error, not a node without a ledger.
+#[test]
+fn binary_node_refuses_a_network_it_has_no_genesis_for() {
+    for (network, text) in [
+        ("test", "the test network has no bundled genesis"),
+        ("beta", "genesis block is not bundled"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("node.sock");
+        std::fs::write(
+            dir.path().join("config-node.toml"),
+            format!(
+                "[node]\nnetwork = \"{network}\"\n[node.ipc.local]\npath = \"{}\"\n",
+                sock.display()
+            ),
+        )
+        .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+            .args(["node", "--data-path"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{network}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(text), "{network}: {stderr}");
+        assert!(!sock.exists());
+    }
 }
