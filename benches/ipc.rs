@@ -2,36 +2,59 @@
 //! of the same size as the node's), under the same load in one run: 32 connections over Unix
 //! sockets, one request in flight each. Prints both reports and the node/echo ratio per message.
 //!
-//! `cargo bench --bench ipc` (set NANOIPC_BENCH_SECS to change the 3 s per run). The messages are
-//! what the node can answer today; the real v2 messages (IsAlive, AccountWeight) and ledger-backed
-//! legacy actions join when the codegen and ledger are wired.
+//! The node is the real handler (`NodeHandler` over a dev ledger in a temp dir). Messages and
+//! targets (node req/s ÷ echo req/s): IsAlive in encoding 3 (≥ 0.85), AccountWeight of the genesis
+//! account in encoding 4 (≥ 0.7), legacy `block_count` in encoding 1 (≥ 0.7).
+//!
+//! `cargo bench --bench ipc` (set NANOIPC_BENCH_SECS to change the 3 s per run, NANOIPC_BENCH_IDLE
+//! for the idle-connection count, NANOIPC_BENCH_ONLY to run only messages whose name contains it).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use nanoipc::api::Api;
 use nanoipc::config::IpcConfig;
 use nanoipc::ipc::bench::{self, BenchOptions, BenchReport, Budget};
 use nanoipc::ipc::client::Target;
-use nanoipc::ipc::{Encoding, IpcServer, LegacyRouter};
-use nanoipc::rpc_legacy::{Call, Gate, LegacyError, LegacyRequest, Registry, Tree};
+use nanoipc::ipc::{Encoding, IpcServer, NodeHandler};
+use nanoipc::ledger::primitives::Network;
+use nanoipc::ledger::Ledger;
+use nanoipc::schema::{
+    finish_envelope_buffer, Envelope, EnvelopeArgs, IsAlive, IsAliveArgs, JsonOptions, Message,
+};
 use tokio_util::sync::CancellationToken;
 
-/// A load fixture shaped like `block_count`'s answer (three decimal strings), so the legacy path
-/// (parse, registry, gate, render) is measured end to end until the ledger-backed action exists.
-fn fixture_block_count(_: &(), _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
-    let mut t = Tree::object();
-    t.put("count", "1")
-        .put("unchecked", "0")
-        .put("cemented", "1");
-    Ok(t)
+const GENESIS: &str = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo";
+
+/// A binary IsAlive request envelope, built with the generated builders.
+fn is_alive_binary() -> Bytes {
+    let mut fbb = flatbuffers::FlatBufferBuilder::new();
+    let message = IsAlive::create(&mut fbb, &IsAliveArgs {}).as_union_value();
+    let env = Envelope::create(
+        &mut fbb,
+        &EnvelopeArgs {
+            time: 0,
+            credentials: None,
+            correlation_id: None,
+            message_type: Message::IsAlive,
+            message: Some(message),
+        },
+    );
+    finish_envelope_buffer(&mut fbb, env);
+    Bytes::copy_from_slice(fbb.finished_data())
 }
 
-async fn compare(name: &str, encoding: Encoding, payload: &str, secs: u64, node_target: &Target) {
+async fn compare(name: &str, encoding: Encoding, payload: Bytes, secs: u64, node_target: &Target) {
+    if let Ok(only) = std::env::var("NANOIPC_BENCH_ONLY") {
+        if !name.contains(&only) {
+            return;
+        }
+    }
     let load = |target: Target| BenchOptions {
         target,
         encoding,
-        payload: Bytes::from(payload.to_owned()),
+        payload: payload.clone(),
         connections: 32,
         budget: Budget::Duration(Duration::from_secs(secs)),
         progress: false,
@@ -55,6 +78,38 @@ async fn compare(name: &str, encoding: Encoding, payload: &str, secs: u64, node_
         "  ratio node/echo: {:.3}",
         node.req_per_sec() / echo.req_per_sec().max(1.0)
     );
+}
+
+/// The handler alone, without sockets: mean ns per request over `n` calls of
+/// [`RequestHandler::handle`], to see where a ratio below target comes from.
+fn handler_cost(handler: &NodeHandler, name: &str, encoding: Encoding, payload: &Bytes) {
+    use nanoipc::ipc::{NodeControl, Request, RequestHandler, SessionInfo, TransportKind};
+    let info = SessionInfo {
+        id: 1,
+        transport: TransportKind::Local,
+        allow_unsafe: false,
+        peer: "unix".into(),
+    };
+    let node = NodeControl::default();
+    let mut out = bytes::BytesMut::with_capacity(1024);
+    let mut run = |n: u32| {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            out.clear();
+            handler.handle(
+                Request {
+                    encoding,
+                    payload: payload.clone(),
+                    session: &info,
+                    node: &node,
+                },
+                &mut out,
+            );
+        }
+        start.elapsed().as_nanos() as f64 / f64::from(n)
+    };
+    run(10_000);
+    println!("  handler only ({name}): {:.0} ns/request", run(200_000));
 }
 
 /// Resident memory of process `pid` in KiB, from /proc.
@@ -132,26 +187,53 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let mut config = IpcConfig::default();
         config.local.path = dir.path().join("node.sock");
-        let mut registry = Registry::with_node_actions();
-        registry
-            .register("block_count", Gate::Open, fixture_block_count)
-            .unwrap();
-        let server = IpcServer::start(&config, Arc::new(LegacyRouter::new((), registry)))
-            .await
-            .unwrap();
+        let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
+        let handler = Arc::new(NodeHandler::new(Api::new(ledger, JsonOptions::default())));
+        let account_weight = Bytes::from(format!(
+            r#"{{"message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
+        ));
+        let block_count = Bytes::from_static(br#"{"action":"block_count"}"#);
+        println!("handler cost without sockets:");
+        handler_cost(
+            &handler,
+            "IsAlive, encoding 3",
+            Encoding::Flatbuffers,
+            &is_alive_binary(),
+        );
+        handler_cost(
+            &handler,
+            "AccountWeight, encoding 4",
+            Encoding::FlatbuffersJson,
+            &account_weight,
+        );
+        handler_cost(
+            &handler,
+            "block_count, encoding 1",
+            Encoding::JsonV1,
+            &block_count,
+        );
+        let server = IpcServer::start(&config, handler.clone()).await.unwrap();
         let target = Target::Unix(config.local.path.clone());
         compare(
-            "legacy block_count (fixture answer), encoding 1",
-            Encoding::JsonV1,
-            r#"{"action":"block_count"}"#,
+            "IsAlive, encoding 3 (target >= 0.85)",
+            Encoding::Flatbuffers,
+            is_alive_binary(),
             secs,
             &target,
         )
         .await;
         compare(
-            "legacy unknown action (error path), encoding 1",
+            "AccountWeight (genesis), encoding 4 (target >= 0.7)",
+            Encoding::FlatbuffersJson,
+            account_weight,
+            secs,
+            &target,
+        )
+        .await;
+        compare(
+            "legacy block_count, encoding 1 (target >= 0.7)",
             Encoding::JsonV1,
-            r#"{"action":"nope"}"#,
+            block_count,
             secs,
             &target,
         )

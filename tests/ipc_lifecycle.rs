@@ -47,7 +47,9 @@ async fn stale_socket_is_replaced() {
     assert!(path.exists());
     let mut config = test_config(dir.path());
     config.tcp.enable = false;
-    let server = IpcServer::start(&config, test_handler()).await.unwrap();
+    let server = IpcServer::start(&config, test_handler(dir.path()))
+        .await
+        .unwrap();
     let mut c = Raw(Box::new(
         tokio::net::UnixStream::connect(&path).await.unwrap(),
     ));
@@ -64,7 +66,11 @@ async fn live_node_on_the_path_is_a_clear_error() {
     let node = start_node().await;
     let mut config = test_config(node.dir.path());
     config.tcp.enable = false;
-    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    // The first node's ledger is open in this process; the second gets its own.
+    let other = tempfile::tempdir().unwrap();
+    let err = IpcServer::start(&config, test_handler(other.path()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServerError::AlreadyRunning(ref p) if *p == node.socket_path()));
     assert!(err.to_string().contains("already listening"), "{err}");
     // The first node still serves, and its socket file is untouched.
@@ -82,7 +88,9 @@ async fn a_regular_file_on_the_path_is_never_removed() {
     std::fs::write(&path, b"precious").unwrap();
     let mut config = test_config(dir.path());
     config.tcp.enable = false;
-    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    let err = IpcServer::start(&config, test_handler(dir.path()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServerError::NotASocket(_)), "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), b"precious");
 }
@@ -203,7 +211,9 @@ async fn no_transport_is_an_error() {
     let mut config = test_config(dir.path());
     config.tcp.enable = false;
     config.local.enable = false;
-    let err = IpcServer::start(&config, test_handler()).await.unwrap_err();
+    let err = IpcServer::start(&config, test_handler(dir.path()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServerError::NoTransport));
 }
 
@@ -233,6 +243,8 @@ fn binary_node_stops_cleanly_on_sigterm() {
         }
     }
     assert!(sock.exists());
+    // The ledger was created in the data path on first start.
+    assert!(dir.path().join("ledger").join("data.mdb").exists());
     let call = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
         .args(["call", "--target"])
         .arg(format!("unix://{}", sock.display()))
@@ -252,4 +264,33 @@ fn binary_node_stops_cleanly_on_sigterm() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(!sock.exists());
+}
+
+/// A network without a bundled genesis is a clear start-up error, not a node without a ledger.
+#[test]
+fn binary_node_refuses_a_network_it_has_no_genesis_for() {
+    for (network, text) in [
+        ("test", "the test network has no bundled genesis"),
+        ("beta", "genesis block is not bundled"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("node.sock");
+        std::fs::write(
+            dir.path().join("config-node.toml"),
+            format!(
+                "[node]\nnetwork = \"{network}\"\n[node.ipc.local]\npath = \"{}\"\n",
+                sock.display()
+            ),
+        )
+        .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+            .args(["node", "--data-path"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{network}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(text), "{network}: {stderr}");
+        assert!(!sock.exists());
+    }
 }

@@ -1,5 +1,6 @@
 //! An independent client: nano-style Python (standard library only) talks to the node over both
-//! transports. Skipped with a message when python3 is not installed.
+//! transports, in legacy JSON (encoding 1) and v2 JSON (encoding 4). Skipped with a message when
+//! python3 is not installed.
 
 mod support;
 
@@ -45,7 +46,13 @@ async fn python_stdlib_client_talks_to_both_transports() {
                 "answers": [
                     {"value": "py"},
                     {"error": "Unknown command"},
-                    {"error": "RPC control is disabled"}
+                    {"error": "RPC control is disabled"},
+                    {
+                        "correlation_id": "py-1",
+                        "message_type": "AccountWeightResponse",
+                        "message": {"voting_weight": SUPPLY}
+                    },
+                    {"time_is_int": true}
                 ],
                 "bad_preamble_closed": true
             }),

@@ -1,7 +1,8 @@
 //! The one handler layer. Every encoding (IPC 1–4) and, later, every HTTP route reaches the node
 //! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (one
 //! method per request of the schema's `NanoApi` service), [`v2`] wraps it in the `Envelope` logic
-//! shared by the binary and JSON encodings, and `rpc_legacy` calls the same ledger queries.
+//! shared by the binary and JSON encodings, and `rpc_legacy` maps its actions onto the same `Api`
+//! methods (`node_version`, `block_count`, `weight_of`, `balance_of`, …).
 //!
 //! Handlers are synchronous: LMDB reads take microseconds and never wait for the writer, so they
 //! run inline on the runtime worker that decoded the frame.
@@ -14,7 +15,9 @@ mod error;
 mod node;
 pub mod v2;
 
+pub use account::{AccountBalance, ParsedAccount};
 pub use error::{ApiError, Category};
+pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
 
 use crate::ledger::Ledger;
 use crate::schema::JsonOptions;

@@ -1,15 +1,72 @@
-//! Node-level requests: liveness, and the service/subscription requests this node does not serve
-//! yet (they answer a clear "not implemented" error, never a fake success).
+//! Node-level requests: liveness, version and block counts, and the service/subscription requests
+//! this node does not serve yet (they answer a clear "not implemented" error, never a fake success).
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::{Api, ApiError, CallContext};
+use crate::ledger::primitives::BlockHash;
+use crate::ledger::BlockCount;
 use crate::schema::{
     IsAlive, ServiceRegister, ServiceStop, Success, SuccessArgs, TopicConfirmation,
     TopicServiceStop,
 };
 
+/// RPC protocol revision nano-node reports as `rpc_version`.
+pub const RPC_VERSION: u32 = 1;
+/// The node protocol version of the nano-node release whose IPC/RPC behaviour this node follows
+/// (V28.0).
+pub const PROTOCOL_VERSION: u32 = 21;
+
+/// What `version` reports about this node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeVersion {
+    pub rpc_version: u32,
+    /// The ledger's on-disk layout version.
+    pub store_version: u32,
+    pub protocol_version: u32,
+    /// `nanoipc <crate version>`.
+    pub node_vendor: String,
+    /// `LMDB <major>.<minor>.<patch>` of the linked LMDB, as nano-node prints it.
+    pub store_vendor: String,
+    /// `dev`, `beta` or `live`.
+    pub network: &'static str,
+    /// The genesis block hash, nano-node's network identifier.
+    pub network_identifier: BlockHash,
+    /// Free-form build description (nano-node's is build-dependent too).
+    pub build_info: String,
+}
+
 impl Api {
+    /// Versions and identity of this node and its ledger.
+    pub fn node_version(&self) -> Result<NodeVersion, ApiError> {
+        let lmdb = heed::lmdb_version();
+        Ok(NodeVersion {
+            rpc_version: RPC_VERSION,
+            store_version: self.ledger.store_version()?,
+            protocol_version: PROTOCOL_VERSION,
+            node_vendor: concat!("nanoipc ", env!("CARGO_PKG_VERSION")).to_owned(),
+            store_vendor: format!("LMDB {}.{}.{}", lmdb.major, lmdb.minor, lmdb.patch),
+            network: self.ledger.network().name(),
+            network_identifier: self.ledger.genesis_hash(),
+            build_info: format!(
+                "nanoipc {} {}-{} {}",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::ARCH,
+                std::env::consts::OS,
+                if cfg!(debug_assertions) {
+                    "debug"
+                } else {
+                    "release"
+                }
+            ),
+        })
+    }
+
+    /// Blocks in the ledger, unchecked (always 0: no network feeds this node) and cemented.
+    pub fn block_count(&self) -> Result<BlockCount, ApiError> {
+        Ok(self.ledger.block_count()?)
+    }
+
     pub(super) fn is_alive<'b>(
         &self,
         _ctx: &CallContext,

@@ -2,7 +2,7 @@
 //! encodings 3 (FlatBuffers) and 4 (JSON) and by the HTTP gateway.
 //!
 //! The request is verified (binary) or parsed straight into a builder (JSON), routed by its union
-//! tag through the generated [`dispatch`], and answered with an `Envelope` carrying `time` (ms since
+//! tag through the generated [`dispatch()`], and answered with an `Envelope` carrying `time` (ms since
 //! the Unix epoch), the request's `correlation_id`, and the handler's answer or an `Error`. Builders
 //! are reused per thread, so a request allocates nothing once the thread is warm.
 
@@ -14,10 +14,10 @@ use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset}
 
 use super::{Api, ApiError, CallContext};
 use crate::schema::dispatch::message_name;
-use crate::schema::json::{envelope_to_json, parse_envelope_json};
+use crate::schema::json::parse_envelope_json;
 use crate::schema::{
     dispatch, finish_envelope_buffer, root_as_envelope_with_opts, DispatchError, Envelope,
-    EnvelopeArgs, Error, ErrorArgs, Handler, Message,
+    EnvelopeArgs, Error, ErrorArgs, Handler, JsonWrite, JsonWriter, Message,
 };
 
 thread_local! {
@@ -26,6 +26,14 @@ thread_local! {
     static BUILDERS: RefCell<(FlatBufferBuilder<'static>, FlatBufferBuilder<'static>)> =
         RefCell::new((FlatBufferBuilder::with_capacity(1024), FlatBufferBuilder::with_capacity(1024)));
 }
+
+thread_local! {
+    /// The JSON text of the last answer, kept for its allocation.
+    static JSON_OUT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+}
+
+/// A JSON answer buffer that grew past this (one huge answer) is not kept for the thread.
+const KEEP_JSON_BUFFER: usize = 64 * 1024;
 
 /// Verifier limits for untrusted request buffers: generous for real messages, tight enough that a
 /// hostile buffer cannot make verification expensive.
@@ -51,7 +59,8 @@ impl Api {
                     resp,
                     None,
                     &ApiError::InvalidMessageFormat(format!(
-                        "the buffer is not a valid Envelope: {e}"
+                        "the buffer is not a valid Envelope: {}",
+                        one_line(&e)
                     )),
                 ),
             }
@@ -66,11 +75,7 @@ impl Api {
                 Ok(env) => self.answer(ctx, env, resp),
                 Err(e) => write_error(resp, None, &e),
             }
-            // The response builder holds a buffer this process just finished.
-            match root_as_envelope_with_opts(&verifier_options(), resp.finished_data()) {
-                Ok(env) => out.extend_from_slice(envelope_to_json(&env, false).as_bytes()),
-                Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
-            }
+            write_json(resp.finished_data(), out);
         })
     }
 
@@ -81,6 +86,41 @@ impl Api {
             Ok((tag, message)) => finish(resp, correlation_id, tag, message),
             Err(e) => write_error(resp, correlation_id, &dispatch_error(e)),
         }
+    }
+}
+
+/// Appends `error` as a binary (encoding 3) `Error` envelope without a correlation id: the answer
+/// to a request refused before its payload was read (e.g. `RequestTooLarge`).
+pub fn write_error_binary(error: &ApiError, out: &mut BytesMut) {
+    with_builders(|_, resp| {
+        write_error(resp, None, error);
+        out.extend_from_slice(resp.finished_data());
+    })
+}
+
+/// As [`write_error_binary`], in the JSON form (encoding 4).
+pub fn write_error_json(error: &ApiError, out: &mut BytesMut) {
+    with_builders(|_, resp| {
+        write_error(resp, None, error);
+        write_json(resp.finished_data(), out);
+    })
+}
+
+/// Appends the JSON form of a response envelope this process just finished. The text is built in
+/// a per-thread buffer that keeps its allocation between requests.
+fn write_json(finished: &[u8], out: &mut BytesMut) {
+    match root_as_envelope_with_opts(&verifier_options(), finished) {
+        Ok(env) => JSON_OUT.with(|cell| {
+            let buf = cell.take();
+            let mut w = JsonWriter::with_buffer(buf, false);
+            env.write_json(&mut w);
+            let text = w.finish();
+            out.extend_from_slice(text.as_bytes());
+            if text.capacity() <= KEEP_JSON_BUFFER {
+                cell.set(text);
+            }
+        }),
+        Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
     }
 }
 
@@ -96,8 +136,23 @@ fn parse_request_json<'r>(
         .map_err(|e| ApiError::InvalidMessageFormat(e.to_string()))?;
     finish_envelope_buffer(req, root);
     root_as_envelope_with_opts(&verifier_options(), req.finished_data()).map_err(|e| {
-        ApiError::InvalidMessageFormat(format!("the request does not fit the schema: {e}"))
+        ApiError::InvalidMessageFormat(format!(
+            "the request does not fit the schema: {}",
+            one_line(&e)
+        ))
     })
+}
+
+/// A verifier error on one line: flatbuffers prints its trace ("while verifying …") on indented
+/// lines after the message; an error message on the wire is one line.
+fn one_line(e: &flatbuffers::InvalidFlatbuffer) -> String {
+    let text = e.to_string();
+    let parts: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim().trim_end_matches('.'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    parts.join(", ")
 }
 
 fn dispatch_error(e: DispatchError<ApiError>) -> ApiError {

@@ -4,8 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use nanoipc::api::Api;
 use nanoipc::config::{self, NodeConfig};
-use nanoipc::ipc::{server, IpcServer, LegacyRouter};
+use nanoipc::ipc::{server, IpcServer, NodeHandler};
+use nanoipc::ledger::primitives::Network;
+use nanoipc::ledger::Ledger;
+use nanoipc::schema::JsonOptions;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, clap::Args)]
@@ -45,11 +49,38 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         network = config.node.network.as_str(),
         "starting node"
     );
-    tracing::warn!(
-        "ledger and v2 handlers are not wired yet: legacy serves only `stop`, encodings 3/4 answer Not implemented"
+    let network = match config.node.network {
+        config::Network::Dev => Network::Dev,
+        config::Network::Beta => Network::Beta,
+        config::Network::Live => Network::Live,
+        config::Network::Test => {
+            tracing::error!("the test network has no bundled genesis; use dev, beta or live");
+            return ExitCode::from(2);
+        }
+    };
+    // Opening creates `<data-path>/ledger/` (and the genesis) on first start.
+    let ledger = match Ledger::open(&dir, network) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(path = %dir.display(), "cannot open the ledger: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match ledger.block_count() {
+        Ok(c) => tracing::info!(blocks = c.count, cemented = c.cemented, "ledger open"),
+        Err(e) => {
+            tracing::error!("cannot read the ledger: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let api = Api::new(
+        ledger,
+        JsonOptions {
+            skip_unknown_fields: config.node.ipc.flatbuffers.skip_unexpected_fields_in_json,
+        },
     );
     let shutdown = CancellationToken::new();
-    let handler = Arc::new(LegacyRouter::node_only());
+    let handler = Arc::new(NodeHandler::new(api));
     let server =
         match IpcServer::start_with_shutdown(&config.node.ipc, handler, shutdown.clone()).await {
             Ok(s) => s,

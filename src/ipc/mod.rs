@@ -1,6 +1,6 @@
 //! The IPC server, client and load tool. Request path:
 //! listener (`listener.rs`) → session (`session.rs`) → frame decoder (`frame.rs`) →
-//! [`RequestHandler`] seam (`handler.rs`; today `encoding.rs`'s [`LegacyRouter`], later `src/api`) →
+//! [`RequestHandler`] seam (`handler.rs`; the node runs `encoding.rs`'s [`NodeHandler`] over `src/api`) →
 //! be32-length answer → socket. `server.rs` owns start-up and shutdown; `client.rs` and `bench.rs`
 //! are the other end of the wire.
 
@@ -13,7 +13,7 @@ pub mod listener;
 pub mod server;
 pub mod session;
 
-pub use encoding::LegacyRouter;
+pub use encoding::NodeHandler;
 pub use frame::{Encoding, Frame, FrameDecoder, FrameError};
 pub use handler::{
     NodeControl, Refusal, RefusalReason, Request, RequestHandler, SessionInfo, TransportKind,

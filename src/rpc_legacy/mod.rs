@@ -1,8 +1,10 @@
 //! Legacy RPC 1.0 (encodings 1 and 2, later the HTTP gateway's `/`): request parsing with nano-node's
 //! property-tree semantics ([`request`]), its exact response printer ([`tree`]), and the action
-//! registry with the error model and control gating ([`registry`]). Action bodies map names to api
-//! calls; no business logic lives here.
+//! registry with the error model and control gating ([`registry`]), and the actions this node serves
+//! ([`actions`]). Action bodies map names to [`Api`](crate::api::Api) calls; no business logic lives
+//! here.
 
+pub mod actions;
 pub mod registry;
 pub mod request;
 pub mod tree;

@@ -1,6 +1,6 @@
 //! The action registry: action name → (gate, function). [`Registry::dispatch`] is the whole RPC 1.0
 //! request path after framing: parse, look up, gate, run, render errors. Actions receive the
-//! application state `S` (the ledger-backed api, later) plus per-call facts ([`Call`]).
+//! application state `S` (the node serves `Api`; see `actions`) plus per-call facts ([`Call`]).
 
 use std::collections::HashMap;
 

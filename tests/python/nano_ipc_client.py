@@ -7,6 +7,9 @@ import struct
 import sys
 
 
+GENESIS = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo"
+
+
 def connect(target):
     if target.startswith("unix://"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -43,6 +46,12 @@ def main():
     for body in ({"action": "echo", "value": "py"}, {"action": "nope"}, {"action": "stop"}):
         answer = request(s, 1, json.dumps(body).encode())
         out.append(json.loads(answer))
+    # One v2 call in flatbuffers' JSON form (encoding 4) on the same connection.
+    v2 = json.loads(request(s, 4, json.dumps(
+        {"correlation_id": "py-1", "message_type": "AccountWeight",
+         "message": {"account": GENESIS}}).encode()))
+    out.append({k: v2[k] for k in ("correlation_id", "message_type", "message")})
+    out.append({"time_is_int": isinstance(v2.get("time"), int) and v2["time"] > 0})
     # A bad preamble must close the connection without an answer.
     bad = connect(target)
     bad.sendall(b"X\x01\x00\x00\x00\x00\x00\x02{}")

@@ -1,5 +1,6 @@
-//! Test support: start a node on 127.0.0.1:0 plus a temp-dir Unix socket, and a raw-byte client that
-//! writes frames exactly as nano's IPC page describes them ('N', encoding, 0, 0, be32 length, payload).
+//! Test support: start a node (the real handler over a real dev ledger in a temp dir) on
+//! 127.0.0.1:0 plus a temp-dir Unix socket, and a raw-byte client that writes frames exactly as
+//! nano's IPC page describes them ('N', encoding, 0, 0, be32 length, payload).
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -7,9 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use nanoipc::api::Api;
 use nanoipc::config::IpcConfig;
-use nanoipc::ipc::{IpcServer, LegacyRouter, RequestHandler, RunningServer};
-use nanoipc::rpc_legacy::{Call, Gate, LegacyError, LegacyRequest, Registry, Tree};
+use nanoipc::ipc::{IpcServer, NodeHandler, RequestHandler, RunningServer};
+use nanoipc::ledger::primitives::Network;
+use nanoipc::ledger::Ledger;
+use nanoipc::rpc_legacy::{actions, Call, Gate, LegacyError, LegacyRequest, Tree};
+use nanoipc::schema::JsonOptions;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, UnixStream};
 
@@ -59,21 +64,39 @@ pub fn test_config(dir: &Path) -> IpcConfig {
     c
 }
 
-/// The test handler: the real legacy router with the node actions plus `echo` (answers
-/// `{"value": <value>}`) and `nothing` (answers no keys).
-pub fn test_handler() -> Arc<dyn RequestHandler> {
-    fn echo(_: &(), _: &Call<'_>, r: &LegacyRequest) -> Result<Tree, LegacyError> {
+/// The dev genesis account.
+pub const GENESIS: &str = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo";
+/// The dev genesis hash (nano-node's `network_identifier`).
+pub const GENESIS_HASH: &str = "04270D7F11C4B2B472F2854C5A59F2A7E84226CE9ED799DE75744BD7D85FC9D9";
+/// The whole supply, in raw.
+pub const SUPPLY: &str = "340282366920938463463374607431768211455";
+
+/// A fresh dev ledger under `dir` (in `dir/ledger`).
+pub fn test_ledger(dir: &Path) -> Ledger {
+    Ledger::open(dir, Network::Dev).unwrap()
+}
+
+/// The real node handler over `ledger`, with two probe actions added to the real legacy registry:
+/// `echo` (answers `{"value": <value>}`) and `nothing` (answers no keys).
+pub fn handler_for(ledger: Ledger) -> Arc<dyn RequestHandler> {
+    fn echo(_: &Api, _: &Call<'_>, r: &LegacyRequest) -> Result<Tree, LegacyError> {
         let mut t = Tree::object();
         t.put("value", r.required("value")?);
         Ok(t)
     }
-    fn nothing(_: &(), _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    fn nothing(_: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
         Ok(Tree::object())
     }
-    let mut reg = Registry::with_node_actions();
+    let mut reg = actions::registry();
     reg.register("echo", Gate::Open, echo).unwrap();
     reg.register("nothing", Gate::Open, nothing).unwrap();
-    Arc::new(LegacyRouter::new((), reg))
+    let api = Api::new(ledger, JsonOptions::default());
+    Arc::new(NodeHandler::with_registry(api, reg))
+}
+
+/// [`handler_for`] a fresh dev ledger in `dir`.
+pub fn test_handler(dir: &Path) -> Arc<dyn RequestHandler> {
+    handler_for(test_ledger(dir))
 }
 
 pub async fn start_node() -> TestNode {
@@ -81,11 +104,23 @@ pub async fn start_node() -> TestNode {
 }
 
 pub async fn start_node_with(tweak: impl FnOnce(&mut IpcConfig)) -> TestNode {
+    start_ledger_node_with(tweak).await.0
+}
+
+/// A node plus a handle on its ledger (to process blocks behind the node's back).
+pub async fn start_ledger_node() -> (TestNode, Ledger) {
+    start_ledger_node_with(|_| {}).await
+}
+
+pub async fn start_ledger_node_with(tweak: impl FnOnce(&mut IpcConfig)) -> (TestNode, Ledger) {
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(dir.path());
     tweak(&mut config);
-    let server = IpcServer::start(&config, test_handler()).await.unwrap();
-    TestNode { server, dir }
+    let ledger = test_ledger(dir.path());
+    let server = IpcServer::start(&config, handler_for(ledger.clone()))
+        .await
+        .unwrap();
+    (TestNode { server, dir }, ledger)
 }
 
 /// A request frame, byte for byte as the seed describes it.
@@ -145,6 +180,106 @@ impl Raw {
             Ok(0) => {}
             Ok(n) => panic!("expected close, got {n} bytes: {:?}", &buf[..n]),
             Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}"),
+        }
+    }
+}
+
+/// v2 helpers: build binary request envelopes with the generated builders and read answers back.
+pub mod v2 {
+    use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
+    use nanoipc::schema::*;
+
+    /// A finished request envelope carrying `message` (tag `tag`), built by `build`.
+    pub fn envelope(
+        correlation_id: Option<&str>,
+        tag: Message,
+        build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> Option<WIPOffset<UnionWIPOffset>>,
+    ) -> Vec<u8> {
+        let mut fbb = FlatBufferBuilder::new();
+        let message = build(&mut fbb);
+        let correlation_id = correlation_id.map(|c| fbb.create_string(c));
+        let env = Envelope::create(
+            &mut fbb,
+            &EnvelopeArgs {
+                time: 0,
+                credentials: None,
+                correlation_id,
+                message_type: tag,
+                message,
+            },
+        );
+        finish_envelope_buffer(&mut fbb, env);
+        fbb.finished_data().to_vec()
+    }
+
+    pub fn is_alive(correlation_id: Option<&str>) -> Vec<u8> {
+        envelope(correlation_id, Message::IsAlive, |fbb| {
+            Some(IsAlive::create(fbb, &IsAliveArgs {}).as_union_value())
+        })
+    }
+
+    pub fn account_weight(correlation_id: Option<&str>, account: &str) -> Vec<u8> {
+        envelope(correlation_id, Message::AccountWeight, |fbb| {
+            let account = fbb.create_string(account);
+            let m = AccountWeight::create(
+                fbb,
+                &AccountWeightArgs {
+                    account: Some(account),
+                },
+            );
+            Some(m.as_union_value())
+        })
+    }
+
+    /// The fields of an answer envelope a test checks.
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct Answer {
+        pub time: u64,
+        pub correlation_id: Option<String>,
+        pub message_type: String,
+        /// `voting_weight` of an AccountWeightResponse.
+        pub voting_weight: Option<String>,
+        /// (code, category, message) of an Error.
+        pub error: Option<(i32, i32, String)>,
+    }
+
+    /// Reads a binary answer (verified).
+    pub fn read_binary(bytes: &[u8]) -> Answer {
+        let env = root_as_envelope(bytes).expect("a valid answer envelope");
+        Answer {
+            time: env.time(),
+            correlation_id: env.correlation_id().map(str::to_owned),
+            message_type: env.message_type().variant_name().unwrap_or("?").to_owned(),
+            voting_weight: env
+                .message_as_account_weight_response()
+                .map(|r| r.voting_weight().to_owned()),
+            error: env.message_as_error().map(|e| {
+                (
+                    e.code(),
+                    e.category(),
+                    e.message().unwrap_or_default().to_owned(),
+                )
+            }),
+        }
+    }
+
+    /// Reads a JSON (encoding 4) answer.
+    pub fn read_json(bytes: &[u8]) -> Answer {
+        let v: serde_json::Value = serde_json::from_slice(bytes).expect("a JSON answer");
+        let m = &v["message"];
+        let message_type = v["message_type"].as_str().unwrap_or("?").to_owned();
+        Answer {
+            time: v["time"].as_u64().expect("time"),
+            correlation_id: v["correlation_id"].as_str().map(str::to_owned),
+            voting_weight: m["voting_weight"].as_str().map(str::to_owned),
+            error: (message_type == "Error").then(|| {
+                (
+                    m["code"].as_i64().unwrap_or(0) as i32,
+                    m["category"].as_i64().unwrap_or(0) as i32,
+                    m["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            }),
+            message_type,
         }
     }
 }
