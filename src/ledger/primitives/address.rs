@@ -47,11 +47,23 @@ fn checksum(key: &[u8; 32]) -> u64 {
     u64::from_le_bytes(le)
 }
 
+/// Digit values by byte; 0xFF marks a byte outside the alphabet. Built at compile time so decoding
+/// is one table load per character.
+const DIGIT_VALUES: [u8; 256] = {
+    let mut table = [0xFFu8; 256];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        table[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 fn digit_value(c: u8) -> Option<u8> {
-    ALPHABET
-        .iter()
-        .position(|&a| a == c)
-        .and_then(|p| u8::try_from(p).ok())
+    match DIGIT_VALUES[usize::from(c)] {
+        0xFF => None,
+        v => Some(v),
+    }
 }
 
 impl Account {
@@ -92,21 +104,17 @@ impl Account {
         bytes[32..].copy_from_slice(&checksum(&self.0).to_be_bytes()[3..]);
         let mut out = String::with_capacity(prefix.len() + 60);
         out.push_str(prefix);
-        for i in 0..60usize {
-            // Digit i covers bits [296 - 5(i+1), 296 - 5i) counted from the least significant end
-            // of the 300-bit space whose top 4 bits are zero.
-            let bit_start = i * 5; // from the top of the 300-bit space
-            let mut v = 0u8;
-            for b in 0..5 {
-                let bit = bit_start + b; // 0..300, top 4 are padding
-                let bit_in_bytes = bit.checked_sub(4);
-                let set = match bit_in_bytes {
-                    Some(k) => (bytes[k / 8] >> (7 - (k % 8))) & 1,
-                    None => 0,
-                };
-                v = (v << 1) | set;
+        // The 296 bits are preceded by 4 zero bits to make 300 = 60 × 5; a bit accumulator emits
+        // one digit whenever five bits are waiting.
+        let (mut acc, mut bits) = (0u32, 4u32);
+        for &byte in &bytes {
+            acc = (acc << 8) | u32::from(byte);
+            bits += 8;
+            while bits >= 5 {
+                bits -= 5;
+                out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
             }
-            out.push(ALPHABET[usize::from(v)] as char);
+            acc &= (1 << bits) - 1;
         }
         out
     }
@@ -134,16 +142,21 @@ impl Account {
         if !matches!(digits.first(), Some(b'1') | Some(b'3')) {
             return Err(PrimitiveError::AddressAlphabet);
         }
+        // The first digit carries 4 padding bits and one value bit ('1' = 0, '3' = 1); the other
+        // 59 digits carry five bits each: 1 + 295 = 296 bits = 37 bytes.
         let mut bytes = [0u8; 37];
-        for (i, &c) in digits.iter().enumerate() {
+        let (mut acc, mut bits, mut n) = (u32::from(digits[0] == b'3'), 1u32, 0usize);
+        for &c in &digits[1..] {
             let v = digit_value(c).ok_or(PrimitiveError::AddressAlphabet)?;
-            for b in 0..5 {
-                let bit = i * 5 + b;
-                if let Some(k) = bit.checked_sub(4) {
-                    if (v >> (4 - b)) & 1 == 1 {
-                        bytes[k / 8] |= 1 << (7 - (k % 8));
-                    }
+            acc = (acc << 5) | u32::from(v);
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                if let Some(slot) = bytes.get_mut(n) {
+                    *slot = (acc >> bits) as u8;
                 }
+                n += 1;
+                acc &= (1 << bits) - 1;
             }
         }
         let mut key = [0u8; 32];
