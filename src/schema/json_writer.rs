@@ -274,19 +274,18 @@ impl JsonWriter {
 
     /// Writes a string with flatc's escaping: the short escapes for `"`, `\\`, `\b`, `\f`, `\n`,
     /// `\r`, `\t`; printable ASCII as is; everything else as `\uXXXX` (uppercase hex, UTF-16
-    /// surrogate pairs above U+FFFF). Runs of printable ASCII are copied in one go.
+    /// surrogate pairs above U+FFFF). Runs of printable ASCII are found eight bytes at a time and
+    /// copied in one go.
     pub fn string(&mut self, s: &str) {
         self.out.reserve(s.len() + 2);
         self.out.push('"');
         let bytes = s.as_bytes();
-        let mut plain_start = 0;
         let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
-            if (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\' {
-                i += 1;
-                continue;
-            }
-            self.out.push_str(s.get(plain_start..i).unwrap_or(""));
+        loop {
+            let run = bytes.get(i..).map_or(0, plain_prefix);
+            self.out.push_str(s.get(i..i + run).unwrap_or(""));
+            i += run;
+            let Some(&b) = bytes.get(i) else { break };
             let esc = match b {
                 b'"' => "\\\"",
                 b'\\' => "\\\\",
@@ -298,8 +297,8 @@ impl JsonWriter {
                 _ => "",
             };
             if esc.is_empty() {
-                // A control character or the start of a multi-byte character (i is always on a
-                // char boundary: everything before it was ASCII or a whole character).
+                // A control character or the start of a multi-byte character (`i` is on a char
+                // boundary: everything before it was ASCII or a whole character).
                 let c = s
                     .get(i..)
                     .and_then(|r| r.chars().next())
@@ -313,9 +312,7 @@ impl JsonWriter {
                 self.out.push_str(esc);
                 i += 1;
             }
-            plain_start = i;
         }
-        self.out.push_str(s.get(plain_start..).unwrap_or(""));
         self.out.push('"');
     }
 
@@ -327,6 +324,44 @@ impl JsonWriter {
             self.out.push(digit(shift));
         }
     }
+}
+
+/// Whether `b` is written as is inside a JSON string: printable ASCII except `"` and `\\`.
+#[inline]
+fn is_plain(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'
+}
+
+/// The length of the leading run of plain bytes of `bytes`. Whole 8-byte words are tested at
+/// once (SWAR): a word is all plain when no byte is below 0x20, at or above 0x7F, `"` or `\\`.
+/// The word tests may flag a plain word (borrows and carries spill into the next byte), never
+/// miss a special byte, and a flagged word is finished byte by byte.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// High bit set in each byte of `x` that is zero (and possibly in bytes above one).
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let high = (x.wrapping_add(ONES) | x) & HIGH;
+        let quote = zero_bytes(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero_bytes(x ^ (ONES * u64::from(b'\\')));
+        if control | high | quote | backslash != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| is_plain(b)) {
+        i += 1;
+    }
+    i
 }
 
 /// Writes any table (or other [`JsonWrite`] value) as a JSON document.
@@ -432,5 +467,22 @@ mod tests {
         let last = text.lines().nth(depth).unwrap_or_default();
         assert_eq!(last, format!("{}0", " ".repeat(2 * depth)));
         assert!(text.ends_with("\n]\n"), "{text}");
+    }
+
+    #[test]
+    fn plain_prefix_finds_every_special_byte_at_every_position() {
+        for special in (0u8..=0x1f).chain([b'"', b'\\', 0x7f]).chain(0x80..=0xff) {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    assert_eq!(plain_prefix(&bytes), at, "{special:#x} at {at} of {len}");
+                }
+                assert_eq!(plain_prefix(&vec![b'~'; len]), len);
+            }
+        }
+        // Bytes next to the special ones stay plain.
+        let all: Vec<u8> = (0x20u8..0x7f).filter(|b| is_plain(*b)).collect();
+        assert_eq!(plain_prefix(&all), all.len());
     }
 }
