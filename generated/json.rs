@@ -2568,14 +2568,17 @@ pub fn envelope_from_json(
     input: &str,
     opts: &rt::JsonOptions,
 ) -> ::core::result::Result<::std::vec::Vec<u8>, rt::JsonError> {
-    let mut fbb = ::flatbuffers::FlatBufferBuilder::new();
+    let mut fbb = ::flatbuffers::FlatBufferBuilder::with_capacity(
+        input.len().min(wr::MAX_RESERVE),
+    );
     let root = parse_envelope_json(input, opts, &mut fbb)?;
     t::finish_envelope_buffer(&mut fbb, root);
     ::core::result::Result::Ok(fbb.finished_data().to_vec())
 }
-/// Writes a `Envelope` as JSON (`pretty`: flatc's `--json --strict-json` layout).
+/// Writes a `Envelope` as JSON (`pretty`: flatc's `--json --strict-json` layout), with
+/// the output string sized from the buffer's length up front.
 pub fn envelope_to_json(v: &t::Envelope<'_>, pretty: bool) -> ::std::string::String {
-    wr::to_json(v, pretty)
+    wr::to_json_with_capacity(v, v._tab.buf().len(), pretty)
 }
 /// Parses the JSON of one `Message` member (a bare message, as `POST /api/v2/<Message>` carries)
 /// into `fbb`; returns the offset to store in the `message` field with tag `tag`.

@@ -73,13 +73,23 @@ impl JsonScalarOut for f64 {
 
 /// Writes one JSON document. Open objects and arrays are tracked on a small stack so commas and
 /// indentation come out right without the caller's help.
+///
+/// The stack is one bit per level ("already holds an element") kept in a `u64`, with a `Vec` only
+/// for levels beyond 64, so writing a document allocates nothing but the output string.
 #[derive(Debug, Default)]
 pub struct JsonWriter {
     out: String,
     pretty: bool,
-    /// One entry per open object/array: whether it already holds an element.
-    open: Vec<bool>,
+    /// Number of open objects/arrays.
+    depth: usize,
+    /// Bit `i`: level `i + 1` (for `i < 64`) already holds an element.
+    has: u64,
+    /// The flags of levels deeper than 64, in order.
+    deep: Vec<bool>,
 }
+
+/// Enough spaces for 32 levels of flatc's two-space indentation in one `push_str`.
+const SPACES: &str = "                                                                ";
 
 impl JsonWriter {
     /// A writer; `pretty` selects flatc's indented layout, otherwise compact.
@@ -93,8 +103,16 @@ impl JsonWriter {
         JsonWriter {
             out: buf,
             pretty,
-            open: Vec::new(),
+            depth: 0,
+            has: 0,
+            deep: Vec::new(),
         }
+    }
+
+    /// A writer whose output starts with room for `capacity` bytes, so a document of about that
+    /// size is written without regrowing the string.
+    pub fn with_capacity(capacity: usize, pretty: bool) -> Self {
+        Self::with_buffer(String::with_capacity(capacity), pretty)
     }
 
     /// The finished document. Pretty output ends with a newline, as flatc's files do.
@@ -105,28 +123,67 @@ impl JsonWriter {
         self.out
     }
 
+    fn push_level(&mut self) {
+        if self.depth >= 64 {
+            self.deep.push(false);
+        }
+        self.depth += 1;
+        if self.depth <= 64 {
+            self.has &= !(1u64 << (self.depth - 1));
+        }
+    }
+
+    fn pop_level(&mut self) {
+        if self.depth > 64 {
+            self.deep.pop();
+        }
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Marks the current level as holding an element; returns whether it already held one.
+    fn mark(&mut self) -> bool {
+        match self.depth {
+            0 => false,
+            d @ 1..=64 => {
+                let bit = 1u64 << (d - 1);
+                let had = self.has & bit != 0;
+                self.has |= bit;
+                had
+            }
+            _ => self
+                .deep
+                .last_mut()
+                .map(|h| std::mem::replace(h, true))
+                .unwrap_or(false),
+        }
+    }
+
+    fn indent(&mut self) {
+        let mut n = self.depth * 2;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.push_str(&SPACES[..k]);
+            n -= k;
+        }
+    }
+
     fn newline_indent(&mut self) {
         if self.pretty {
             self.out.push('\n');
-            for _ in 0..self.open.len() {
-                self.out.push_str("  ");
-            }
+            self.indent();
         }
     }
 
     /// Opens an object.
     pub fn begin_object(&mut self) {
         self.out.push('{');
-        self.open.push(false);
+        self.push_level();
     }
 
     /// Starts the member `name` of the current object; its value is written next.
     pub fn key(&mut self, name: &str) {
-        if let Some(has) = self.open.last_mut() {
-            if *has {
-                self.out.push(',');
-            }
-            *has = true;
+        if self.mark() {
+            self.out.push(',');
         }
         self.newline_indent();
         self.out.push('"');
@@ -136,7 +193,7 @@ impl JsonWriter {
 
     /// Closes the current object.
     pub fn end_object(&mut self) {
-        self.open.pop();
+        self.pop_level();
         self.newline_indent();
         self.out.push('}');
     }
@@ -144,7 +201,7 @@ impl JsonWriter {
     /// Opens an array. flatc always breaks the line after `[`.
     pub fn begin_array(&mut self) {
         self.out.push('[');
-        self.open.push(false);
+        self.push_level();
         if self.pretty {
             self.out.push('\n');
         }
@@ -152,27 +209,20 @@ impl JsonWriter {
 
     /// Starts the next element of the current array.
     pub fn element(&mut self) {
-        let mut first = true;
-        if let Some(has) = self.open.last_mut() {
-            first = !*has;
-            *has = true;
-        }
-        if !first {
+        if self.mark() {
             self.out.push(',');
             if self.pretty {
                 self.out.push('\n');
             }
         }
         if self.pretty {
-            for _ in 0..self.open.len() {
-                self.out.push_str("  ");
-            }
+            self.indent();
         }
     }
 
     /// Closes the current array.
     pub fn end_array(&mut self) {
-        self.open.pop();
+        self.pop_level();
         self.newline_indent();
         self.out.push(']');
     }
@@ -224,42 +274,113 @@ impl JsonWriter {
 
     /// Writes a string with flatc's escaping: the short escapes for `"`, `\\`, `\b`, `\f`, `\n`,
     /// `\r`, `\t`; printable ASCII as is; everything else as `\uXXXX` (uppercase hex, UTF-16
-    /// surrogate pairs above U+FFFF).
+    /// surrogate pairs above U+FFFF). Runs of printable ASCII are found eight bytes at a time and
+    /// copied in one go.
     pub fn string(&mut self, s: &str) {
+        self.out.reserve(s.len() + 2);
         self.out.push('"');
-        let mut plain_start = 0;
-        for (i, c) in s.char_indices() {
-            let esc: Option<&str> = match c {
-                '"' => Some("\\\""),
-                '\\' => Some("\\\\"),
-                '\u{8}' => Some("\\b"),
-                '\u{c}' => Some("\\f"),
-                '\n' => Some("\\n"),
-                '\r' => Some("\\r"),
-                '\t' => Some("\\t"),
-                ' '..='~' => continue,
-                _ => None,
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        loop {
+            let run = bytes.get(i..).map_or(0, plain_prefix);
+            self.out.push_str(s.get(i..i + run).unwrap_or(""));
+            i += run;
+            let Some(&b) = bytes.get(i) else { break };
+            let esc = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x0c => "\\f",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                _ => "",
             };
-            self.out.push_str(&s[plain_start..i]);
-            plain_start = i + c.len_utf8();
-            match esc {
-                Some(e) => self.out.push_str(e),
-                None => {
-                    let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        let _ = write!(self.out, "\\u{:04X}", u);
-                    }
+            if esc.is_empty() {
+                // A control character or the start of a multi-byte character (`i` is on a char
+                // boundary: everything before it was ASCII or a whole character).
+                let c = s
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .unwrap_or('\u{FFFD}');
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    self.unicode_escape(*u);
                 }
+                i += c.len_utf8();
+            } else {
+                self.out.push_str(esc);
+                i += 1;
             }
         }
-        self.out.push_str(&s[plain_start..]);
         self.out.push('"');
     }
+
+    fn unicode_escape(&mut self, u: u16) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let digit = |shift: u16| char::from(HEX[usize::from((u >> shift) & 0xF)]);
+        self.out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            self.out.push(digit(shift));
+        }
+    }
+}
+
+/// Whether `b` is written as is inside a JSON string: printable ASCII except `"` and `\\`.
+#[inline]
+fn is_plain(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\'
+}
+
+/// The length of the leading run of plain bytes of `bytes`. Whole 8-byte words are tested at
+/// once (SWAR): a word is all plain when no byte is below 0x20, at or above 0x7F, `"` or `\\`.
+/// The word tests may flag a plain word (borrows and carries spill into the next byte), never
+/// miss a special byte, and a flagged word is finished byte by byte.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// High bit set in each byte of `x` that is zero (and possibly in bytes above one).
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let high = (x.wrapping_add(ONES) | x) & HIGH;
+        let quote = zero_bytes(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero_bytes(x ^ (ONES * u64::from(b'\\')));
+        if control | high | quote | backslash != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|&b| is_plain(b)) {
+        i += 1;
+    }
+    i
 }
 
 /// Writes any table (or other [`JsonWrite`] value) as a JSON document.
 pub fn to_json<T: JsonWrite + ?Sized>(value: &T, pretty: bool) -> String {
-    let mut w = JsonWriter::new(pretty);
+    to_json_with_capacity(value, 0, pretty)
+}
+
+/// The most [`to_json_with_capacity`] reserves up front, whatever the hint says.
+pub const MAX_RESERVE: usize = 64 * 1024;
+
+/// Like [`to_json`], reserving room for about `binary_len` bytes of input up front (the JSON of a
+/// FlatBuffer is usually a little longer than the buffer), capped at [`MAX_RESERVE`].
+pub fn to_json_with_capacity<T: JsonWrite + ?Sized>(
+    value: &T,
+    binary_len: usize,
+    pretty: bool,
+) -> String {
+    let hint = binary_len.saturating_add(binary_len / 2).saturating_add(64);
+    let mut w = JsonWriter::with_capacity(hint.min(MAX_RESERVE), pretty);
     value.write_json(&mut w);
     w.finish()
 }
@@ -312,5 +433,56 @@ mod tests {
             w.finish(),
             "{\n  \"a\": 1,\n  \"v\": [\n    \"x\",\n    \"y\"\n  ],\n  \"e\": {\n  }\n}\n"
         );
+    }
+
+    #[test]
+    fn deeper_than_the_bit_stack() {
+        // 100 nested objects each with two members: commas and indentation stay right past
+        // the 64 levels kept in the bit stack.
+        let depth = 100;
+        let mut w = JsonWriter::new(false);
+        for _ in 0..depth {
+            w.begin_object();
+            w.key("a");
+            w.scalar(1u8);
+            w.key("b");
+        }
+        w.begin_array();
+        w.end_array();
+        for _ in 0..depth {
+            w.end_object();
+        }
+        let expected = format!("{}[]{}", "{\"a\":1,\"b\":".repeat(depth), "}".repeat(depth));
+        assert_eq!(w.finish(), expected);
+        let mut w = JsonWriter::new(true);
+        for _ in 0..depth {
+            w.begin_array();
+            w.element();
+        }
+        w.scalar(0u8);
+        for _ in 0..depth {
+            w.end_array();
+        }
+        let text = w.finish();
+        let last = text.lines().nth(depth).unwrap_or_default();
+        assert_eq!(last, format!("{}0", " ".repeat(2 * depth)));
+        assert!(text.ends_with("\n]\n"), "{text}");
+    }
+
+    #[test]
+    fn plain_prefix_finds_every_special_byte_at_every_position() {
+        for special in (0u8..=0x1f).chain([b'"', b'\\', 0x7f]).chain(0x80..=0xff) {
+            for len in 0..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    assert_eq!(plain_prefix(&bytes), at, "{special:#x} at {at} of {len}");
+                }
+                assert_eq!(plain_prefix(&vec![b'~'; len]), len);
+            }
+        }
+        // Bytes next to the special ones stay plain.
+        let all: Vec<u8> = (0x20u8..0x7f).filter(|b| is_plain(*b)).collect();
+        assert_eq!(plain_prefix(&all), all.len());
     }
 }

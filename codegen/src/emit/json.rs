@@ -446,10 +446,11 @@ fn emit_entry_points(schema: &Schema, s: &mut String) {
          -> ::core::result::Result<{FB}::WIPOffset<t::{rt_name}<'b>>, rt::JsonError> {{ rt::parse_table::<{rt_name}Json>(input, opts, fbb) }}\n\
          /// Parses a JSON `{rt_name}` into a finished buffer.\n\
          pub fn {sn}_from_json(input: &str, opts: &rt::JsonOptions) -> ::core::result::Result<::std::vec::Vec<u8>, rt::JsonError> {{\n\
-         let mut fbb = {FB}::FlatBufferBuilder::new();\nlet root = parse_{sn}_json(input, opts, &mut fbb)?;\nt::finish_{sn}_buffer(&mut fbb, root);\n\
+         let mut fbb = {FB}::FlatBufferBuilder::with_capacity(input.len().min(wr::MAX_RESERVE));\nlet root = parse_{sn}_json(input, opts, &mut fbb)?;\nt::finish_{sn}_buffer(&mut fbb, root);\n\
          ::core::result::Result::Ok(fbb.finished_data().to_vec())\n}}\n\
-         /// Writes a `{rt_name}` as JSON (`pretty`: flatc's `--json --strict-json` layout).\n\
-         pub fn {sn}_to_json(v: &t::{rt_name}<'_>, pretty: bool) -> ::std::string::String {{ wr::to_json(v, pretty) }}\n"
+         /// Writes a `{rt_name}` as JSON (`pretty`: flatc's `--json --strict-json` layout), with\n\
+         /// the output string sized from the buffer's length up front.\n\
+         pub fn {sn}_to_json(v: &t::{rt_name}<'_>, pretty: bool) -> ::std::string::String {{ wr::to_json_with_capacity(v, v._tab.buf().len(), pretty) }}\n"
     ));
     if let Some((_, uid, field)) = message_union(schema) {
         let u = schema.union(uid);
