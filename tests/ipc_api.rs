@@ -497,3 +497,43 @@ async fn pipelined_requests_in_all_four_encodings_are_answered_in_order() {
         }
     }
 }
+
+/// A small legal buffer can point thousands of vector entries at one string, so that reading it
+/// would expand to megabytes; the verifier's apparent-size bound (tied to the frame's length)
+/// refuses it, and the session goes on.
+#[tokio::test]
+async fn a_buffer_that_reads_much_larger_than_it_is_is_refused() {
+    use nanoipc::schema::*;
+    // 4096 vector entries pointing at one 2 KiB string: a 16 KiB buffer that would read as 8 MiB.
+    let fan_out = v2::envelope(None, Message::TopicConfirmation, |fbb| {
+        let s = fbb.create_string(&"x".repeat(2048));
+        let accounts = fbb.create_vector(&vec![s; 4096]);
+        let options = TopicConfirmationOptions::create(
+            fbb,
+            &TopicConfirmationOptionsArgs {
+                accounts: Some(accounts),
+                ..Default::default()
+            },
+        );
+        Some(
+            TopicConfirmation::create(
+                fbb,
+                &TopicConfirmationArgs {
+                    options: Some(options),
+                    ..Default::default()
+                },
+            )
+            .as_union_value(),
+        )
+    });
+    let (node, _ledger) = start_ledger_node_with(|c| c.max_request_size = 64 * 1024).await;
+    let mut c = node.connect(Via::Local).await;
+    let answer = binary(&mut c, &fan_out).await;
+    let (code, _, message) = answer.error.expect("an Error answer");
+    assert_eq!(code, 1);
+    assert!(message.ends_with("Apparent size too large"), "{message}");
+    assert_eq!(
+        binary(&mut c, &v2::is_alive(None)).await.message_type,
+        "Success"
+    );
+}

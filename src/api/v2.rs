@@ -35,13 +35,15 @@ thread_local! {
 /// A JSON answer buffer that grew past this (one huge answer) is not kept for the thread.
 const KEEP_JSON_BUFFER: usize = 64 * 1024;
 
-/// Verifier limits for untrusted request buffers: generous for real messages, tight enough that a
-/// hostile buffer cannot make verification expensive.
-fn verifier_options() -> VerifierOptions {
+/// Verifier limits for a buffer of `len` bytes: generous for real messages, tight enough that a
+/// hostile buffer cannot make verification (or reading) expensive. The apparent size bound matters:
+/// a small legal buffer whose vector points thousands of times at one large string would
+/// otherwise pass and read as megabytes, so what a buffer may appear to hold is tied to its size.
+fn verifier_options(len: usize) -> VerifierOptions {
     VerifierOptions {
         max_depth: 32,
         max_tables: 100_000,
-        max_apparent_size: 1 << 30,
+        max_apparent_size: len.saturating_mul(64).clamp(4096, 1 << 30),
         ignore_missing_null_terminator: false,
     }
 }
@@ -53,7 +55,7 @@ impl Api {
     /// `verify_buffers = false` is accepted in the config for compatibility but not honoured.
     pub fn serve_binary(&self, ctx: &CallContext, payload: &[u8], out: &mut BytesMut) {
         with_builders(|_, resp| {
-            match root_as_envelope_with_opts(&verifier_options(), payload) {
+            match root_as_envelope_with_opts(&verifier_options(payload.len()), payload) {
                 Ok(env) => self.answer(ctx, env, resp),
                 Err(e) => write_error(
                     resp,
@@ -109,7 +111,7 @@ pub fn write_error_json(error: &ApiError, out: &mut BytesMut) {
 /// Appends the JSON form of a response envelope this process just finished. The text is built in
 /// a per-thread buffer that keeps its allocation between requests.
 fn write_json(finished: &[u8], out: &mut BytesMut) {
-    match root_as_envelope_with_opts(&verifier_options(), finished) {
+    match root_as_envelope_with_opts(&verifier_options(finished.len()), finished) {
         Ok(env) => JSON_OUT.with(|cell| {
             let buf = cell.take();
             let mut w = JsonWriter::with_buffer(buf, false);
@@ -135,7 +137,11 @@ fn parse_request_json<'r>(
     let root = parse_envelope_json(text, opts, req)
         .map_err(|e| ApiError::InvalidMessageFormat(e.to_string()))?;
     finish_envelope_buffer(req, root);
-    root_as_envelope_with_opts(&verifier_options(), req.finished_data()).map_err(|e| {
+    root_as_envelope_with_opts(
+        &verifier_options(req.finished_data().len()),
+        req.finished_data(),
+    )
+    .map_err(|e| {
         ApiError::InvalidMessageFormat(format!(
             "the request does not fit the schema: {}",
             one_line(&e)
