@@ -51,7 +51,9 @@ impl NanoApiClient for Client {
         encoding: WireEncoding,
         request: &[u8],
     ) -> Result<Vec<u8>, ClientError> {
-        Ok(Vec::from(self.request(ipc_encoding(encoding), request).await?))
+        Ok(Vec::from(
+            self.request(ipc_encoding(encoding), request).await?,
+        ))
     }
 
     fn on_answer(&mut self, answer: &Envelope<'_>) {
