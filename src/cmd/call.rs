@@ -108,28 +108,35 @@ async fn v2(args: &Args) -> ExitCode {
     }
 }
 
-/// A legacy RPC 1.0 request; the answer is pretty-printed in the node's key order.
+/// A legacy RPC 1.0 request. The answer is printed exactly as the node wrote it: nano-node's RPC
+/// already pretty-prints, and scripts written against nano-node compare that text.
 async fn legacy(args: &Args) -> ExitCode {
     let [body] = args.request.as_slice() else {
         return usage("--legacy takes one JSON argument, e.g. '{\"action\":\"block_count\"}'");
     };
-    let json: serde_json::Value = match serde_json::from_str(body) {
-        Ok(v) => v,
-        Err(e) => return usage(&format!("the request is not JSON: {e}")),
-    };
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
+        return usage(&format!("the request is not JSON: {e}"));
+    }
     let answer = match connect(&args.target).await {
-        Ok(mut c) => c.legacy_value(&json, args.unsafe_).await,
+        Ok(mut c) => c.legacy(body, args.unsafe_).await,
         Err(e) => Err(e),
     };
     let answer = match answer {
         Ok(a) => a,
         Err(e) => return transport(&e),
     };
-    println!("{}", pretty(&answer));
-    if answer.get("error").is_some() {
-        ExitCode::from(ERROR_ANSWER)
-    } else {
-        ExitCode::SUCCESS
+    let text = String::from_utf8_lossy(&answer);
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    match serde_json::from_slice::<serde_json::Value>(&answer) {
+        Ok(v) if v.get("error").is_some() => ExitCode::from(ERROR_ANSWER),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => {
+            eprintln!("nanoipc call: the answer is not JSON");
+            ExitCode::from(TRANSPORT)
+        }
     }
 }
 

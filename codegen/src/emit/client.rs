@@ -294,3 +294,40 @@ fn body(schema: &Schema, root: TableId, uid: crate::ir::UnionId, field: &str, s:
         escape(&service_name)
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::emit;
+
+    fn gen(schema: &str) -> String {
+        let s = crate::parse_schema_str("t.fbs", schema).unwrap_or_else(|d| panic!("{d}"));
+        let out = emit(&s);
+        assert!(!out.contains("compile_error!"), "{out}");
+        out
+    }
+
+    #[test]
+    fn envelope_features_follow_the_root_table() {
+        // No credentials, no correlation id, no Error member; a method named like a trait method.
+        let out = gen("table Q {} table A {} union M { Q, A }\n\
+             table Root { m: M; }\n\
+             rpc_service S { OnAnswer(Q): A; Skipped(Q): Root; }\nroot_type Root;");
+        assert!(out.contains("pub trait SClient: Send"), "{out}");
+        assert!(out.contains("fn on_answer_request("), "{out}");
+        assert!(!out.contains("fn skipped("), "{out}");
+        assert!(!out.contains("pub credentials"), "{out}");
+        assert!(
+            !out.contains("CorrelationMismatch {\n            sent: sent"),
+            "{out}"
+        );
+        assert!(!out.contains("CallError::Remote {"), "{out}");
+    }
+
+    #[test]
+    fn no_client_without_a_buildable_root() {
+        assert!(gen("table T { a: int; } root_type T;").contains("CLIENT_AVAILABLE: bool = false"));
+        let out =
+            gen("table Q {} union M { Q } table R { m: M; id: string (required); } root_type R;");
+        assert!(out.contains("required fields (id)"), "{out}");
+    }
+}
