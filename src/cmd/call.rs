@@ -35,8 +35,8 @@ pub struct Args {
     /// v2 over encoding 3 (FlatBuffers) instead of 4 (JSON); the answer is printed as JSON.
     #[arg(long, conflicts_with = "encoding")]
     binary: bool,
-    /// Send the single argument raw in this encoding (1-4) and print the answer as it came (hex
-    /// for 3). For 4 the argument is a whole JSON envelope.
+    /// Send the single argument raw in this encoding (1-4), for debugging the wire: the answer is
+    /// printed as pretty JSON (hex for 3). For 4 the argument is a whole JSON envelope.
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
     encoding: Option<u8>,
     /// v2: the API key written into the envelope's `credentials`.
