@@ -75,7 +75,8 @@ pub struct Output {
 /// same bytes (no timestamps, no absolute paths, schema order throughout).
 ///
 /// Files: `tables.rs` (readers, builders, verifiers, object API), `json.rs` (JSON codec),
-/// `dispatch.rs` (message registry, `Handler` trait, `dispatch`), `api.md` (API reference).
+/// `dispatch.rs` (message registry, `Handler` trait, `dispatch`), `client.rs` (the typed client
+/// trait, one method per request), `api.md` (API reference).
 pub fn generate(schema: &ir::Schema) -> Vec<Output> {
     let out = |name: &str, contents: String| Output {
         name: name.to_string(),
@@ -85,6 +86,7 @@ pub fn generate(schema: &ir::Schema) -> Vec<Output> {
         out("tables.rs", emit::tables::emit(schema)),
         out("json.rs", emit::json::emit(schema)),
         out("dispatch.rs", emit::dispatch::emit(schema)),
+        out("client.rs", emit::client::emit(schema)),
         out("api.md", emit::markdown::emit(schema)),
     ]
 }

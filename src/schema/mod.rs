@@ -10,6 +10,8 @@
 //!   [`json_writer::to_json`] (any table), [`json::write_envelope_message_json`] (the bare message).
 //! - [`mod@dispatch`]: `MESSAGE_NAMES`, `message_from_name`, `MethodInfo`/`METHODS`/`method_for`, the
 //!   `Handler` trait and `dispatch`.
+//! - [`client`]: the typed client — [`NanoApiClient`] (one method per request over a required
+//!   `call_envelope`), [`CallOptions`], [`WireEncoding`], [`CallError`].
 //! - [`json_reader`]/[`json_writer`]: the generic JSON machinery (seeds, `JsonOptions`,
 //!   `JsonError`, `JsonWriter`).
 //!
@@ -40,6 +42,14 @@ pub mod dispatch {
     include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 }
 
+/// Generated: the typed client trait (one method per request), its options and `CallError`.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, non_camel_case_types, non_snake_case, missing_docs, unsafe_op_in_unsafe_fn)]
+pub mod client {
+    include!(concat!(env!("OUT_DIR"), "/client.rs"));
+}
+
+pub use client::{CallError, CallOptions, NanoApiClient, WireEncoding};
 pub use dispatch::{
     dispatch, method_for, DispatchError, Handler, MethodInfo, MESSAGE_NAMES, METHODS,
 };

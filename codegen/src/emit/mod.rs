@@ -5,6 +5,7 @@
 //! binary. Helpers shared by several emitters (headers, doc attributes, type spellings) live here
 //! so the files agree on names.
 
+pub mod client;
 pub mod dispatch;
 pub mod json;
 pub mod markdown;

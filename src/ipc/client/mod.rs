@@ -1,6 +1,15 @@
-//! An async IPC client for `unix:///path` and `tcp://host:port`: raw framed requests in any of the
-//! four encodings, with pipelining (`send` several, then `recv` in order). Typed v2 methods will be
-//! layered on top once the generated code exists. Used by `nanoipc call`, `nanoipc bench` and tests.
+//! An async IPC client for `unix:///path` and `tcp://host:port`, used by `nanoipc call`,
+//! `nanoipc bench` and tests.
+//!
+//! Three levels, all on one connection:
+//! - raw framed requests in any of the four encodings, with pipelining (`send` several, then
+//!   `recv` in order): [`Client::request`], [`Client::send`]/[`Client::recv`];
+//! - legacy RPC 1.0 (encodings 1 and 2): [`Client::legacy`] (text) and [`Client::legacy_value`];
+//! - v2 (encodings 3 and 4): the generated [`NanoApiClient`] trait, one typed method per request
+//!   of the schema (`client.account_weight(&AccountWeightT { .. })`), and [`Client::call_named`]
+//!   for a request chosen by name at run time with its JSON (`typed.rs`).
+//!
+//! [`CallOptions`] (encoding, credentials, correlation id) apply to every v2 request.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -12,6 +21,12 @@ use tokio::net::{TcpStream, UnixStream};
 use tokio_util::codec::Decoder;
 
 use super::frame::{self, Encoding, ResponseDecoder, ResponseFrameError};
+use crate::schema::JsonError;
+
+mod typed;
+
+pub use crate::schema::client::{CallError, CallOptions, NanoApiClient, WireEncoding};
+pub use typed::{encode_named, request_method, AnswerInfo, V2Answer};
 
 /// The largest answer the client accepts unless told otherwise (the node's default request limit).
 pub const DEFAULT_MAX_RESPONSE: u32 = 32 * 1024 * 1024;
@@ -82,6 +97,43 @@ pub enum ClientError {
     Frame(#[from] ResponseFrameError),
     #[error("{0}")]
     TooLong(#[from] frame::PayloadTooLong),
+    /// A v2 request name that is not a request of the schema's service.
+    #[error("unknown request {name:?}; valid requests: {valid}")]
+    UnknownRequest { name: String, valid: String },
+    /// The JSON given for a v2 request does not fit its message.
+    #[error("invalid request JSON: {0}")]
+    RequestJson(#[from] JsonError),
+    /// A request envelope could not be encoded.
+    #[error("cannot encode the request: {0}")]
+    InvalidRequest(String),
+    /// The node's answer is not what the encoding promises (bad envelope, bad JSON).
+    #[error("invalid answer: {0}")]
+    InvalidAnswer(String),
+}
+
+/// Anything [`Client::connect`] accepts as a node address: a [`Target`], or its text form
+/// (`"unix:///tmp/nano"`, `"tcp://127.0.0.1:7077"`).
+pub trait AsTarget {
+    /// The address, parsed if needed.
+    fn to_target(&self) -> Result<Target, ClientError>;
+}
+
+impl AsTarget for Target {
+    fn to_target(&self) -> Result<Target, ClientError> {
+        Ok(self.clone())
+    }
+}
+
+impl AsTarget for str {
+    fn to_target(&self) -> Result<Target, ClientError> {
+        self.parse()
+    }
+}
+
+impl AsTarget for String {
+    fn to_target(&self) -> Result<Target, ClientError> {
+        self.parse()
+    }
 }
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -93,11 +145,16 @@ pub struct Client {
     rbuf: BytesMut,
     wbuf: BytesMut,
     decoder: ResponseDecoder,
+    /// Applied to every v2 request.
+    options: CallOptions,
+    /// What the last v2 answer's envelope said besides its message.
+    last_answer: Option<AnswerInfo>,
 }
 
 impl Client {
-    /// Connect to `target`.
-    pub async fn connect(target: &Target) -> Result<Self, ClientError> {
+    /// Connect to `target`: a [`Target`] or its text form (`"unix:///path"`, `"tcp://host:port"`).
+    pub async fn connect<T: AsTarget + ?Sized>(target: &T) -> Result<Self, ClientError> {
+        let target = &target.to_target()?;
         let stream: Box<dyn Io> = match target {
             Target::Unix(path) => Box::new(UnixStream::connect(path).await.map_err(|source| {
                 ClientError::Connect {
@@ -121,7 +178,39 @@ impl Client {
             rbuf: BytesMut::with_capacity(4096),
             wbuf: BytesMut::new(),
             decoder: ResponseDecoder::new(DEFAULT_MAX_RESPONSE),
+            options: CallOptions::default(),
+            last_answer: None,
         })
+    }
+
+    /// The options every v2 request carries.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    /// Change the options every v2 request carries.
+    pub fn options_mut(&mut self) -> &mut CallOptions {
+        &mut self.options
+    }
+
+    /// Send v2 requests in `encoding`: binary (3, the default) or JSON (4).
+    pub fn set_encoding(&mut self, encoding: WireEncoding) {
+        self.options.encoding = encoding;
+    }
+
+    /// The API key written into every v2 request (`None`: the default user).
+    pub fn set_credentials(&mut self, credentials: Option<String>) {
+        self.options.credentials = credentials;
+    }
+
+    /// The correlation id written into every v2 request; answers must echo it.
+    pub fn set_correlation_id(&mut self, correlation_id: Option<String>) {
+        self.options.correlation_id = correlation_id;
+    }
+
+    /// Time and correlation id of the last v2 answer, once one has arrived.
+    pub fn last_answer(&self) -> Option<&AnswerInfo> {
+        self.last_answer.as_ref()
     }
 
     /// Change the largest answer accepted.
@@ -170,7 +259,8 @@ impl Client {
         self.recv().await
     }
 
-    /// A legacy RPC 1.0 request (encoding 1, or 2 when `allow_unsafe`), answered as its JSON text.
+    /// A legacy RPC 1.0 request (encoding 1, or 2 with `unsafe_`, which may run control actions
+    /// on a transport with `allow_unsafe`), answered as its JSON text exactly as the node wrote it.
     pub async fn legacy(&mut self, json: &str, unsafe_: bool) -> Result<Bytes, ClientError> {
         let enc = if unsafe_ {
             Encoding::JsonV1Unsafe
@@ -178,6 +268,18 @@ impl Client {
             Encoding::JsonV1
         };
         self.request(enc, json.as_bytes()).await
+    }
+
+    /// [`Client::legacy`] for a JSON value: sends `json`, returns the parsed answer. An `{"error": …}`
+    /// answer is returned as it is (the caller decides what an error means to it).
+    pub async fn legacy_value(
+        &mut self,
+        json: &serde_json::Value,
+        unsafe_: bool,
+    ) -> Result<serde_json::Value, ClientError> {
+        let answer = self.legacy(&json.to_string(), unsafe_).await?;
+        serde_json::from_slice(&answer)
+            .map_err(|e| ClientError::InvalidAnswer(format!("the legacy answer is not JSON: {e}")))
     }
 }
 

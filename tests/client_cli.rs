@@ -1,0 +1,116 @@
+//! `nanoipc call`, the built binary, against an in-process node over both transports: v2 over
+//! encodings 4 and 3 (`--binary`), legacy (printed verbatim), and the exit codes (0 answered, 1 error answer,
+//! 2 bad request, 3 unreachable).
+
+mod client_support;
+
+use client_support::*;
+use nanoipc::client::Target;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `nanoipc call --target <target> <args…>` without blocking the runtime serving the node.
+async fn call(target: &Target, args: &[&str]) -> Run {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .arg("call")
+        .arg("--target")
+        .arg(target.to_string())
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", run.stdout))
+}
+
+#[tokio::test]
+async fn v2_calls_print_json_and_exit_by_answer() {
+    let node = start_api_node().await;
+    let account = format!(r#"{{"account":"{GENESIS}"}}"#);
+    for target in node.targets() {
+        for mode in [&[][..], &["--binary"][..]] {
+            let ctx = format!("{target} {mode:?}");
+            let args: Vec<&str> = mode
+                .iter()
+                .copied()
+                .chain(["--correlation-id", "cli-7", "AccountWeight", &account])
+                .collect();
+            let ok = call(&target, &args).await;
+            assert_eq!(ok.code, Some(0), "{ctx}: {}", ok.stderr);
+            let v = json(&ok);
+            assert_eq!(v["message_type"], "AccountWeightResponse", "{ctx}");
+            assert_eq!(v["message"]["voting_weight"], GENESIS_AMOUNT, "{ctx}");
+            assert_eq!(v["correlation_id"], "cli-7", "{ctx}");
+            assert!(ok.stdout.contains("\n  "), "pretty-printed: {}", ok.stdout);
+
+            let args: Vec<&str> = mode
+                .iter()
+                .copied()
+                .chain(["AccountWeight", r#"{"account":"nano_bad"}"#])
+                .collect();
+            let bad = call(&target, &args).await;
+            assert_eq!(bad.code, Some(1), "{ctx}: {}", bad.stdout);
+            let v = json(&bad);
+            assert_eq!(v["message_type"], "Error", "{ctx}");
+            assert_eq!(v["message"]["code"], 4, "{ctx}");
+            assert_eq!(v["message"]["message"], "Bad account number", "{ctx}");
+
+            let args: Vec<&str> = mode.iter().copied().chain(["IsAlive"]).collect();
+            let alive = call(&target, &args).await;
+            assert_eq!(alive.code, Some(0), "{ctx}: {}", alive.stderr);
+            assert_eq!(json(&alive)["message_type"], "Success", "{ctx}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn legacy_calls_exit_by_answer() {
+    let node = start_api_node().await;
+    let target = &node.targets()[1];
+    let body = format!(r#"{{"action":"account_weight","account":"{GENESIS}"}}"#);
+    let ok = call(target, &["--legacy", &body]).await;
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    // Printed exactly as the node wrote it (nano-node's own RPC layout is kept).
+    assert_eq!(ok.stdout, format!("{{\"weight\":\"{GENESIS_AMOUNT}\"}}\n"));
+
+    let bad = call(target, &["--legacy", r#"{"action":"nope"}"#]).await;
+    assert_eq!(bad.code, Some(1));
+    assert_eq!(json(&bad)["error"], "Unknown command");
+}
+
+#[tokio::test]
+async fn bad_requests_and_unreachable_nodes() {
+    let node = start_api_node().await;
+    let target = &node.targets()[0];
+    let unknown = call(target, &["Nope", "{}"]).await;
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown
+            .stderr
+            .contains("valid requests: IsAlive, AccountWeight"),
+        "{}",
+        unknown.stderr
+    );
+    let typo = call(target, &["AccountWeight", r#"{"acount":"x"}"#]).await;
+    assert_eq!(typo.code, Some(2));
+    assert!(typo.stderr.contains("unknown field"), "{}", typo.stderr);
+    let not_json = call(target, &["--legacy", "{"]).await;
+    assert_eq!(not_json.code, Some(2));
+
+    let gone = Target::Unix(node.dir.path().join("absent.sock"));
+    let down = call(&gone, &["IsAlive"]).await;
+    assert_eq!(down.code, Some(3));
+    assert!(down.stderr.contains("cannot connect"), "{}", down.stderr);
+}

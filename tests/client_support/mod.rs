@@ -1,0 +1,138 @@
+//! Support for the client tests: an in-process node serving v2 through the real envelope service
+//! (`Api::serve_binary` / `Api::serve_json`) over a temp-dir dev ledger, on TCP 127.0.0.1:0 and a
+//! temp-dir Unix socket. Legacy requests get a tiny `account_weight` answerer built on the same
+//! `Api` query, so the client's legacy path is exercised without the full legacy router.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use flatbuffers::FlatBufferBuilder;
+use nanoipc::api::{Api, CallContext};
+use nanoipc::client::Target;
+use nanoipc::config::IpcConfig;
+use nanoipc::ipc::{Encoding, IpcServer, Refusal, Request, RequestHandler, RunningServer};
+use nanoipc::ledger::primitives::Network;
+use nanoipc::ledger::Ledger;
+use nanoipc::schema::{
+    finish_envelope_buffer, root_as_envelope, Envelope, EnvelopeArgs, JsonOptions, Message,
+    Success, SuccessArgs,
+};
+
+/// The dev network's genesis account, which holds the whole supply.
+pub const GENESIS: &str = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo";
+/// The dev genesis amount (2^128 - 1 raw) as a decimal string.
+pub const GENESIS_AMOUNT: &str = "340282366920938463463374607431768211455";
+
+/// A running node, the temp dir holding its socket, and the ledger's temp dir.
+pub struct Node {
+    pub server: RunningServer,
+    pub dir: tempfile::TempDir,
+}
+
+impl Node {
+    /// Both transports: TCP first, then the Unix socket.
+    pub fn targets(&self) -> [Target; 2] {
+        [
+            Target::Tcp(self.server.tcp_addr().expect("tcp enabled").to_string()),
+            Target::Unix(self.server.local_path().expect("local enabled").to_owned()),
+        ]
+    }
+}
+
+/// Starts a node with `handler` on TCP 127.0.0.1:0 and `<tempdir>/nano.sock`.
+pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = IpcConfig::default();
+    config.tcp.enable = true;
+    config.tcp.port = 0;
+    config.local.enable = true;
+    config.local.path = dir.path().join("nano.sock");
+    let server = IpcServer::start(&config, handler).await.unwrap();
+    Node { server, dir }
+}
+
+/// Starts a node whose v2 answers come from the real `Api` over a fresh dev ledger.
+pub async fn start_api_node() -> Node {
+    let ledger_dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(ledger_dir.path(), Network::Dev).unwrap();
+    let handler = ApiHandler {
+        api: Api::new(ledger, JsonOptions::default()),
+        _ledger_dir: ledger_dir,
+    };
+    start_with(Arc::new(handler)).await
+}
+
+/// The test handler: v2 through the envelope service, legacy through [`legacy_answer`].
+struct ApiHandler {
+    api: Api,
+    _ledger_dir: tempfile::TempDir,
+}
+
+impl RequestHandler for ApiHandler {
+    fn handle(&self, req: Request<'_>, out: &mut BytesMut) {
+        let ctx = CallContext {
+            session_id: req.session.id,
+        };
+        match req.encoding {
+            Encoding::Flatbuffers => self.api.serve_binary(&ctx, &req.payload, out),
+            Encoding::FlatbuffersJson => self.api.serve_json(&ctx, &req.payload, out),
+            Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
+                out.extend_from_slice(legacy_answer(&self.api, &req.payload).as_bytes())
+            }
+        }
+    }
+
+    fn refuse(&self, refusal: Refusal<'_>, out: &mut BytesMut) {
+        out.extend_from_slice(format!("{{\"error\":\"{}\"}}", refusal.reason).as_bytes());
+    }
+}
+
+/// `account_weight` answered from the ledger as nano's RPC does; anything else is nano's
+/// `Unknown command`.
+fn legacy_answer(api: &Api, payload: &[u8]) -> String {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(payload) else {
+        return r#"{"error":"Unable to parse JSON"}"#.into();
+    };
+    if v["action"] != "account_weight" {
+        return r#"{"error":"Unknown command"}"#.into();
+    }
+    match api.account_weight_of(v["account"].as_str().unwrap_or_default()) {
+        Ok(w) => format!(r#"{{"weight":"{}"}}"#, w.0),
+        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
+    }
+}
+
+/// A node that answers every binary v2 request with `Success`, echoing the correlation id unless
+/// it is `"lie"` (then it answers `"not-lie"`): for the client's answer checks.
+pub async fn start_liar_node() -> Node {
+    struct Liar;
+    impl RequestHandler for Liar {
+        fn handle(&self, req: Request<'_>, out: &mut BytesMut) {
+            let corr = root_as_envelope(&req.payload)
+                .ok()
+                .and_then(|e: Envelope<'_>| e.correlation_id().map(str::to_owned));
+            let corr = match corr.as_deref() {
+                Some("lie") => Some("not-lie".to_owned()),
+                other => other.map(str::to_owned),
+            };
+            let mut fbb = FlatBufferBuilder::new();
+            let message = Success::create(&mut fbb, &SuccessArgs { message: None });
+            let correlation_id = corr.as_deref().map(|c| fbb.create_string(c));
+            let env = Envelope::create(
+                &mut fbb,
+                &EnvelopeArgs {
+                    time: 1,
+                    credentials: None,
+                    correlation_id,
+                    message_type: Message::Success,
+                    message: Some(message.as_union_value()),
+                },
+            );
+            finish_envelope_buffer(&mut fbb, env);
+            out.extend_from_slice(fbb.finished_data());
+        }
+        fn refuse(&self, _: Refusal<'_>, _: &mut BytesMut) {}
+    }
+    start_with(Arc::new(Liar)).await
+}
