@@ -83,7 +83,10 @@ async fn legacy_calls_exit_by_answer() {
     let ok = call(target, &["--legacy", &body]).await;
     assert_eq!(ok.code, Some(0), "{}", ok.stderr);
     // Printed exactly as the node wrote it (nano-node's own RPC layout is kept).
-    assert_eq!(ok.stdout, format!("{{\"weight\":\"{GENESIS_AMOUNT}\"}}\n"));
+    assert_eq!(
+        ok.stdout,
+        format!("{{\n    \"weight\": \"{GENESIS_AMOUNT}\"\n}}\n")
+    );
 
     let bad = call(target, &["--legacy", r#"{"action":"nope"}"#]).await;
     assert_eq!(bad.code, Some(1));

@@ -128,7 +128,9 @@ async fn the_client_checks_what_comes_back() {
         other => panic!("{other:?}"),
     }
     // A node that is gone is a transport error, not a hang.
-    let Node { server, dir: _dir } = node;
+    let Node {
+        server, dir: _dir, ..
+    } = node;
     server.shutdown().await;
     assert!(matches!(
         c.is_alive(&IsAliveT::default()).await,

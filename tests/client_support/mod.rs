@@ -1,17 +1,16 @@
 //! Support for the client tests: an in-process node serving v2 through the real envelope service
 //! (`Api::serve_binary` / `Api::serve_json`) over a temp-dir dev ledger, on TCP 127.0.0.1:0 and a
-//! temp-dir Unix socket. Legacy requests get a tiny `account_weight` answerer built on the same
-//! `Api` query, so the client's legacy path is exercised without the full legacy router.
+//! temp-dir Unix socket, using the node's own `NodeHandler`.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
 use bytes::BytesMut;
 use flatbuffers::FlatBufferBuilder;
-use nanoipc::api::{Api, CallContext};
+use nanoipc::api::Api;
 use nanoipc::client::Target;
 use nanoipc::config::IpcConfig;
-use nanoipc::ipc::{Encoding, IpcServer, Refusal, Request, RequestHandler, RunningServer};
+use nanoipc::ipc::{IpcServer, NodeHandler, Refusal, Request, RequestHandler, RunningServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::{
@@ -28,6 +27,8 @@ pub const GENESIS_AMOUNT: &str = "340282366920938463463374607431768211455";
 pub struct Node {
     pub server: RunningServer,
     pub dir: tempfile::TempDir,
+    /// Keeps the ledger's directory alive as long as the node.
+    _ledger_dir: Option<tempfile::TempDir>,
 }
 
 impl Node {
@@ -49,58 +50,22 @@ pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
     config.local.enable = true;
     config.local.path = dir.path().join("nano.sock");
     let server = IpcServer::start(&config, handler).await.unwrap();
-    Node { server, dir }
+    Node {
+        server,
+        dir,
+        _ledger_dir: None,
+    }
 }
 
-/// Starts a node whose v2 answers come from the real `Api` over a fresh dev ledger.
+/// Starts a node running the node's own handler (`NodeHandler`: v2 through the envelope service,
+/// legacy through the action registry) over a fresh dev ledger.
 pub async fn start_api_node() -> Node {
     let ledger_dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(ledger_dir.path(), Network::Dev).unwrap();
-    let handler = ApiHandler {
-        api: Api::new(ledger, JsonOptions::default()),
-        _ledger_dir: ledger_dir,
-    };
-    start_with(Arc::new(handler)).await
-}
-
-/// The test handler: v2 through the envelope service, legacy through [`legacy_answer`].
-struct ApiHandler {
-    api: Api,
-    _ledger_dir: tempfile::TempDir,
-}
-
-impl RequestHandler for ApiHandler {
-    fn handle(&self, req: Request<'_>, out: &mut BytesMut) {
-        let ctx = CallContext {
-            session_id: req.session.id,
-        };
-        match req.encoding {
-            Encoding::Flatbuffers => self.api.serve_binary(&ctx, &req.payload, out),
-            Encoding::FlatbuffersJson => self.api.serve_json(&ctx, &req.payload, out),
-            Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
-                out.extend_from_slice(legacy_answer(&self.api, &req.payload).as_bytes())
-            }
-        }
-    }
-
-    fn refuse(&self, refusal: Refusal<'_>, out: &mut BytesMut) {
-        out.extend_from_slice(format!("{{\"error\":\"{}\"}}", refusal.reason).as_bytes());
-    }
-}
-
-/// `account_weight` answered from the ledger as nano's RPC does; anything else is nano's
-/// `Unknown command`.
-fn legacy_answer(api: &Api, payload: &[u8]) -> String {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(payload) else {
-        return r#"{"error":"Unable to parse JSON"}"#.into();
-    };
-    if v["action"] != "account_weight" {
-        return r#"{"error":"Unknown command"}"#.into();
-    }
-    match api.account_weight_of(v["account"].as_str().unwrap_or_default()) {
-        Ok(w) => format!(r#"{{"weight":"{}"}}"#, w.0),
-        Err(e) => serde_json::json!({ "error": e.to_string() }).to_string(),
-    }
+    let handler = NodeHandler::new(Api::new(ledger, JsonOptions::default()));
+    let mut node = start_with(Arc::new(handler)).await;
+    node._ledger_dir = Some(ledger_dir);
+    node
 }
 
 /// A node that answers every binary v2 request with `Success`, echoing the correlation id unless
