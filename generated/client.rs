@@ -95,29 +95,28 @@ impl<E: ::std::error::Error + 'static> ::std::error::Error for CallError<E> {
         }
     }
 }
-/// The request as it goes on the wire: the encoding, the correlation id to expect back, and the bytes.
-#[allow(dead_code)]
-type Prepared = (
-    WireEncoding,
-    ::core::option::Option<::std::string::String>,
-    ::std::vec::Vec<u8>,
-);
-/// Wraps the message written by `pack` in the root table `Envelope` with the call options, and
-/// encodes it.
-#[allow(dead_code)]
-fn prepare<E>(
+/// A request as it goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The encoding of `bytes`; the answer comes back in the same one.
+    pub encoding: WireEncoding,
+    /// The correlation id the answer must carry back.
+    pub correlation_id: ::core::option::Option<::std::string::String>,
+    /// The encoded request `Envelope`.
+    pub bytes: ::std::vec::Vec<u8>,
+}
+/// Wraps `message` (a union member of type `tag`, already written into `fbb`) in the root
+/// table `Envelope` with the call options, and encodes it in `opts.encoding`.
+pub fn finish_request<E>(
     opts: &CallOptions,
+    fbb: &mut ::flatbuffers::FlatBufferBuilder<'static>,
     tag: t::Message,
-    pack: impl FnOnce(
-        &mut ::flatbuffers::FlatBufferBuilder<'static>,
-    ) -> ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    message: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
 ) -> ::core::result::Result<Prepared, CallError<E>> {
-    let mut fbb = ::flatbuffers::FlatBufferBuilder::new();
-    let message = pack(&mut fbb);
     let credentials = opts.credentials.as_deref().map(|c| fbb.create_string(c));
     let correlation_id = opts.correlation_id.as_deref().map(|c| fbb.create_string(c));
     let root = t::Envelope::create(
-        &mut fbb,
+        fbb,
         &t::EnvelopeArgs {
             message_type: tag,
             message: ::core::option::Option::Some(message),
@@ -126,7 +125,7 @@ fn prepare<E>(
             ..::core::default::Default::default()
         },
     );
-    t::finish_envelope_buffer(&mut fbb, root);
+    t::finish_envelope_buffer(fbb, root);
     let bytes = match opts.encoding {
         WireEncoding::Binary => fbb.finished_data().to_vec(),
         WireEncoding::Json => {
@@ -142,12 +141,27 @@ fn prepare<E>(
             }
         }
     };
-    ::core::result::Result::Ok((opts.encoding, opts.correlation_id.clone(), bytes))
+    ::core::result::Result::Ok(Prepared {
+        encoding: opts.encoding,
+        correlation_id: opts.correlation_id.clone(),
+        bytes,
+    })
+}
+/// [`finish_request`] for the message written by `pack`.
+pub fn prepare<E>(
+    opts: &CallOptions,
+    tag: t::Message,
+    pack: impl FnOnce(
+        &mut ::flatbuffers::FlatBufferBuilder<'static>,
+    ) -> ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+) -> ::core::result::Result<Prepared, CallError<E>> {
+    let mut fbb = ::flatbuffers::FlatBufferBuilder::new();
+    let message = pack(&mut fbb);
+    finish_request(opts, &mut fbb, tag, message)
 }
 /// The answer as a FlatBuffers buffer: binary answers as they are, JSON answers parsed (fields
 /// this schema does not know are skipped, so a newer node's answers still read).
-#[allow(dead_code)]
-fn answer_buffer<E>(
+pub fn answer_buffer<E>(
     encoding: WireEncoding,
     answer: ::std::vec::Vec<u8>,
 ) -> ::core::result::Result<::std::vec::Vec<u8>, CallError<E>> {
@@ -169,8 +183,7 @@ fn answer_buffer<E>(
     }
 }
 /// Verifies the answer buffer and reads its root.
-#[allow(dead_code)]
-fn verify_answer<E>(
+pub fn verify_answer<E>(
     buf: &[u8],
 ) -> ::core::result::Result<t::Envelope<'_>, CallError<E>> {
     t::root_as_envelope(buf)
@@ -180,8 +193,7 @@ fn verify_answer<E>(
 }
 /// Turns an `Error` answer into `CallError::Remote`, then checks the correlation id and that the
 /// answer is the `expected` message.
-#[allow(dead_code)]
-fn check_answer<E>(
+pub fn check_answer<E>(
     env: &t::Envelope<'_>,
     sent: ::core::option::Option<&str>,
     expected: t::Message,
@@ -252,7 +264,7 @@ pub trait NanoApiClient: Send {
         Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -260,15 +272,15 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::Success)?;
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
             env.message_as_success()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
@@ -289,7 +301,7 @@ pub trait NanoApiClient: Send {
         >,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -297,15 +309,19 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::AccountWeightResponse)?;
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AccountWeightResponse,
+            )?;
             env.message_as_account_weight_response()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
@@ -323,7 +339,7 @@ pub trait NanoApiClient: Send {
         Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -331,15 +347,15 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::Success)?;
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
             env.message_as_success()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
@@ -357,7 +373,7 @@ pub trait NanoApiClient: Send {
         Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -365,15 +381,15 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::Success)?;
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
             env.message_as_success()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
@@ -391,7 +407,7 @@ pub trait NanoApiClient: Send {
         Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -399,15 +415,15 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::Success)?;
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
             env.message_as_success()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
@@ -425,7 +441,7 @@ pub trait NanoApiClient: Send {
         Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
     > + Send {
         async move {
-            let (encoding, sent, request) = prepare::<
+            let request = prepare::<
                 Self::TransportError,
             >(
                 self.call_options(),
@@ -433,15 +449,15 @@ pub trait NanoApiClient: Send {
                 |fbb| req.pack(fbb).as_union_value(),
             )?;
             let answer = self
-                .call_envelope(encoding, &request)
+                .call_envelope(request.encoding, &request.bytes)
                 .await
                 .map_err(CallError::Transport)?;
-            let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
             let env = verify_answer::<Self::TransportError>(&buf)?;
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, sent.as_deref(), t::Message::Success)?;
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
             env.message_as_success()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(

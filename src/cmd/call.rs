@@ -3,11 +3,14 @@
 //!
 //! Exit codes: 0 the node answered the request; 1 the node answered with an error (a v2 `Error`,
 //! or a legacy `{"error": …}`); 2 the request is bad (unknown request name, invalid JSON); 3 the
-//! node could not be reached or its answer could not be read.
+//! node could not be reached, did not answer within `--timeout`, or its answer could not be read.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use nanoipc::client::{encode_named, CallOptions, Client, ClientError, Target, WireEncoding};
+use nanoipc::client::{
+    encode_named, CallOptions, Client, ClientError, Target, V2Answer, WireEncoding,
+};
 use nanoipc::ipc::Encoding;
 
 const ERROR_ANSWER: u8 = 1;
@@ -21,7 +24,7 @@ const TRANSPORT: u8 = 3;
     nanoipc call --binary AccountWeight '{\"account\":\"nano_…\"}'\n  \
     nanoipc call --legacy '{\"action\":\"block_count\"}'\n\n\
     Exit codes: 0 answered; 1 the node answered with an error; 2 bad request (unknown name, bad JSON); \
-    3 the node could not be reached or answered garbage.")]
+    3 the node could not be reached, did not answer in time, or answered garbage.")]
 pub struct Args {
     /// Node address: unix:///path or tcp://host:port.
     #[arg(long, default_value = "unix:///tmp/nano")]
@@ -35,10 +38,15 @@ pub struct Args {
     /// v2 over encoding 3 (FlatBuffers) instead of 4 (JSON); the answer is printed as JSON.
     #[arg(long, conflicts_with = "encoding")]
     binary: bool,
-    /// Send the single argument raw in this encoding (1-4), for debugging the wire: the answer is
-    /// printed as pretty JSON (hex for 3). For 4 the argument is a whole JSON envelope.
+    /// Send the single argument raw in this encoding (1-4), for debugging the wire: for 1, 2 and 4
+    /// it is the JSON payload (for 4 a whole envelope), for 3 the FlatBuffers envelope in hex. The
+    /// answer is printed as pretty JSON (for 3, decoded to flatc's JSON form).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=4))]
     encoding: Option<u8>,
+    /// Seconds to wait for the connection and for the answer (0: wait forever); exit code 3 when
+    /// they run out.
+    #[arg(long, default_value = "30", value_name = "SECONDS", value_parser = parse_timeout)]
+    timeout: Timeout,
     /// v2: the API key written into the envelope's `credentials`.
     #[arg(long)]
     credentials: Option<String>,
@@ -49,6 +57,23 @@ pub struct Args {
     /// Legacy and raw: the JSON body.
     #[arg(required = true, num_args = 1..=2)]
     request: Vec<String>,
+}
+
+/// A `--timeout` in seconds; `None` for 0 (no bound).
+#[derive(Clone, Copy, Debug)]
+pub struct Timeout(pub Option<Duration>);
+
+/// Parses `--timeout` seconds (fractions allowed: `0.5`); shared with `nanoipc bench`.
+pub fn parse_timeout(text: &str) -> Result<Timeout, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if secs == 0.0 {
+        return Ok(Timeout(None));
+    }
+    Duration::try_from_secs_f64(secs)
+        .map(|d| Timeout(Some(d)))
+        .map_err(|e| format!("{text:?} is not a usable number of seconds: {e}"))
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -86,11 +111,8 @@ async fn v2(args: &Args) -> ExitCode {
         Ok(r) => r,
         Err(e) => return usage(&e.to_string()),
     };
-    let answer = match connect(&args.target).await {
-        Ok(mut c) => {
-            *c.options_mut() = opts;
-            c.call_prepared(&request).await
-        }
+    let answer = match connect(args).await {
+        Ok(mut c) => c.call_prepared(&request).await,
         Err(e) => Err(e),
     };
     let answer = match answer {
@@ -117,7 +139,7 @@ async fn legacy(args: &Args) -> ExitCode {
     if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
         return usage(&format!("the request is not JSON: {e}"));
     }
-    let answer = match connect(&args.target).await {
+    let answer = match connect(args).await {
         Ok(mut c) => c.legacy(body, args.unsafe_).await,
         Err(e) => Err(e),
     };
@@ -148,8 +170,16 @@ async fn raw(args: &Args, byte: u8) -> ExitCode {
     let Some(encoding) = Encoding::from_byte(byte) else {
         return usage(&format!("unknown encoding {byte}"));
     };
-    let answer = match connect(&args.target).await {
-        Ok(mut c) => c.request(encoding, payload.as_bytes()).await,
+    let payload = if encoding == Encoding::Flatbuffers {
+        match from_hex(payload) {
+            Some(bytes) => bytes,
+            None => return usage("--encoding 3 takes the FlatBuffers envelope in hex"),
+        }
+    } else {
+        payload.as_bytes().to_vec()
+    };
+    let answer = match connect(args).await {
+        Ok(mut c) => c.request(encoding, &payload).await,
         Err(e) => Err(e),
     };
     let answer = match answer {
@@ -157,9 +187,7 @@ async fn raw(args: &Args, byte: u8) -> ExitCode {
         Err(e) => return transport(&e),
     };
     if encoding == Encoding::Flatbuffers {
-        let hex: String = answer.iter().map(|b| format!("{b:02x}")).collect();
-        println!("{hex}");
-        return ExitCode::SUCCESS;
+        return binary_answer(&answer);
     }
     match serde_json::from_slice::<serde_json::Value>(&answer) {
         Ok(v) => {
@@ -182,8 +210,54 @@ async fn raw(args: &Args, byte: u8) -> ExitCode {
     }
 }
 
-async fn connect(target: &Target) -> Result<Client, ClientError> {
-    Client::connect(target).await
+/// Prints a binary (encoding 3) answer as flatc's pretty JSON; exit 1 for an `Error` answer, 3
+/// (with the bytes in hex) for an answer that is not a valid envelope.
+fn binary_answer(answer: &[u8]) -> ExitCode {
+    let decoded = V2Answer::decode(WireEncoding::Binary, answer);
+    let text = decoded.and_then(|a| a.to_json(true).map(|t| (a.error().is_some(), t)));
+    match text {
+        Ok((error, text)) => {
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+            if error {
+                ExitCode::from(ERROR_ANSWER)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("nanoipc call: {e}; the answer in hex: {}", to_hex(answer));
+            ExitCode::from(TRANSPORT)
+        }
+    }
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hex digits (pairs, no separators) to bytes; `None` for anything else.
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digits = text.trim().as_bytes();
+    if digits.len() % 2 != 0 || !digits.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    digits
+        .chunks_exact(2)
+        .map(|pair| {
+            let pair = std::str::from_utf8(pair).ok()?;
+            u8::from_str_radix(pair, 16).ok()
+        })
+        .collect()
+}
+
+async fn connect(args: &Args) -> Result<Client, ClientError> {
+    match args.timeout.0 {
+        Some(limit) => Client::connect_timeout(&args.target, limit).await,
+        None => Client::connect(&args.target).await,
+    }
 }
 
 fn pretty(v: &serde_json::Value) -> String {

@@ -2,6 +2,10 @@
 //! N connections each sending one request at a time for a duration or a request budget, a live
 //! progress line, then req/s and latency percentiles from an HdrHistogram. Also the minimal framed
 //! echo server the benchmark compares the node against.
+//!
+//! A run first sends one request outside the timed part. [`run_with`] can check that answer
+//! ([`RunChecks::probe`]), so that a mistyped request is reported instead of measured as fast error
+//! answers; [`run`] does not, because the echo server's answers are not protocol answers.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, UnixListener};
 use tokio_util::sync::CancellationToken;
 
-use super::client::{Client, ClientError, Target};
+use super::client::{Client, ClientError, Target, V2Answer, WireEncoding};
 use super::frame::{Encoding, HEADER_LEN};
 
 /// When a run ends.
@@ -35,6 +39,16 @@ pub struct BenchOptions {
     pub budget: Budget,
     /// Print a progress line to stderr every second.
     pub progress: bool,
+}
+
+/// What a run checks besides counting answers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunChecks {
+    /// Decode the first answer (sent before the timed run, see [`check_answer`]) and stop with
+    /// an error if it is an error answer or not an answer in the request's encoding.
+    pub probe: bool,
+    /// Bound on connecting and on each request; a request that runs out fails the run.
+    pub timeout: Option<Duration>,
 }
 
 /// The result of a run. Latencies in microseconds.
@@ -87,24 +101,73 @@ pub enum BenchError {
     NoConnections,
     #[error("a load task failed: {0}")]
     Task(String),
+    /// The probe request was answered with an error: the run would measure error answers.
+    #[error("the node answered the request with an error: {0}")]
+    ErrorAnswer(String),
+    /// The probe's answer is not an answer in the request's encoding.
+    #[error("the node's answer is not valid in encoding {encoding}: {reason}")]
+    BadAnswer { encoding: u8, reason: String },
 }
 
-/// Run the load described by `opts`.
+/// Checks one answer to a request in `encoding`: a legacy answer (1, 2) must be JSON without an
+/// `"error"` key, a v2 answer (3, 4) a valid envelope whose message is not an `Error`.
+pub fn check_answer(encoding: Encoding, answer: &[u8]) -> Result<(), BenchError> {
+    let bad = |reason: String| BenchError::BadAnswer {
+        encoding: encoding as u8,
+        reason,
+    };
+    let wire = match encoding {
+        Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
+            let v: serde_json::Value =
+                serde_json::from_slice(answer).map_err(|e| bad(format!("not JSON: {e}")))?;
+            return match v.get("error") {
+                Some(serde_json::Value::String(e)) => Err(BenchError::ErrorAnswer(e.clone())),
+                Some(e) => Err(BenchError::ErrorAnswer(e.to_string())),
+                None => Ok(()),
+            };
+        }
+        Encoding::Flatbuffers => WireEncoding::Binary,
+        Encoding::FlatbuffersJson => WireEncoding::Json,
+    };
+    let answer = V2Answer::decode(wire, answer).map_err(|e| bad(e.to_string()))?;
+    match answer.error() {
+        Some(e) => Err(BenchError::ErrorAnswer(format!(
+            "Error {} (category {}): {}",
+            e.code,
+            e.category,
+            e.message.as_deref().unwrap_or_default()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Run the load described by `opts`, counting answers without looking at them.
 pub async fn run(opts: &BenchOptions) -> Result<BenchReport, BenchError> {
+    run_with(opts, RunChecks::default()).await
+}
+
+/// Run the load described by `opts` with `checks`.
+pub async fn run_with(opts: &BenchOptions, checks: RunChecks) -> Result<BenchReport, BenchError> {
     if opts.connections == 0 {
         return Err(BenchError::NoConnections);
     }
     // Connect everything first, so connection set-up is not measured.
     let mut clients = Vec::with_capacity(opts.connections);
     for _ in 0..opts.connections {
-        clients.push(Client::connect(&opts.target).await?);
+        clients.push(match checks.timeout {
+            Some(limit) => Client::connect_timeout(&opts.target, limit).await?,
+            None => Client::connect(&opts.target).await?,
+        });
     }
-    let answer_len = clients
+    let probe = clients
         .first_mut()
         .ok_or(BenchError::NoConnections)?
         .request(opts.encoding, &opts.payload)
-        .await?
-        .len();
+        .await?;
+    if checks.probe {
+        check_answer(opts.encoding, &probe)?;
+    }
+    let answer_len = probe.len();
 
     let done = Arc::new(AtomicU64::new(0));
     let remaining = Arc::new(AtomicU64::new(match opts.budget {

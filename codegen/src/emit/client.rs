@@ -166,32 +166,40 @@ fn body(schema: &Schema, root: TableId, uid: crate::ir::UnionId, field: &str, s:
     } else {
         "::core::option::Option::None"
     };
+    // The helpers are public so that hand-written callers (a request chosen by name at run time,
+    // an answer decoded without a declared response) reuse them instead of restating them.
     s.push_str(&format!(
-        "/// The request as it goes on the wire: the encoding, the correlation id to expect back, and the bytes.\n\
-         #[allow(dead_code)]\ntype Prepared = (WireEncoding, {OPT}<::std::string::String>, ::std::vec::Vec<u8>);\n\
-         /// Wraps the message written by `pack` in the root table `{rn}` with the call options, and\n/// encodes it.\n\
-         #[allow(dead_code)]\n\
-         fn prepare<E>(opts: &CallOptions, tag: t::{un}, pack: impl FnOnce(&mut {FB}::FlatBufferBuilder<'static>) -> {FB}::WIPOffset<{FB}::UnionWIPOffset>) -> {RES}<Prepared, CallError<E>> {{\n\
-         let mut fbb = {FB}::FlatBufferBuilder::new();\nlet message = pack(&mut fbb);\n{opt_strings}\
-         let root = t::{rn}::create(&mut fbb, &t::{rn}Args {{ {args} ..::core::default::Default::default() }});\n\
-         t::finish_{rsn}_buffer(&mut fbb, root);\n\
+        "/// A request as it goes on the wire.\n\
+         #[derive(Debug, Clone, PartialEq, Eq)]\npub struct Prepared {{\n\
+         /// The encoding of `bytes`; the answer comes back in the same one.\npub encoding: WireEncoding,\n\
+         /// The correlation id the answer must carry back.\npub correlation_id: {OPT}<::std::string::String>,\n\
+         /// The encoded request `{rn}`.\npub bytes: ::std::vec::Vec<u8>,\n}}\n\
+         /// Wraps `message` (a union member of type `tag`, already written into `fbb`) in the root\n\
+         /// table `{rn}` with the call options, and encodes it in `opts.encoding` (JSON is written from\n\
+         /// the finished buffer, so both encodings carry the same request).\n\
+         pub fn finish_request<E>(opts: &CallOptions, fbb: &mut {FB}::FlatBufferBuilder<'static>, tag: t::{un}, message: {FB}::WIPOffset<{FB}::UnionWIPOffset>) -> {RES}<Prepared, CallError<E>> {{\n\
+         {opt_strings}\
+         let root = t::{rn}::create(fbb, &t::{rn}Args {{ {args} ..::core::default::Default::default() }});\n\
+         t::finish_{rsn}_buffer(fbb, root);\n\
          let bytes = match opts.encoding {{\n\
          WireEncoding::Binary => fbb.finished_data().to_vec(),\n\
          WireEncoding::Json => match t::root_as_{rsn}(fbb.finished_data()) {{\n\
          {RES}::Ok(env) => super::json::{rsn}_to_json(&env, false).into_bytes(),\n\
          {RES}::Err(e) => return {RES}::Err(CallError::InvalidRequest(e.to_string())),\n}},\n}};\n\
-         {RES}::Ok((opts.encoding, {sent}, bytes))\n}}\n\
+         {RES}::Ok(Prepared {{ encoding: opts.encoding, correlation_id: {sent}, bytes }})\n}}\n\
+         /// [`finish_request`] for the message written by `pack`.\n\
+         pub fn prepare<E>(opts: &CallOptions, tag: t::{un}, pack: impl FnOnce(&mut {FB}::FlatBufferBuilder<'static>) -> {FB}::WIPOffset<{FB}::UnionWIPOffset>) -> {RES}<Prepared, CallError<E>> {{\n\
+         let mut fbb = {FB}::FlatBufferBuilder::new();\nlet message = pack(&mut fbb);\n\
+         finish_request(opts, &mut fbb, tag, message)\n}}\n\
          /// The answer as a FlatBuffers buffer: binary answers as they are, JSON answers parsed (fields\n\
          /// this schema does not know are skipped, so a newer node's answers still read).\n\
-         #[allow(dead_code)]\n\
-         fn answer_buffer<E>(encoding: WireEncoding, answer: ::std::vec::Vec<u8>) -> {RES}<::std::vec::Vec<u8>, CallError<E>> {{\n\
+         pub fn answer_buffer<E>(encoding: WireEncoding, answer: ::std::vec::Vec<u8>) -> {RES}<::std::vec::Vec<u8>, CallError<E>> {{\n\
          match encoding {{\nWireEncoding::Binary => {RES}::Ok(answer),\n\
          WireEncoding::Json => {{\nlet text = ::std::str::from_utf8(&answer).map_err(|e| CallError::InvalidAnswer(::std::format!(\"the JSON answer is not UTF-8: {{e}}\")))?;\n\
          let opts = super::json_reader::JsonOptions {{ skip_unknown_fields: true }};\n\
          super::json::{rsn}_from_json(text, &opts).map_err(|e| CallError::InvalidAnswer(::std::format!(\"the JSON answer does not fit the schema: {{e}}\")))\n}}\n}}\n}}\n\
          /// Verifies the answer buffer and reads its root.\n\
-         #[allow(dead_code)]\n\
-         fn verify_answer<E>(buf: &[u8]) -> {RES}<t::{rn}<'_>, CallError<E>> {{\n\
+         pub fn verify_answer<E>(buf: &[u8]) -> {RES}<t::{rn}<'_>, CallError<E>> {{\n\
          t::root_as_{rsn}(buf).map_err(|e| CallError::InvalidAnswer(::std::format!(\"the answer is not a valid {rn}: {{e}}\")))\n}}\n"
     ));
     let error_check = match error_member {
@@ -222,8 +230,7 @@ fn body(schema: &Schema, root: TableId, uid: crate::ir::UnionId, field: &str, s:
     s.push_str(&format!(
         "/// Turns an `Error` answer into `CallError::Remote`, then checks the correlation id and that the\n\
          /// answer is the `expected` message.\n\
-         #[allow(dead_code)]\n\
-         fn check_answer<E>(env: &t::{rn}<'_>, sent: {OPT}<&str>, expected: t::{un}) -> {RES}<(), CallError<E>> {{\n\
+         pub fn check_answer<E>(env: &t::{rn}<'_>, sent: {OPT}<&str>, expected: t::{un}) -> {RES}<(), CallError<E>> {{\n\
          let tag = env.{fsn}_type();\n{error_check}{corr_check}\
          if tag != expected {{ return {RES}::Err(CallError::UnexpectedResponse {{ expected, received: tag }}); }}\n\
          {RES}::Ok(())\n}}\n"
@@ -260,10 +267,10 @@ fn body(schema: &Schema, root: TableId, uid: crate::ir::UnionId, field: &str, s:
                 "{}///\n/// Sends `{}`, expects `{}`.{perms}\n\
                  fn {name}(&mut self, req: &t::{req_t}T) -> impl ::core::future::Future<Output = {RES}<t::{resp_t}T, CallError<Self::TransportError>>> + Send {{\n\
                  async move {{\n\
-                 let (encoding, sent, request) = prepare::<Self::TransportError>(self.call_options(), t::{un}::{}, |fbb| req.pack(fbb).as_union_value())?;\n\
-                 let answer = self.call_envelope(encoding, &request).await.map_err(CallError::Transport)?;\n\
-                 let buf = answer_buffer::<Self::TransportError>(encoding, answer)?;\nlet env = verify_answer::<Self::TransportError>(&buf)?;\nself.on_answer(&env);\n\
-                 check_answer::<Self::TransportError>(&env, sent.as_deref(), t::{un}::{})?;\n\
+                 let request = prepare::<Self::TransportError>(self.call_options(), t::{un}::{}, |fbb| req.pack(fbb).as_union_value())?;\n\
+                 let answer = self.call_envelope(request.encoding, &request.bytes).await.map_err(CallError::Transport)?;\n\
+                 let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;\nlet env = verify_answer::<Self::TransportError>(&buf)?;\nself.on_answer(&env);\n\
+                 check_answer::<Self::TransportError>(&env, request.correlation_id.as_deref(), t::{un}::{})?;\n\
                  env.{fsn}_as_{}().map(|m| m.unpack()).ok_or_else(|| CallError::InvalidAnswer(\"the {} message is missing\".to_string()))\n\
                  }}\n}}\n",
                 doc_attrs(&m.doc),

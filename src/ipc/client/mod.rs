@@ -10,10 +10,16 @@
 //!   for a request chosen by name at run time with its JSON (`typed.rs`).
 //!
 //! [`CallOptions`] (encoding, credentials, correlation id) apply to every v2 request.
+//!
+//! A node that never answers must not hang its caller: [`Client::connect_timeout`] bounds the
+//! connect and every request (and [`Client::set_timeout`] changes the request bound). A request
+//! that times out leaves its answer possibly still on the way, and answers come in order, so the
+//! connection refuses further requests ([`ClientError::Poisoned`]) instead of mismatching them.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -26,7 +32,8 @@ use crate::schema::JsonError;
 mod typed;
 
 pub use crate::schema::client::{CallError, CallOptions, NanoApiClient, WireEncoding};
-pub use typed::{encode_named, request_method, AnswerInfo, V2Answer};
+pub use crate::schema::client::Prepared;
+pub use typed::{encode_named, request_method, AnswerInfo, NamedRequest, V2Answer};
 
 /// The largest answer the client accepts unless told otherwise (the node's default request limit).
 pub const DEFAULT_MAX_RESPONSE: u32 = 32 * 1024 * 1024;
@@ -106,9 +113,67 @@ pub enum ClientError {
     /// A request envelope could not be encoded.
     #[error("cannot encode the request: {0}")]
     InvalidRequest(String),
-    /// The node's answer is not what the encoding promises (bad envelope, bad JSON).
+    /// The node's answer is not what the encoding promises (bad envelope, bad JSON), or not the
+    /// answer to the request (wrong correlation id, wrong response).
     #[error("invalid answer: {0}")]
     InvalidAnswer(String),
+    /// The node answered a v2 request with an `Error` (from a typed call converted with `?`).
+    #[error("the node answered error {code} (category {category}): {message}")]
+    Remote {
+        code: i32,
+        category: i32,
+        message: String,
+    },
+    /// Connecting, or waiting for an answer, took longer than the client's timeout.
+    #[error("timed out after {after:?} {what}")]
+    Timeout {
+        /// "connecting to unix:///tmp/nano", "waiting for an answer".
+        what: String,
+        after: Duration,
+    },
+    /// An earlier request on this connection timed out; its answer may still arrive and would be
+    /// taken for the next request's, so the connection is not used again.
+    #[error("an earlier request on this connection timed out; reconnect")]
+    Poisoned,
+}
+
+/// Lets typed calls (`client.account_weight(..).await?`) run in functions returning
+/// `ClientError`: transport errors stay as they are, `Error` answers become
+/// [`ClientError::Remote`], and answers that do not fit become [`ClientError::InvalidAnswer`].
+impl From<CallError<ClientError>> for ClientError {
+    fn from(e: CallError<ClientError>) -> Self {
+        match e {
+            CallError::Transport(e) => e,
+            CallError::Remote {
+                code,
+                category,
+                message,
+            } => ClientError::Remote {
+                code,
+                category,
+                message,
+            },
+            CallError::InvalidAnswer(m) => ClientError::InvalidAnswer(m),
+            CallError::InvalidRequest(m) => ClientError::InvalidRequest(m),
+            e @ (CallError::UnexpectedResponse { .. } | CallError::CorrelationMismatch { .. }) => {
+                ClientError::InvalidAnswer(e.to_string())
+            }
+        }
+    }
+}
+
+/// Runs `fut`, bounded by `limit` when there is one.
+async fn within<T>(
+    limit: Option<Duration>,
+    what: impl FnOnce() -> String,
+    fut: impl std::future::Future<Output = Result<T, ClientError>>,
+) -> Result<T, ClientError> {
+    match limit {
+        None => fut.await,
+        Some(after) => tokio::time::timeout(after, fut)
+            .await
+            .unwrap_or_else(|_| Err(ClientError::Timeout { what: what(), after })),
+    }
 }
 
 /// Anything [`Client::connect`] accepts as a node address: a [`Target`], or its text form
@@ -149,13 +214,53 @@ pub struct Client {
     options: CallOptions,
     /// What the last v2 answer's envelope said besides its message.
     last_answer: Option<AnswerInfo>,
+    /// Bounds writing the queued requests and reading one answer (`None`: wait forever).
+    timeout: Option<Duration>,
+    /// Set when a request timed out: the stream's position among the answers is unknown.
+    poisoned: bool,
 }
 
 impl Client {
     /// Connect to `target`: a [`Target`] or its text form (`"unix:///path"`, `"tcp://host:port"`).
+    /// Neither connecting nor requests are bounded in time; see [`Client::connect_timeout`].
     pub async fn connect<T: AsTarget + ?Sized>(target: &T) -> Result<Self, ClientError> {
+        Self::connect_within(target, None).await
+    }
+
+    /// [`Client::connect`], giving up after `timeout`; every request on the connection is then
+    /// bounded by `timeout` too ([`Client::set_timeout`]).
+    pub async fn connect_timeout<T: AsTarget + ?Sized>(
+        target: &T,
+        timeout: Duration,
+    ) -> Result<Self, ClientError> {
+        Self::connect_within(target, Some(timeout)).await
+    }
+
+    async fn connect_within<T: AsTarget + ?Sized>(
+        target: &T,
+        timeout: Option<Duration>,
+    ) -> Result<Self, ClientError> {
         let target = &target.to_target()?;
-        let stream: Box<dyn Io> = match target {
+        let stream = within(
+            timeout,
+            || format!("connecting to {target}"),
+            Self::open(target),
+        )
+        .await?;
+        Ok(Client {
+            stream,
+            rbuf: BytesMut::with_capacity(4096),
+            wbuf: BytesMut::new(),
+            decoder: ResponseDecoder::new(DEFAULT_MAX_RESPONSE),
+            options: CallOptions::default(),
+            last_answer: None,
+            timeout,
+            poisoned: false,
+        })
+    }
+
+    async fn open(target: &Target) -> Result<Box<dyn Io>, ClientError> {
+        Ok(match target {
             Target::Unix(path) => Box::new(UnixStream::connect(path).await.map_err(|source| {
                 ClientError::Connect {
                     target: target.clone(),
@@ -172,15 +277,18 @@ impl Client {
                 s.set_nodelay(true)?;
                 Box::new(s)
             }
-        };
-        Ok(Client {
-            stream,
-            rbuf: BytesMut::with_capacity(4096),
-            wbuf: BytesMut::new(),
-            decoder: ResponseDecoder::new(DEFAULT_MAX_RESPONSE),
-            options: CallOptions::default(),
-            last_answer: None,
         })
+    }
+
+    /// Bound every later request (writing it and reading its answer) by `timeout`; `None` waits
+    /// forever.
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    /// The bound on each request, if any.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// The options every v2 request carries.
@@ -224,8 +332,33 @@ impl Client {
         Ok(())
     }
 
-    /// Write every queued request.
+    /// Write every queued request (within the timeout, if one is set).
     pub async fn flush(&mut self) -> Result<(), ClientError> {
+        let limit = self.timeout;
+        let r = within(limit, || "writing the request".to_owned(), self.flush_now()).await;
+        self.poison_on_timeout(r)
+    }
+
+    /// The next answer, in request order (flushes queued requests first). With a timeout set,
+    /// writing and reading together must finish within it.
+    pub async fn recv(&mut self) -> Result<Bytes, ClientError> {
+        let limit = self.timeout;
+        let r = within(limit, || "waiting for an answer".to_owned(), self.recv_now()).await;
+        self.poison_on_timeout(r)
+    }
+
+    /// Remembers a timeout: later requests get [`ClientError::Poisoned`].
+    fn poison_on_timeout<T>(&mut self, r: Result<T, ClientError>) -> Result<T, ClientError> {
+        if matches!(r, Err(ClientError::Timeout { .. })) {
+            self.poisoned = true;
+        }
+        r
+    }
+
+    async fn flush_now(&mut self) -> Result<(), ClientError> {
+        if self.poisoned {
+            return Err(ClientError::Poisoned);
+        }
         if !self.wbuf.is_empty() {
             self.stream.write_all(&self.wbuf).await?;
             self.wbuf.clear();
@@ -233,9 +366,8 @@ impl Client {
         Ok(())
     }
 
-    /// The next answer, in request order (flushes queued requests first).
-    pub async fn recv(&mut self) -> Result<Bytes, ClientError> {
-        self.flush().await?;
+    async fn recv_now(&mut self) -> Result<Bytes, ClientError> {
+        self.flush_now().await?;
         loop {
             if let Some(answer) = self.decoder.decode(&mut self.rbuf)? {
                 return Ok(answer);

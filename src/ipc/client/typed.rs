@@ -4,14 +4,12 @@
 
 use flatbuffers::FlatBufferBuilder;
 
-use super::{CallOptions, Client, ClientError, NanoApiClient, WireEncoding};
+use super::{CallError, CallOptions, Client, ClientError, NanoApiClient, WireEncoding};
 use crate::ipc::frame::Encoding;
+use crate::schema::client::{answer_buffer, check_answer, finish_request, verify_answer, Prepared};
 use crate::schema::dispatch::{message_from_name, method_for, MethodInfo, METHODS};
-use crate::schema::json::{envelope_from_json, envelope_to_json, parse_message_json};
-use crate::schema::{
-    finish_envelope_buffer, root_as_envelope, Envelope, EnvelopeArgs, EnvelopeT, ErrorT,
-    JsonOptions, Message, MessageT,
-};
+use crate::schema::json::{envelope_to_json, parse_message_json};
+use crate::schema::{root_as_envelope, Envelope, EnvelopeT, ErrorT, JsonOptions, Message, MessageT};
 
 /// What a v2 answer's envelope says besides its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,40 +74,48 @@ pub fn request_method(name: &str) -> Result<&'static MethodInfo, ClientError> {
         })
 }
 
+/// A v2 request made by [`encode_named`], ready for [`Client::call_prepared`]: the encoded
+/// envelope and what its answer must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedRequest {
+    /// The request on the wire (encoding, correlation id to expect back, bytes).
+    pub prepared: Prepared,
+    /// The response the schema declares for it.
+    pub expected: Message,
+}
+
+impl NamedRequest {
+    /// The IPC encoding the request travels in (3 or 4).
+    pub fn ipc_encoding(&self) -> Encoding {
+        ipc_encoding(self.prepared.encoding)
+    }
+
+    /// The encoded envelope (the frame's payload).
+    pub fn bytes(&self) -> &[u8] {
+        &self.prepared.bytes
+    }
+}
+
 /// Encodes the request `name` with its message given as JSON (`{"account": "nano_…"}`) into an
-/// envelope with `opts`' credentials and correlation id, in `opts.encoding`. Unknown JSON fields
-/// are an error, so a misspelt field is caught here rather than silently dropped.
+/// envelope with `opts`' credentials and correlation id, in `opts.encoding`, through the same
+/// generated [`finish_request`] the typed methods use. Unknown JSON fields are an error, so a
+/// misspelt field is caught here rather than silently dropped.
 pub fn encode_named(
     opts: &CallOptions,
     name: &str,
     message_json: &str,
-) -> Result<Vec<u8>, ClientError> {
+) -> Result<NamedRequest, ClientError> {
     let method = request_method(name)?;
     let strict = JsonOptions {
         skip_unknown_fields: false,
     };
     let mut fbb = FlatBufferBuilder::new();
     let message = parse_message_json(method.request, message_json, &strict, &mut fbb)?;
-    let credentials = opts.credentials.as_deref().map(|c| fbb.create_string(c));
-    let correlation_id = opts.correlation_id.as_deref().map(|c| fbb.create_string(c));
-    let root = Envelope::create(
-        &mut fbb,
-        &EnvelopeArgs {
-            time: 0,
-            credentials,
-            correlation_id,
-            message_type: method.request,
-            message: Some(message),
-        },
-    );
-    finish_envelope_buffer(&mut fbb, root);
-    match opts.encoding {
-        WireEncoding::Binary => Ok(fbb.finished_data().to_vec()),
-        // JSON is written from the verified buffer, so both encodings carry the same request.
-        WireEncoding::Json => root_as_envelope(fbb.finished_data())
-            .map(|env| envelope_to_json(&env, false).into_bytes())
-            .map_err(|e| ClientError::InvalidRequest(e.to_string())),
-    }
+    let prepared = finish_request::<ClientError>(opts, &mut fbb, method.request, message)?;
+    Ok(NamedRequest {
+        prepared,
+        expected: method.response,
+    })
 }
 
 /// A verified v2 answer: the envelope in its owned form, and the buffer it was read from.
@@ -123,20 +129,26 @@ pub struct V2Answer {
 impl V2Answer {
     /// Reads an answer in `encoding` (binary, or JSON with unknown fields skipped) and verifies it.
     pub fn decode(encoding: WireEncoding, answer: &[u8]) -> Result<V2Answer, ClientError> {
-        let buffer = match encoding {
-            WireEncoding::Binary => answer.to_vec(),
-            WireEncoding::Json => {
-                let text = std::str::from_utf8(answer).map_err(|e| {
-                    ClientError::InvalidAnswer(format!("the JSON answer is not UTF-8: {e}"))
-                })?;
-                envelope_from_json(text, &JsonOptions::default()).map_err(|e| {
-                    ClientError::InvalidAnswer(format!("the JSON answer is not an Envelope: {e}"))
-                })?
+        Self::read(encoding, answer.to_vec(), None)
+    }
+
+    /// [`V2Answer::decode`] through the generated answer helpers; with `expect` (the correlation id
+    /// sent and the declared response), also the generated checks, except that an `Error` answer
+    /// is returned as an answer.
+    fn read(
+        encoding: WireEncoding,
+        answer: Vec<u8>,
+        expect: Option<(Option<&str>, Message)>,
+    ) -> Result<V2Answer, ClientError> {
+        let buffer = answer_buffer::<ClientError>(encoding, answer)?;
+        let env = verify_answer::<ClientError>(&buffer)?;
+        if let Some((sent, expected)) = expect {
+            match check_answer::<ClientError>(&env, sent, expected) {
+                Ok(()) | Err(CallError::Remote { .. }) => {}
+                Err(e) => return Err(e.into()),
             }
-        };
-        let envelope = root_as_envelope(&buffer)
-            .map_err(|e| ClientError::InvalidAnswer(format!("the answer is not an Envelope: {e}")))?
-            .unpack();
+        }
+        let envelope = env.unpack();
         Ok(V2Answer { envelope, buffer })
     }
 
@@ -170,22 +182,23 @@ impl V2Answer {
 }
 
 impl Client {
-    /// Sends a request made by [`encode_named`] with this client's options and returns the
-    /// verified answer, `Error` answers included. An answer (other than an `Error`) whose
-    /// correlation id is not the request's is refused.
-    pub async fn call_prepared(&mut self, request: &[u8]) -> Result<V2Answer, ClientError> {
-        let encoding = self.options.encoding;
-        let answer = self.request(ipc_encoding(encoding), request).await?;
-        let answer = V2Answer::decode(encoding, &answer)?;
-        self.last_answer = Some(answer.info());
-        let sent = self.options.correlation_id.as_deref();
-        let received = answer.envelope.correlation_id.as_deref();
-        if answer.error().is_none() && sent != received {
-            return Err(ClientError::InvalidAnswer(format!(
-                "the answer's correlation id {received:?} is not the request's {sent:?}"
-            )));
+    /// Sends a request made by [`encode_named`] (in its own encoding, whatever this client's
+    /// options say) and returns the verified answer, `Error` answers included. Any other answer
+    /// must carry the request's correlation id and be the request's declared response.
+    pub async fn call_prepared(&mut self, request: &NamedRequest) -> Result<V2Answer, ClientError> {
+        let answer = self
+            .request(request.ipc_encoding(), request.bytes())
+            .await?;
+        let sent = request.prepared.correlation_id.as_deref();
+        let answer = V2Answer::read(
+            request.prepared.encoding,
+            Vec::from(answer),
+            Some((sent, request.expected)),
+        );
+        if let Ok(a) = &answer {
+            self.last_answer = Some(a.info());
         }
-        Ok(answer)
+        answer
     }
 
     /// Calls the request named `name` with its message as JSON, e.g.
@@ -225,7 +238,10 @@ mod tests {
             correlation_id: Some("c-1".into()),
         };
         let bin = encode_named(&opts, "AccountWeight", r#"{"account":"nano_x"}"#).unwrap();
-        let env = root_as_envelope(&bin).unwrap();
+        assert_eq!(bin.expected, Message::AccountWeightResponse);
+        assert_eq!(bin.ipc_encoding(), Encoding::Flatbuffers);
+        assert_eq!(bin.prepared.correlation_id.as_deref(), Some("c-1"));
+        let env = root_as_envelope(bin.bytes()).unwrap();
         assert_eq!(env.credentials(), Some("key"));
         assert_eq!(env.correlation_id(), Some("c-1"));
         assert_eq!(env.message_as_account_weight().unwrap().account(), "nano_x");
@@ -233,7 +249,8 @@ mod tests {
 
         opts.encoding = WireEncoding::Json;
         let json = encode_named(&opts, "AccountWeight", r#"{"account":"nano_x"}"#).unwrap();
-        assert_eq!(String::from_utf8(json).unwrap(), as_json);
+        assert_eq!(json.ipc_encoding(), Encoding::FlatbuffersJson);
+        assert_eq!(String::from_utf8(json.prepared.bytes).unwrap(), as_json);
         assert!(matches!(
             encode_named(&opts, "AccountWeight", r#"{"acount":"x"}"#),
             Err(ClientError::RequestJson(_))
