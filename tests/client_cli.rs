@@ -117,3 +117,73 @@ async fn bad_requests_and_unreachable_nodes() {
     assert_eq!(down.code, Some(3));
     assert!(down.stderr.contains("cannot connect"), "{}", down.stderr);
 }
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A binary envelope for `name` with its JSON, in hex as `call --encoding 3` takes it.
+fn binary_request(name: &str, json: &str) -> String {
+    use nanoipc::client::{encode_named, CallOptions, WireEncoding};
+    let opts = CallOptions {
+        encoding: WireEncoding::Binary,
+        correlation_id: Some("raw-3".into()),
+        ..CallOptions::default()
+    };
+    hex(encode_named(&opts, name, json).unwrap().bytes())
+}
+
+#[tokio::test]
+async fn raw_binary_requests_print_decoded_answers() {
+    let node = start_api_node().await;
+    for target in node.targets() {
+        let alive = call(
+            &target,
+            &["--encoding", "3", &binary_request("IsAlive", "{}")],
+        )
+        .await;
+        assert_eq!(alive.code, Some(0), "{target}: {}", alive.stderr);
+        let v = json(&alive);
+        assert_eq!(v["message_type"], "Success", "{target}");
+        assert_eq!(v["correlation_id"], "raw-3", "{target}");
+        assert!(
+            alive.stdout.contains("\n  "),
+            "pretty-printed: {}",
+            alive.stdout
+        );
+
+        let request = binary_request("AccountWeight", r#"{"account":"nano_bad"}"#);
+        let bad = call(&target, &["--encoding", "3", &request]).await;
+        assert_eq!(bad.code, Some(1), "{target}: {}", bad.stdout);
+        let v = json(&bad);
+        assert_eq!(v["message_type"], "Error", "{target}");
+        assert_eq!(v["message"]["code"], 4, "{target}");
+
+        // Bytes that are no envelope: the node's "invalid message format" error, decoded.
+        let garbage = call(&target, &["--encoding", "3", "00ff00ff"]).await;
+        assert_eq!(garbage.code, Some(1), "{target}: {}", garbage.stdout);
+        assert_eq!(json(&garbage)["message"]["code"], 1, "{target}");
+    }
+    let target = &node.targets()[1];
+    for not_hex in ["zz", "abc", "+f", "IsAlive"] {
+        let run = call(target, &["--encoding", "3", not_hex]).await;
+        assert_eq!(run.code, Some(2), "{not_hex}: {}", run.stdout);
+    }
+}
+
+#[tokio::test]
+async fn raw_binary_answers_that_are_no_envelope_exit_3() {
+    // The benchmark's echo server answers spaces to everything.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("echo.sock");
+    let stop = tokio_util::sync::CancellationToken::new();
+    let _echo = nanoipc::ipc::bench::echo_server_unix(&path, 8, stop.clone())
+        .await
+        .unwrap();
+    let run = call(&Target::Unix(path), &["--encoding", "3", "00000000"]).await;
+    stop.cancel();
+    assert_eq!(run.code, Some(3), "{}", run.stdout);
+    assert!(run.stderr.contains("invalid answer"), "{}", run.stderr);
+    assert!(run.stderr.contains("2020202020202020"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}

@@ -119,7 +119,26 @@ async fn the_client_checks_what_comes_back() {
         }
         other => panic!("{other:?}"),
     }
+    // Calls by name check the same things, and typed errors convert into `ClientError`.
+    match c
+        .call_named("AccountWeight", &format!(r#"{{"account":"{GENESIS}"}}"#))
+        .await
+    {
+        Err(ClientError::InvalidAnswer(m)) => {
+            assert!(m.contains("expected AccountWeightResponse"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
     c.set_correlation_id(Some("lie".into()));
+    match c.call_named("IsAlive", "{}").await {
+        Err(ClientError::InvalidAnswer(m)) => assert!(m.contains("not-lie"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    // The refused answer was still a verified envelope, and is recorded as the typed calls do.
+    assert_eq!(
+        c.last_answer().unwrap().correlation_id.as_deref(),
+        Some("not-lie")
+    );
     match c.is_alive(&IsAliveT::default()).await {
         Err(CallError::CorrelationMismatch { sent, received }) => {
             assert_eq!(sent.as_deref(), Some("lie"));
@@ -194,6 +213,29 @@ async fn calls_by_name_and_legacy_values() {
             .await
             .unwrap();
         assert_eq!(v["error"], "Unknown command");
+    }
+}
+
+/// A typed call inside a function returning `ClientError`: `?` converts every `CallError`.
+async fn weight(c: &mut Client, account: &str) -> Result<String, ClientError> {
+    Ok(c.account_weight(&weight_of(account)).await?.voting_weight)
+}
+
+#[tokio::test]
+async fn typed_errors_convert_into_client_errors() {
+    let node = start_api_node().await;
+    let mut c = Client::connect(&node.targets()[0]).await.unwrap();
+    assert_eq!(weight(&mut c, GENESIS).await.unwrap(), GENESIS_AMOUNT);
+    match weight(&mut c, "nano_bad").await {
+        Err(ClientError::Remote {
+            code,
+            category,
+            message,
+        }) => assert_eq!(
+            (code, category, message.as_str()),
+            (4, 1, "Bad account number")
+        ),
+        other => panic!("{other:?}"),
     }
 }
 

@@ -31,8 +31,8 @@ use crate::schema::JsonError;
 
 mod typed;
 
-pub use crate::schema::client::{CallError, CallOptions, NanoApiClient, WireEncoding};
 pub use crate::schema::client::Prepared;
+pub use crate::schema::client::{CallError, CallOptions, NanoApiClient, WireEncoding};
 pub use typed::{encode_named, request_method, AnswerInfo, NamedRequest, V2Answer};
 
 /// The largest answer the client accepts unless told otherwise (the node's default request limit).
@@ -170,9 +170,12 @@ async fn within<T>(
 ) -> Result<T, ClientError> {
     match limit {
         None => fut.await,
-        Some(after) => tokio::time::timeout(after, fut)
-            .await
-            .unwrap_or_else(|_| Err(ClientError::Timeout { what: what(), after })),
+        Some(after) => tokio::time::timeout(after, fut).await.unwrap_or_else(|_| {
+            Err(ClientError::Timeout {
+                what: what(),
+                after,
+            })
+        }),
     }
 }
 
@@ -343,7 +346,12 @@ impl Client {
     /// writing and reading together must finish within it.
     pub async fn recv(&mut self) -> Result<Bytes, ClientError> {
         let limit = self.timeout;
-        let r = within(limit, || "waiting for an answer".to_owned(), self.recv_now()).await;
+        let r = within(
+            limit,
+            || "waiting for an answer".to_owned(),
+            self.recv_now(),
+        )
+        .await;
         self.poison_on_timeout(r)
     }
 

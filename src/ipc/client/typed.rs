@@ -9,7 +9,9 @@ use crate::ipc::frame::Encoding;
 use crate::schema::client::{answer_buffer, check_answer, finish_request, verify_answer, Prepared};
 use crate::schema::dispatch::{message_from_name, method_for, MethodInfo, METHODS};
 use crate::schema::json::{envelope_to_json, parse_message_json};
-use crate::schema::{root_as_envelope, Envelope, EnvelopeT, ErrorT, JsonOptions, Message, MessageT};
+use crate::schema::{
+    root_as_envelope, Envelope, EnvelopeT, ErrorT, JsonOptions, Message, MessageT,
+};
 
 /// What a v2 answer's envelope says besides its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,19 +131,21 @@ pub struct V2Answer {
 impl V2Answer {
     /// Reads an answer in `encoding` (binary, or JSON with unknown fields skipped) and verifies it.
     pub fn decode(encoding: WireEncoding, answer: &[u8]) -> Result<V2Answer, ClientError> {
-        Self::read(encoding, answer.to_vec(), None)
+        Self::read(encoding, answer.to_vec(), None, |_| {})
     }
 
-    /// [`V2Answer::decode`] through the generated answer helpers; with `expect` (the correlation id
-    /// sent and the declared response), also the generated checks, except that an `Error` answer
-    /// is returned as an answer.
+    /// [`V2Answer::decode`] through the generated answer helpers; `seen` sees the verified
+    /// envelope first. With `expect` (the correlation id sent and the declared response), also the
+    /// generated checks, except that an `Error` answer is returned as an answer.
     fn read(
         encoding: WireEncoding,
         answer: Vec<u8>,
         expect: Option<(Option<&str>, Message)>,
+        seen: impl FnOnce(&Envelope<'_>),
     ) -> Result<V2Answer, ClientError> {
         let buffer = answer_buffer::<ClientError>(encoding, answer)?;
         let env = verify_answer::<ClientError>(&buffer)?;
+        seen(&env);
         if let Some((sent, expected)) = expect {
             match check_answer::<ClientError>(&env, sent, expected) {
                 Ok(()) | Err(CallError::Remote { .. }) => {}
@@ -190,15 +194,12 @@ impl Client {
             .request(request.ipc_encoding(), request.bytes())
             .await?;
         let sent = request.prepared.correlation_id.as_deref();
-        let answer = V2Answer::read(
+        V2Answer::read(
             request.prepared.encoding,
             Vec::from(answer),
             Some((sent, request.expected)),
-        );
-        if let Ok(a) = &answer {
-            self.last_answer = Some(a.info());
-        }
-        answer
+            |env| self.last_answer = Some(AnswerInfo::of(env)),
+        )
     }
 
     /// Calls the request named `name` with its message as JSON, e.g.
