@@ -106,7 +106,8 @@ pub struct Prepared {
     pub bytes: ::std::vec::Vec<u8>,
 }
 /// Wraps `message` (a union member of type `tag`, already written into `fbb`) in the root
-/// table `Envelope` with the call options, and encodes it in `opts.encoding`.
+/// table `Envelope` with the call options, and encodes it in `opts.encoding` (JSON is written from
+/// the finished buffer, so both encodings carry the same request).
 pub fn finish_request<E>(
     opts: &CallOptions,
     fbb: &mut ::flatbuffers::FlatBufferBuilder<'static>,
