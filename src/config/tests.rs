@@ -110,7 +110,7 @@ fn bad_values_name_the_key() {
             "node.ipc.max_request_size",
         ),
         (
-            "[node.ipc]\nmax_request_size = 2147483648\n",
+            "[node.ipc]\nmax_request_size = 1073741825\n",
             "node.ipc.max_request_size",
         ),
         ("[node]\nnetwork = \"test\"\n", "node.network"),
