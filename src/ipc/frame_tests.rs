@@ -200,7 +200,10 @@ fn take_length_waits_refuses_or_consumes_the_header() {
     // Above the bound: the refused length, the header left in place, no reservation.
     let mut buf = BytesMut::from(&u32::MAX.to_be_bytes()[..]);
     let cap = buf.capacity();
-    assert_eq!(take_length(&mut buf, RESPONSE_HEADER_LEN, 10), Err(u32::MAX));
+    assert_eq!(
+        take_length(&mut buf, RESPONSE_HEADER_LEN, 10),
+        Err(u32::MAX)
+    );
     assert_eq!((buf.len(), buf.capacity()), (4, cap));
     // The length is read at the end of a longer header, which is consumed as a whole.
     let mut buf = BytesMut::from(&[b'N', 1, 0, 0, 0, 0, 0, 3, b'a'][..]);
