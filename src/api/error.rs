@@ -44,6 +44,9 @@ pub enum ApiError {
     /// The ledger failed underneath a valid request.
     #[error("Internal error: {0}")]
     Internal(#[from] LedgerError),
+    /// The node built an answer it cannot read back (a bug, never the client's input).
+    #[error("Internal error: the answer could not be encoded: {0}")]
+    InvalidAnswer(String),
 }
 
 impl ApiError {
@@ -56,7 +59,7 @@ impl ApiError {
             ApiError::InvalidArgument(_) => 4,
             ApiError::NotImplemented(_) => 5,
             ApiError::RequestTooLarge { .. } => 6,
-            ApiError::Internal(_) => 7,
+            ApiError::Internal(_) | ApiError::InvalidAnswer(_) => 7,
         }
     }
 
@@ -68,7 +71,9 @@ impl ApiError {
             | ApiError::InvalidArgument(_)
             | ApiError::RequestTooLarge { .. } => Category::Request,
             ApiError::AccessDenied => Category::Access,
-            ApiError::NotImplemented(_) | ApiError::Internal(_) => Category::Server,
+            ApiError::NotImplemented(_) | ApiError::Internal(_) | ApiError::InvalidAnswer(_) => {
+                Category::Server
+            }
         }
     }
 }

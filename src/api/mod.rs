@@ -29,8 +29,9 @@ pub struct Api {
     json: JsonOptions,
 }
 
-/// Facts about one call that a handler may need. Credentials are checked before dispatch, so
-/// handlers only see who is calling for logging and per-session features.
+/// Facts about one call that a handler may need. Credentials and the schema's permissions are not
+/// enforced yet: every caller is allowed until access control (`config-access.toml`) lands, and
+/// it will check them before dispatch, so handlers never need to.
 #[derive(Debug, Clone, Copy)]
 pub struct CallContext {
     /// The session (connection) the request came in on.

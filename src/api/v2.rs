@@ -22,7 +22,8 @@ use crate::schema::{
 
 thread_local! {
     /// (request, response) builders. The request builder holds a JSON request converted to
-    /// binary; the response builder holds the answer. Both are reset, never shrunk.
+    /// binary; the response builder holds the answer. Reset between requests, and replaced after
+    /// one that made them grow past `KEEP_BUILDER`.
     static BUILDERS: RefCell<(FlatBufferBuilder<'static>, FlatBufferBuilder<'static>)> =
         RefCell::new((FlatBufferBuilder::with_capacity(1024), FlatBufferBuilder::with_capacity(1024)));
 }
@@ -34,6 +35,8 @@ thread_local! {
 
 /// A JSON answer buffer that grew past this (one huge answer) is not kept for the thread.
 const KEEP_JSON_BUFFER: usize = 64 * 1024;
+/// Builders that held more than this for one request are replaced rather than kept.
+const KEEP_BUILDER: usize = 64 * 1024;
 
 /// Verifier limits for a buffer of `len` bytes: generous for real messages, tight enough that a
 /// hostile buffer cannot make verification (or reading) expensive. The apparent size bound matters:
@@ -111,7 +114,15 @@ pub fn write_error_json(error: &ApiError, out: &mut BytesMut) {
 /// Appends the JSON form of a response envelope this process just finished. The text is built in
 /// a per-thread buffer that keeps its allocation between requests.
 fn write_json(finished: &[u8], out: &mut BytesMut) {
-    match root_as_envelope_with_opts(&verifier_options(finished.len()), finished) {
+    // Our own buffer: verified only to read it safely, so the limits are the widest the runtime
+    // allows rather than the ones for untrusted input.
+    let own = VerifierOptions {
+        max_depth: 64,
+        max_tables: usize::MAX,
+        max_apparent_size: usize::MAX,
+        ignore_missing_null_terminator: false,
+    };
+    match root_as_envelope_with_opts(&own, finished) {
         Ok(env) => JSON_OUT.with(|cell| {
             let buf = cell.take();
             let mut w = JsonWriter::with_buffer(buf, false);
@@ -122,7 +133,19 @@ fn write_json(finished: &[u8], out: &mut BytesMut) {
                 cell.set(text);
             }
         }),
-        Err(e) => tracing::error!(error = %e, "a response envelope failed verification"),
+        // A generator bug, never client input: answer an error rather than an empty frame.
+        Err(e) => {
+            tracing::error!(error = %e, "a response envelope failed verification");
+            let error = ApiError::InvalidAnswer(one_line(&e));
+            let text = format!(
+                r#"{{"time":{},"message_type":"Error","message":{{"code":{},"category":{},"message":{}}}}}"#,
+                now_ms(),
+                error.code(),
+                error.category() as i32,
+                serde_json::Value::String(error.to_string())
+            );
+            out.extend_from_slice(text.as_bytes());
+        }
     }
 }
 
@@ -180,7 +203,21 @@ fn with_builders<R>(
             let (req, resp) = &mut *pair;
             req.reset();
             resp.reset();
-            f(req, resp)
+            let result = f(req, resp);
+            // One huge request must not pin its memory on this worker for good: a builder that
+            // had to grow past the keep limit is replaced by a fresh one.
+            if req
+                .unfinished_data()
+                .len()
+                .max(resp.unfinished_data().len())
+                > KEEP_BUILDER
+            {
+                *pair = (
+                    FlatBufferBuilder::with_capacity(1024),
+                    FlatBufferBuilder::with_capacity(1024),
+                );
+            }
+            result
         }
         // Re-entered on this thread (cannot happen with synchronous handlers, but never panic).
         Err(_) => f(&mut FlatBufferBuilder::new(), &mut FlatBufferBuilder::new()),

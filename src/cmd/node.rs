@@ -7,7 +7,6 @@ use std::sync::Arc;
 use nanoipc::api::Api;
 use nanoipc::config::{self, NodeConfig};
 use nanoipc::ipc::{server, IpcServer, NodeHandler};
-use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::JsonOptions;
 use tokio_util::sync::CancellationToken;
@@ -46,18 +45,15 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
     };
     tracing::info!(
         data_path = %dir.display(),
-        network = config.node.network.as_str(),
+        network = config.node.network.name(),
         "starting node"
     );
-    let network = match config.node.network {
-        config::Network::Dev => Network::Dev,
-        config::Network::Beta => Network::Beta,
-        config::Network::Live => Network::Live,
-        config::Network::Test => {
-            tracing::error!("the test network has no bundled genesis; use dev, beta or live");
-            return ExitCode::from(2);
-        }
-    };
+    let network = config.node.network;
+    if !config.node.ipc.flatbuffers.verify_buffers {
+        tracing::warn!(
+            "node.ipc.flatbuffers.verify_buffers = false is ignored: requests are always verified"
+        );
+    }
     // Opening creates `<data-path>/ledger/` (and the genesis) on first start.
     let ledger = match Ledger::open(&dir, network) {
         Ok(l) => l,

@@ -22,10 +22,10 @@ pub fn render(config: &NodeConfig) -> String {
     );
     key(
         &mut text,
-        "Network whose constants (genesis block, work thresholds) the ledger uses: dev, beta, live or test.",
+        "Network whose constants (genesis block, work thresholds) the ledger uses: dev, beta or live (a ledger can be created for dev and live; beta has no bundled genesis block).",
         "string",
         "network",
-        q(node.network.as_str()),
+        q(node.network.name()),
     );
     text.push_str("[node.ipc]\n\n");
     key(
@@ -148,7 +148,7 @@ pub fn render(config: &NodeConfig) -> String {
     );
     key(
         &mut text,
-        "Encoding 3: verify every FlatBuffers request before reading it.",
+        "Encoding 3: verify FlatBuffers requests before reading them. Requests are always verified\n(reading an unverified buffer is unsound); false is accepted for nano-node compatibility, with a warning.",
         "bool",
         "verify_buffers",
         f.verify_buffers.to_string(),

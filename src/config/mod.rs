@@ -11,6 +11,7 @@ pub mod defaults;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
+use crate::ledger::primitives::Network;
 use serde::Deserialize;
 
 /// The file name inside the data path.
@@ -54,31 +55,16 @@ pub struct NodeConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct NodeSection {
     /// Which network's constants (genesis, work thresholds) the ledger uses.
+    #[serde(deserialize_with = "network_from_str")]
     pub network: Network,
     pub ipc: IpcConfig,
 }
 
-/// The Nano networks a node can be configured for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Network {
-    #[default]
-    Dev,
-    Beta,
-    Live,
-    Test,
-}
-
-impl Network {
-    /// The name as written in the config file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Dev => "dev",
-            Network::Beta => "beta",
-            Network::Live => "live",
-            Network::Test => "test",
-        }
-    }
+/// Reads `network` through the ledger's own parser, so the config accepts exactly the networks the
+/// ledger knows and a bad value is an error naming the key and the file.
+fn network_from_str<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Network, D::Error> {
+    let text = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(d)?;
+    text.parse().map_err(serde::de::Error::custom)
 }
 
 /// `[node.ipc]`: both transports plus limits shared by every session.
@@ -247,8 +233,11 @@ impl NodeConfig {
         if ipc.local.enable && ipc.local.path.as_os_str().is_empty() {
             return Err(bad("node.ipc.local.path", "must not be empty"));
         }
-        if ipc.max_request_size == 0 {
-            return Err(bad("node.ipc.max_request_size", "must be at least 1 byte"));
+        if ipc.max_request_size == 0 || ipc.max_request_size > MAX_REQUEST_SIZE_LIMIT {
+            return Err(bad(
+                "node.ipc.max_request_size",
+                "must be between 1 byte and 1 GiB (1073741824): a FlatBuffers buffer cannot exceed 2 GiB",
+            ));
         }
         if ipc.max_connections == 0 {
             return Err(bad("node.ipc.max_connections", "must be at least 1"));
@@ -256,6 +245,10 @@ impl NodeConfig {
         Ok(())
     }
 }
+
+/// The largest `max_request_size` accepted: FlatBuffers buffers cannot exceed 2 GiB, and a JSON
+/// request turns into a buffer of about its own size.
+pub const MAX_REQUEST_SIZE_LIMIT: u32 = 1 << 30;
 
 /// Parse an octal mode string such as `"0660"` or `"660"`.
 fn parse_mode(text: &str) -> Option<u32> {

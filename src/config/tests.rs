@@ -109,6 +109,11 @@ fn bad_values_name_the_key() {
             "[node.ipc]\nmax_request_size = -1\n",
             "node.ipc.max_request_size",
         ),
+        (
+            "[node.ipc]\nmax_request_size = 1073741825\n",
+            "node.ipc.max_request_size",
+        ),
+        ("[node]\nnetwork = \"test\"\n", "node.network"),
     ] {
         let msg = parse(text).unwrap_err().to_string();
         assert!(msg.contains(key), "{text:?} → {msg}");

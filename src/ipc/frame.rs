@@ -167,29 +167,12 @@ impl Decoder for FrameDecoder {
             let Some(encoding) = Self::check_preamble(src)? else {
                 return Ok(None);
             };
-            let Some(len_bytes) = src.get(4..HEADER_LEN) else {
+            let max = self.max_request_size;
+            let Some(len) = take_length(src, HEADER_LEN, max)
+                .map_err(|len| FrameError::TooLarge { encoding, len, max })?
+            else {
                 return Ok(None);
             };
-            let mut be = [0u8; 4];
-            be.copy_from_slice(len_bytes);
-            let len = u32::from_be_bytes(be);
-            if len > self.max_request_size {
-                return Err(FrameError::TooLarge {
-                    encoding,
-                    len,
-                    max: self.max_request_size,
-                });
-            }
-            // u32 → usize cannot fail on the 32/64-bit targets tokio supports; refuse otherwise.
-            let len = usize::try_from(len).map_err(|_| FrameError::TooLarge {
-                encoding,
-                len,
-                max: self.max_request_size,
-            })?;
-            src.advance(HEADER_LEN);
-            // Even below the limit, reserve only a bounded step: the buffer grows as bytes really
-            // arrive, so many clients announcing large payloads and sending nothing cost nothing.
-            src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
             self.state = DecodeState::Payload { encoding, len };
         }
         let DecodeState::Payload { encoding, len } = self.state else {
@@ -202,6 +185,28 @@ impl Decoder for FrameDecoder {
         self.state = DecodeState::Header;
         Ok(Some(Frame { encoding, payload }))
     }
+}
+
+/// The length step both decoders share. `src` starts with a header of `header_len` bytes ending in
+/// the be32 payload length. Returns `Ok(None)` while the header is incomplete, and `Err(len)` for a
+/// length above `max` — checked before anything is reserved, so a claimed length costs nothing.
+/// Otherwise consumes the header and reserves at most [`RESERVE_STEP`] bytes towards the payload:
+/// the buffer grows as bytes really arrive, so many clients announcing large payloads and sending
+/// nothing cost nothing.
+fn take_length(src: &mut BytesMut, header_len: usize, max: u32) -> Result<Option<usize>, u32> {
+    let start = header_len.saturating_sub(4);
+    let Some(&[b0, b1, b2, b3]) = src.get(start..header_len) else {
+        return Ok(None);
+    };
+    let len = u32::from_be_bytes([b0, b1, b2, b3]);
+    if len > max {
+        return Err(len);
+    }
+    // u32 → usize cannot fail on the 32/64-bit targets tokio supports; refuse otherwise.
+    let len_usize = usize::try_from(len).map_err(|_| len)?;
+    src.advance(header_len);
+    src.reserve(len_usize.saturating_sub(src.len()).min(RESERVE_STEP));
+    Ok(Some(len_usize))
 }
 
 /// Append a complete request frame (preamble, be32 length, payload) to `dst`. Used by the client and
@@ -270,24 +275,12 @@ impl Decoder for ResponseDecoder {
         let len = match self.pending {
             Some(len) => len,
             None => {
-                let Some(len_bytes) = src.get(..RESPONSE_HEADER_LEN) else {
+                let max = self.max_response_size;
+                let Some(len) = take_length(src, RESPONSE_HEADER_LEN, max)
+                    .map_err(|len| ResponseFrameError::TooLarge { len, max })?
+                else {
                     return Ok(None);
                 };
-                let mut be = [0u8; 4];
-                be.copy_from_slice(len_bytes);
-                let len = u32::from_be_bytes(be);
-                if len > self.max_response_size {
-                    return Err(ResponseFrameError::TooLarge {
-                        len,
-                        max: self.max_response_size,
-                    });
-                }
-                let len = usize::try_from(len).map_err(|_| ResponseFrameError::TooLarge {
-                    len,
-                    max: self.max_response_size,
-                })?;
-                src.advance(RESPONSE_HEADER_LEN);
-                src.reserve(len.saturating_sub(src.len()).min(RESERVE_STEP));
                 self.pending = Some(len);
                 len
             }

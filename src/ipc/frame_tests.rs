@@ -190,3 +190,30 @@ fn an_announced_length_reserves_at_most_one_step() {
     assert!(buf.capacity() <= RESERVE_STEP + HEADER_LEN);
     assert!(dec.is_mid_frame(&buf));
 }
+
+#[test]
+fn take_length_waits_refuses_or_consumes_the_header() {
+    // Incomplete header: nothing consumed, nothing reserved.
+    let mut buf = BytesMut::from(&[0u8, 0, 1][..]);
+    assert_eq!(take_length(&mut buf, RESPONSE_HEADER_LEN, 10), Ok(None));
+    assert_eq!(buf.len(), 3);
+    // Above the bound: the refused length, the header left in place, no reservation.
+    let mut buf = BytesMut::from(&u32::MAX.to_be_bytes()[..]);
+    let cap = buf.capacity();
+    assert_eq!(
+        take_length(&mut buf, RESPONSE_HEADER_LEN, 10),
+        Err(u32::MAX)
+    );
+    assert_eq!((buf.len(), buf.capacity()), (4, cap));
+    // The length is read at the end of a longer header, which is consumed as a whole.
+    let mut buf = BytesMut::from(&[b'N', 1, 0, 0, 0, 0, 0, 3, b'a'][..]);
+    assert_eq!(take_length(&mut buf, HEADER_LEN, 3), Ok(Some(3)));
+    assert_eq!(&buf[..], b"a");
+    // A large accepted length reserves at most one step.
+    let mut buf = BytesMut::from(&u32::MAX.to_be_bytes()[..]);
+    assert_eq!(
+        take_length(&mut buf, RESPONSE_HEADER_LEN, u32::MAX),
+        Ok(Some(u32::MAX as usize))
+    );
+    assert!(buf.capacity() <= RESERVE_STEP + 4);
+}

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::time::{timeout, timeout_at, Instant};
 use tokio_util::codec::Decoder;
 use tokio_util::sync::CancellationToken;
 
@@ -27,7 +28,8 @@ const FLUSH_AT: usize = 64 * 1024;
 /// Time and size limits for one session, taken from the transport's configuration.
 #[derive(Clone, Copy, Debug)]
 pub struct SessionLimits {
-    /// Bounds reading the rest of a frame that has started, and writing an answer.
+    /// Bounds reading a whole frame once its first byte has arrived (however the bytes trickle in),
+    /// and writing an answer.
     pub io_timeout: Duration,
     /// How long a connection may sit idle between requests; `None` keeps it as long as the client likes.
     pub idle_timeout: Option<Duration>,
@@ -83,12 +85,17 @@ where
     let mut decoder = FrameDecoder::new(limits.max_request_size);
     let mut rbuf = BytesMut::new();
     let mut wbuf = BytesMut::new();
+    // When the frame now arriving must be complete. Set once, when the buffer first holds part of a
+    // frame, and never re-armed by later reads: a client trickling one byte at a time must not hold
+    // a started frame (and its buffer) open past `io_timeout`.
+    let mut frame_deadline: Option<Instant> = None;
     loop {
         // Answer every complete frame already buffered (pipelining), flushing when the output grows.
         let mut fatal = None;
         loop {
             match decoder.decode(&mut rbuf) {
                 Ok(Some(frame)) => {
+                    frame_deadline = None;
                     let req = Request {
                         encoding: frame.encoding,
                         payload: frame.payload,
@@ -142,17 +149,16 @@ where
         }
 
         let mid_frame = decoder.is_mid_frame(&rbuf);
-        let limit = if mid_frame {
-            Some(limits.io_timeout)
-        } else {
-            limits.idle_timeout
-        };
+        if !mid_frame {
+            frame_deadline = None;
+        } else if frame_deadline.is_none() {
+            frame_deadline = Some(deadline_after(limits.io_timeout));
+        }
         let read = async {
-            match limit {
-                Some(d) => tokio::time::timeout(d, stream.read_buf(&mut rbuf))
-                    .await
-                    .ok(),
-                None => Some(stream.read_buf(&mut rbuf).await),
+            match (frame_deadline, limits.idle_timeout) {
+                (Some(deadline), _) => timeout_at(deadline, stream.read_buf(&mut rbuf)).await.ok(),
+                (None, Some(idle)) => timeout(idle, stream.read_buf(&mut rbuf)).await.ok(),
+                (None, None) => Some(stream.read_buf(&mut rbuf).await),
             }
         };
         let outcome = tokio::select! {
@@ -169,6 +175,17 @@ where
             Some(Err(e)) => return SessionEnd::Io(e),
         }
     }
+}
+
+/// `now + limit`, saturating far in the future for a configured limit too large to add (as
+/// `tokio::time::timeout` does), so an extreme `io_timeout` cannot panic the session.
+fn deadline_after(limit: Duration) -> Instant {
+    /// About 30 years: longer than any process lives, small enough to add to a monotonic clock.
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    let now = Instant::now();
+    now.checked_add(limit)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
 }
 
 /// Append one be32-length-prefixed answer produced by `produce` to `wbuf`, without copying: the
@@ -205,7 +222,7 @@ where
     if wbuf.is_empty() {
         return Ok(());
     }
-    let write = tokio::time::timeout(limits.io_timeout, stream.write_all(wbuf));
+    let write = timeout(limits.io_timeout, stream.write_all(wbuf));
     tokio::select! {
         biased;
         _ = shutdown.hard.cancelled() => return Err(SessionEnd::Shutdown),

@@ -1,13 +1,13 @@
 //! RPC 1.0 request parsing, with nano-node's property-tree semantics: the body is one JSON object
-//! whose scalars all become text (`5` → `"5"`, `true` → `"true"`, `null` → `"null"`), key order is
-//! kept, and for duplicate keys the first one wins. Typed readers follow legacy-rpc §2 (bool options
+//! whose scalars all become text (`5` → `"5"`, `1e3` → `"1e3"`: numbers keep their literal text,
+//! `true` → `"true"`, `null` → `"null"`), key order is kept, and for duplicate keys the first one wins. Typed readers follow legacy-rpc §2 (bool options
 //! that silently fall back to their default, strtoull-style counts, strict decimal amounts).
 //! Pure functions over bytes; no I/O.
 
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::tree::Tree;
 use super::LegacyError;
@@ -28,13 +28,9 @@ impl LegacyRequest {
         if first != Some(&b'{') {
             return Err(LegacyError::UnableToParse);
         }
-        let tree: Tree = serde_json::from_slice::<TreeDe>(body)
-            .map_err(|_| LegacyError::UnableToParse)?
-            .0;
-        match tree {
-            Tree::Children(_) => Ok(LegacyRequest { tree }),
-            Tree::Text(_) => Err(LegacyError::UnableToParse),
-        }
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let tree = parse_container(&mut de, 1).map_err(|_| LegacyError::UnableToParse)?;
+        Ok(LegacyRequest { tree })
     }
 
     /// The request as a property tree.
@@ -129,58 +125,69 @@ pub fn parse_amount(text: &str) -> Option<u128> {
     text.parse().ok()
 }
 
-/// Deserialize JSON into a [`Tree`] the way Boost's JSON parser fills a property tree.
-struct TreeDe(Tree);
+/// The deepest container nesting accepted (the top-level object is depth 1); deeper is `Unable to
+/// parse JSON`. Each container's raw text is read again when it is parsed, so a byte at depth `d` is
+/// scanned `d` times: the bound keeps that (and the recursion) small. Real requests nest at most
+/// two deep (an object holding a block object or a list). nano-node sets no limit; refusing
+/// deeper requests is a deliberate difference, and no action reads anything that deep.
+const MAX_DEPTH: usize = 16;
 
-impl<'de> Deserialize<'de> for TreeDe {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(TreeVisitor).map(TreeDe)
+/// Parse one JSON container into a [`Tree`] the way Boost's JSON parser fills a property tree.
+///
+/// Every member or element is first taken as a [`RawValue`] so a number keeps its literal text
+/// (`1e3`, `5.0`, a 30-digit integer): serde's number visitors would hand over an already converted
+/// `u64`/`f64` and lose it. Nested containers are parsed from their raw text, one level deeper.
+fn parse_container<'de, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+    depth: usize,
+) -> Result<Tree, serde_json::Error> {
+    if depth > MAX_DEPTH {
+        return Err(de::Error::custom("JSON nested too deeply"));
+    }
+    let tree = de.deserialize_any(TreeVisitor { depth })?;
+    de.end()?;
+    Ok(tree)
+}
+
+/// The tree for one raw JSON value: strings unescaped, other scalars (numbers, `true`, `false`,
+/// `null`) as their literal text, containers parsed recursively.
+fn tree_from_raw(raw: &RawValue, depth: usize) -> Result<Tree, serde_json::Error> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text).map(Tree::Text),
+        Some(b'{' | b'[') => {
+            let next = depth.saturating_add(1);
+            parse_container(&mut serde_json::Deserializer::from_str(text), next)
+        }
+        _ => Ok(Tree::text(text)),
     }
 }
 
-struct TreeVisitor;
+/// Visits the one container a [`parse_container`] call is given; anything else is not a tree.
+struct TreeVisitor {
+    depth: usize,
+}
 
 impl<'de> Visitor<'de> for TreeVisitor {
     type Value = Tree;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree::text(if v { "true" } else { "false" }))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree::text(v.to_string()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree::text(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree::text(v.to_string()))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree::text(v))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::Text(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::text("null"))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::text("null"))
+        f.write_str("a JSON object or array")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
-        while let Some(TreeDe(t)) = seq.next_element()? {
-            items.push((String::new(), t));
+        while let Some(raw) = seq.next_element::<&RawValue>()? {
+            let item = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+            items.push((String::new(), item));
         }
         Ok(Tree::Children(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        // Every member is kept in order, duplicates included; lookups take the first (Tree::get).
         let mut items = Vec::new();
-        while let Some((k, TreeDe(v))) = map.next_entry::<String, TreeDe>()? {
-            items.push((k, v));
+        while let Some((key, raw)) = map.next_entry::<String, &RawValue>()? {
+            let value = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+            items.push((key, value));
         }
         Ok(Tree::Children(items))
     }
@@ -205,8 +212,108 @@ mod tests {
     }
 
     #[test]
+    fn numbers_keep_their_literal_text() {
+        let r = LegacyRequest::parse(
+            br#"{"e":1e3,"f":5.0,"big":100000000000000000000000000001,"neg":-0,"E":2E+02,"m":-12.50e-1}"#,
+        )
+        .unwrap();
+        assert_eq!(r.text("e"), Some("1e3"));
+        assert_eq!(r.text("f"), Some("5.0"));
+        assert_eq!(r.text("big"), Some("100000000000000000000000000001"));
+        assert_eq!(r.text("neg"), Some("-0"));
+        assert_eq!(r.text("E"), Some("2E+02"));
+        assert_eq!(r.text("m"), Some("-12.50e-1"));
+        // So a count sent as a float literal is refused as nano-node refuses it, not read as 1000.
+        assert_eq!(
+            r.count_required("e").unwrap_err(),
+            LegacyError::message("Invalid count")
+        );
+    }
+
+    #[test]
+    fn strings_are_unescaped_and_literals_kept() {
+        let r =
+            LegacyRequest::parse(br#"{"s":"a\"b\u00e9\/","t":true,"f":false,"z":null,"n":"5.0"}"#)
+                .unwrap();
+        assert_eq!(r.text("s"), Some("a\"b\u{e9}/"));
+        assert_eq!(r.text("t"), Some("true"));
+        assert_eq!(r.text("f"), Some("false"));
+        assert_eq!(r.text("z"), Some("null"));
+        assert_eq!(r.text("n"), Some("5.0"));
+    }
+
+    #[test]
+    fn nested_containers_keep_order_duplicates_and_literals() {
+        let r = LegacyRequest::parse(
+            br#"{"action":"a","o":{"k":1.10,"k":2,"arr":[1e2,"x",[true],{}]},"l":[]}"#,
+        )
+        .unwrap();
+        let expected = Tree::Children(vec![
+            ("action".into(), Tree::text("a")),
+            (
+                "o".into(),
+                Tree::Children(vec![
+                    ("k".into(), Tree::text("1.10")),
+                    ("k".into(), Tree::text("2")),
+                    (
+                        "arr".into(),
+                        Tree::array([
+                            Tree::text("1e2"),
+                            Tree::text("x"),
+                            Tree::array([Tree::text("true")]),
+                            Tree::object(),
+                        ]),
+                    ),
+                ]),
+            ),
+            ("l".into(), Tree::object()),
+        ]);
+        assert_eq!(r.tree(), &expected);
+        assert_eq!(
+            r.tree().get("o").and_then(|o| o.get("k")),
+            Some(&Tree::text("1.10"))
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let nested = |depth: usize| {
+            let mut body = String::from("{\"a\":");
+            body.push_str(&"[".repeat(depth - 1));
+            body.push('1');
+            body.push_str(&"]".repeat(depth - 1));
+            body.push('}');
+            body
+        };
+        assert!(LegacyRequest::parse(nested(MAX_DEPTH).as_bytes()).is_ok());
+        assert_eq!(
+            LegacyRequest::parse(nested(MAX_DEPTH + 1).as_bytes()).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+        // Far deeper than the stack could recurse: refused, not a crash.
+        assert_eq!(
+            LegacyRequest::parse(nested(1_000_000).as_bytes()).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+    }
+
+    #[test]
     fn non_objects_and_bad_json_are_unable_to_parse() {
-        for body in [&b"[1]"[..], b"\"s\"", b"{", b"", b"{\"action\":}", b"\xff"] {
+        for body in [
+            &b"[1]"[..],
+            b"\"s\"",
+            b"{",
+            b"",
+            b"{\"action\":}",
+            b"\xff",
+            b"{\"a\":1}x",
+            b"{\"a\":01}",
+            b"{\"a\":1.}",
+            b"{\"a\":+1}",
+            b"{\"a\":[1,]}",
+            b"{\"a\":{\"b\":tru}}",
+            b"{\"a\":\"\xff\"}",
+        ] {
             assert_eq!(
                 LegacyRequest::parse(body).unwrap_err(),
                 LegacyError::UnableToParse
