@@ -6,17 +6,20 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
+use nanoipc::config::{self, NodeConfig};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::{tool, Ledger};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Data directory; the ledger lives in `<data-path>/ledger/`.
-    #[arg(long, global = true, default_value = "./nanoipc-data")]
-    data_path: PathBuf,
-    /// Network: dev (default), beta or live.
-    #[arg(long, global = true, default_value = "dev")]
-    network: Network,
+    /// Data directory, the node's by default ($HOME/.nanoipc); the ledger lives in
+    /// `<data-path>/ledger/`.
+    #[arg(long, global = true)]
+    data_path: Option<PathBuf>,
+    /// Network: dev, beta or live (default: `node.network` from the data path's config-node.toml,
+    /// else dev).
+    #[arg(long, global = true)]
+    network: Option<Network>,
     #[command(subcommand)]
     action: LedgerAction,
 }
@@ -45,7 +48,21 @@ enum LedgerAction {
 }
 
 fn run_inner(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let ledger = Ledger::open(&args.data_path, args.network)?;
+    let data_path = args.data_path.unwrap_or_else(config::default_data_path);
+    let network = match args.network {
+        Some(n) => n,
+        None => NodeConfig::load_from_dir(&data_path)?.node.network,
+    };
+    // Only an import may create a ledger; inspecting a path that has none is a mistake to report,
+    // not a reason to create an empty one there.
+    if !matches!(args.action, LedgerAction::Import { .. }) && !data_path.join("ledger").exists() {
+        return Err(format!(
+            "no ledger at {} (see --data-path)",
+            data_path.join("ledger").display()
+        )
+        .into());
+    }
+    let ledger = Ledger::open(&data_path, network)?;
     match args.action {
         LedgerAction::Info => {
             println!("{}", tool::info(&ledger)?);
