@@ -34,14 +34,25 @@ fn ledger_tool_uses_the_node_default_path_and_configured_network() {
     let empty = home.path().join("empty.jsonl");
     std::fs::write(&empty, "").unwrap();
     let out = nanoipc(home.path(), &["ledger", "import", empty.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(data.join("ledger").exists());
     let info = nanoipc(home.path(), &["ledger", "info"]);
     assert!(info.status.success());
     assert!(String::from_utf8_lossy(&info.stdout).contains("dev"));
 
     // A network the config names is the default for the tool too.
-    std::fs::write(data.join("config-node.toml"), "[node]\nnetwork = \"live\"\n").unwrap();
+    std::fs::write(
+        data.join("config-node.toml"),
+        "[node]\nnetwork = \"live\"\n",
+    )
+    .unwrap();
     let info = nanoipc(home.path(), &["ledger", "info"]);
-    assert!(!info.status.success(), "a dev ledger opened as live must be refused");
+    assert!(
+        !info.status.success(),
+        "a dev ledger opened as live must be refused"
+    );
 }

@@ -27,8 +27,9 @@ pub enum RegenError {
 }
 
 /// Runs the generator on `<root>/schema/nanoapi.fbs` and brings `<root>/generated/` up to date,
-/// rewriting only files whose content differs (newlines normalised). Returns the paths of the
-/// files that were stale (and are now rewritten), relative to `root`.
+/// rewriting only files whose content differs (newlines normalised) and removing files the
+/// generator no longer writes. Returns the paths of the files that were stale (and are now
+/// rewritten or removed), relative to `root`.
 pub fn regenerate(root: &Path) -> Result<Vec<String>, RegenError> {
     let schema = nanoipc_codegen::load_schema(&root.join(SCHEMA_PATH), SCHEMA_PATH)
         .map_err(RegenError::Schema)?;
@@ -38,7 +39,8 @@ pub fn regenerate(root: &Path) -> Result<Vec<String>, RegenError> {
         source,
     })?;
     let mut stale = Vec::new();
-    for file in nanoipc_codegen::generate(&schema) {
+    let outputs = nanoipc_codegen::generate(&schema);
+    for file in &outputs {
         let path = dir.join(&file.name);
         let current = std::fs::read_to_string(&path)
             .ok()
@@ -49,6 +51,20 @@ pub fn regenerate(root: &Path) -> Result<Vec<String>, RegenError> {
                 source,
             })?;
             stale.push(format!("{GENERATED_DIR}/{}", file.name));
+        }
+    }
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| RegenError::Io { path, source }
+    };
+    for entry in std::fs::read_dir(&dir).map_err(io(&dir))? {
+        let entry = entry.map_err(io(&dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && !outputs.iter().any(|f| f.name == name) {
+            std::fs::remove_file(entry.path()).map_err(io(&entry.path()))?;
+            stale.push(format!(
+                "{GENERATED_DIR}/{name} (no longer generated, removed)"
+            ));
         }
     }
     Ok(stale)
