@@ -130,3 +130,11 @@ fn reader_line_length_boundaries() {
     assert_eq!(lines.next_line().unwrap(), None);
     assert_eq!(lines.buffer_capacity(), MAX_LINE + 1);
 }
+
+#[test]
+fn count_lines_matches_import_numbering_on_huge_lines() {
+    let tail = b"\n{}\n\xff\nlast";
+    let n = tool::count_lines(BufReader::new(huge_line_then(10_000_000, tail))).unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(tool::count_lines(Cursor::new(b"")).unwrap(), 0);
+}

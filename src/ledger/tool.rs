@@ -201,6 +201,17 @@ pub fn import(
     Ok(summary)
 }
 
+/// Counts lines the way [`import`] numbers them, holding at most `MAX_LINE + 1` bytes of any
+/// line (for a progress bar's length; `BufRead::lines().count()` would buffer a huge line whole).
+pub fn count_lines(input: impl BufRead) -> io::Result<u64> {
+    let mut lines = BoundedLines::new(input);
+    let mut n = 0u64;
+    while lines.next_line()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// One physical line as [`BoundedLines`] sees it.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Line<'a> {
