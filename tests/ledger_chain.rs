@@ -238,3 +238,48 @@ fn epoch_blocks_are_refused_clearly() {
         Some("Epoch blocks are not accepted by this node")
     );
 }
+
+#[test]
+fn history_from_an_unknown_start_is_none_in_both_directions() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
+    let v = chain();
+    let first = Block::from_json(&v["steps"][0]["block"]).unwrap();
+    assert_eq!(
+        ledger.process(std::slice::from_ref(&first)).unwrap(),
+        [ProcessResult::Progress]
+    );
+    let genesis = ledger.genesis_hash();
+    let account = first.account_field().unwrap();
+    let unknown = BlockHash([0x5a; 32]);
+    for reverse in [false, true] {
+        for count in [0, 1, 100] {
+            for head in [unknown, BlockHash::ZERO] {
+                assert!(
+                    ledger
+                        .account_history(&account, Some(head), 0, count, reverse)
+                        .unwrap()
+                        .is_none(),
+                    "head {head:?}, count {count}, reverse {reverse}"
+                );
+            }
+        }
+    }
+    // Known starts still walk both ways.
+    let back: Vec<BlockHash> = ledger
+        .account_history(&account, Some(first.hash()), 0, 100, false)
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(|b| b.hash)
+        .collect();
+    assert_eq!(back, [first.hash(), genesis]);
+    let forward: Vec<BlockHash> = ledger
+        .account_history(&account, Some(genesis), 0, 100, true)
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(|b| b.hash)
+        .collect();
+    assert_eq!(forward, [genesis, first.hash()]);
+}

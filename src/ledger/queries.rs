@@ -163,10 +163,17 @@ impl Ledger {
                 return Ok(None);
             };
             let start = head.unwrap_or(if reverse { info.open_block } else { info.head });
+            // A start the client named may simply not exist: that is "no such history", not
+            // store damage. Checked before the walk so `count == 0` answers the same way.
+            match s.block(t, &start)? {
+                Some(b) if b.sideband.account == *account => {}
+                _ => return Ok(None),
+            }
             let mut cursor = start;
             let mut skipped = 0u64;
             let mut out = Vec::new();
             while !cursor.is_zero() && out.len() < count {
+                // Past the start, every hash comes from a stored link, so a gap is corruption.
                 let Some(b) = block_info(s, t, &cursor)? else {
                     return Err(LedgerError::Inconsistent("history block missing"));
                 };

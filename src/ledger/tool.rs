@@ -5,15 +5,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 use super::error::LedgerError;
 use super::handle::Ledger;
 use super::primitives::{Block, BlockHash};
 use super::processor::ProcessResult;
 
-/// Lines longer than this cannot be a block; refuse them before parsing.
-const MAX_LINE: usize = 4096;
+/// Lines longer than this (newline excluded) cannot be a block; refuse them before parsing.
+pub const MAX_LINE: usize = 4096;
 /// Default blocks per write transaction during import.
 pub const IMPORT_BATCH: usize = 256;
 
@@ -165,16 +165,23 @@ pub fn import(
             batch.clear();
             Ok(())
         };
-    for line in input.lines() {
-        let line = line?;
+    let mut lines = BoundedLines::new(input);
+    while let Some(line) = lines.next_line()? {
         line_no += 1;
-        let text = line.trim();
+        let text = match line {
+            Line::Text(text) => text.trim(),
+            Line::TooLong => {
+                *summary.by_result.entry("invalid_json").or_default() += 1;
+                summary.problem(line_no, "line too long for a block");
+                continue;
+            }
+            Line::NotUtf8 => {
+                *summary.by_result.entry("invalid_json").or_default() += 1;
+                summary.problem(line_no, "line is not valid UTF-8");
+                continue;
+            }
+        };
         if text.is_empty() {
-            continue;
-        }
-        if text.len() > MAX_LINE {
-            *summary.by_result.entry("invalid_json").or_default() += 1;
-            summary.problem(line_no, "line too long for a block");
             continue;
         }
         match Block::from_json_str(text) {
@@ -192,4 +199,103 @@ pub fn import(
     flush(&mut batch, &mut summary)?;
     progress(line_no);
     Ok(summary)
+}
+
+/// Counts lines the way [`import`] numbers them, holding at most `MAX_LINE + 1` bytes of any
+/// line (for a progress bar's length; `BufRead::lines().count()` would buffer a huge line whole).
+pub fn count_lines(input: impl BufRead) -> io::Result<u64> {
+    let mut lines = BoundedLines::new(input);
+    let mut n = 0u64;
+    while lines.next_line()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// One physical line as [`BoundedLines`] sees it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// A line of at most [`MAX_LINE`] bytes of valid UTF-8, without its `\n`.
+    Text(&'a str),
+    /// A line longer than [`MAX_LINE`] bytes; its excess was skipped without being kept.
+    TooLong,
+    /// A line of acceptable length that is not valid UTF-8.
+    NotUtf8,
+}
+
+/// Splits a block file into lines while holding at most `MAX_LINE + 1` bytes of any line.
+///
+/// `BufRead::lines` reads a whole line before anyone can check its length (a 300 MB line
+/// without a newline costs 300 MB) and fails the whole stream on one bad byte. This reader
+/// reads through `take(MAX_LINE + 1)`, so the line buffer never grows past its initial
+/// capacity, and it reports overlong or non-UTF-8 lines as values so the caller can count
+/// them and carry on. Only genuine read errors are errors.
+pub struct BoundedLines<R> {
+    inner: R,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    /// Wraps `inner`; the line buffer is allocated once, at its final size.
+    pub fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: Vec::with_capacity(MAX_LINE + 1),
+        }
+    }
+
+    /// The next line, or `None` at end of input.
+    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        self.buf.clear();
+        let limit = u64::try_from(MAX_LINE + 1).unwrap_or(u64::MAX);
+        let n = (&mut self.inner)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if self.buf.last() == Some(&b'\n') {
+            self.buf.pop();
+        } else if self.buf.len() > MAX_LINE {
+            // No newline within the limit: the line is too long. Drop what we hold and skip
+            // the rest of it straight out of the reader's own buffer.
+            self.buf.clear();
+            self.skip_rest_of_line()?;
+            return Ok(Some(Line::TooLong));
+        }
+        // Otherwise a final line without a newline, within the limit.
+        Ok(Some(match std::str::from_utf8(&self.buf) {
+            Ok(text) => Line::Text(text),
+            Err(_) => Line::NotUtf8,
+        }))
+    }
+
+    /// Bytes the line buffer can hold; stays `MAX_LINE + 1` whatever the input.
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Consumes input up to and including the next `\n` (or to end of input) without copying it.
+    fn skip_rest_of_line(&mut self) -> io::Result<()> {
+        loop {
+            let available = match self.inner.fill_buf() {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(());
+            }
+            match available.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    self.inner.consume(i + 1);
+                    return Ok(());
+                }
+                None => {
+                    let len = available.len();
+                    self.inner.consume(len);
+                }
+            }
+        }
+    }
 }
