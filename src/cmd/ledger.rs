@@ -1,6 +1,6 @@
 //! `nanoipc ledger`: inspect, export and import the embedded ledger.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -85,7 +85,7 @@ fn run_inner(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
             batch,
         } => {
             // One cheap pass to count lines gives the bar its length; the import reads again.
-            let total = BufReader::new(std::fs::File::open(&file)?).lines().count() as u64;
+            let total = tool::count_lines(BufReader::new(std::fs::File::open(&file)?))?;
             let input = BufReader::new(std::fs::File::open(&file)?);
             let bar = ProgressBar::new(total).with_style(
                 ProgressStyle::with_template("{bar:40} {pos}/{len} lines ({per_sec}, eta {eta})")
