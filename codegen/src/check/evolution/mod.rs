@@ -5,7 +5,10 @@
 //! put; JSON compatibility additionally on names and defaults (flatc omits fields equal to their
 //! default, so a changed default silently changes meaning). Appending is always fine. Each
 //! problem gives one message, located at the item in the new schema, or in the old one when the
-//! item was removed.
+//! item was removed. Fields, enum values and union members are matched by name first
+//! (`matching`), so one removal is one message rather than a cascade about everything after it.
+//!
+//! Layout: tables and their fields in `tables`, enums and unions in `members`, the rest here.
 
 mod matching;
 mod members;
