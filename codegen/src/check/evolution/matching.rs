@@ -79,33 +79,45 @@ fn ranks(items: &[Item<'_>]) -> (Vec<usize>, Vec<usize>) {
 /// increasing subsequence. An element in some but not all of them (one of two swapped items)
 /// or in none (an item moved past others) is considered moved.
 fn in_every_lis(seq: &[usize]) -> Vec<bool> {
-    let n = seq.len();
-    let mut ending = vec![1usize; n];
-    let mut starting = vec![1usize; n];
-    for i in 0..n {
-        for k in 0..i {
-            if seq[k] < seq[i] && ending[k] + 1 > ending[i] {
-                ending[i] = ending[k] + 1;
-            }
-        }
+    // Length of the longest increasing run ending at each element (scanning forwards), and
+    // starting at each element (scanning backwards). Quadratic, but lists are short.
+    let mut ending: Vec<usize> = Vec::with_capacity(seq.len());
+    for &x in seq {
+        let best = seq
+            .iter()
+            .zip(&ending)
+            .filter(|&(&y, _)| y < x)
+            .map(|(_, &e)| e)
+            .max();
+        ending.push(best.unwrap_or(0) + 1);
     }
-    for i in (0..n).rev() {
-        for k in i + 1..n {
-            if seq[k] > seq[i] && starting[k] + 1 > starting[i] {
-                starting[i] = starting[k] + 1;
-            }
-        }
+    let mut starting: Vec<usize> = Vec::with_capacity(seq.len());
+    for &x in seq.iter().rev() {
+        let best = seq
+            .iter()
+            .rev()
+            .zip(&starting)
+            .filter(|&(&y, _)| y > x)
+            .map(|(_, &s)| s)
+            .max();
+        starting.push(best.unwrap_or(0) + 1);
     }
+    starting.reverse();
     let longest = ending.iter().copied().max().unwrap_or(0);
-    let in_some: Vec<bool> = (0..n)
-        .map(|i| ending[i] + starting[i] == longest + 1)
+    // An element is on some longest run when the runs through it add up to the longest; it is
+    // on every one when no other such element can take its place (same length so far).
+    let on_some: Vec<Option<usize>> = ending
+        .iter()
+        .zip(&starting)
+        .map(|(&e, &s)| (e + s == longest + 1).then_some(e))
         .collect();
     let mut per_length: HashMap<usize, usize> = HashMap::new();
-    for i in (0..n).filter(|&i| in_some[i]) {
-        *per_length.entry(ending[i]).or_default() += 1;
+    for e in on_some.iter().flatten() {
+        *per_length.entry(*e).or_default() += 1;
     }
-    (0..n)
-        .map(|i| in_some[i] && per_length.get(&ending[i]) == Some(&1))
+    on_some
+        .iter()
+        .map(|e| e.is_some_and(|e| per_length.get(&e) == Some(&1)))
         .collect()
 }
 
