@@ -5,7 +5,14 @@
 //! put; JSON compatibility additionally on names and defaults (flatc omits fields equal to their
 //! default, so a changed default silently changes meaning). Appending is always fine. Each
 //! problem gives one message, located at the item in the new schema, or in the old one when the
-//! item was removed.
+//! item was removed. Fields, enum values and union members are matched by name first
+//! (`matching`), so one removal is one message rather than a cascade about everything after it.
+//!
+//! Layout: tables and their fields in `tables`, enums and unions in `members`, the rest here.
+
+mod matching;
+mod members;
+mod tables;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{self, DefaultValue, Location, Schema, Type};
@@ -156,54 +163,6 @@ impl Compat<'_> {
         }
     }
 
-    fn table(&mut self, ot: &ir::Table, nt: &ir::Table) {
-        for of in &ot.fields {
-            let Some(nf) = nt.fields.iter().find(|f| f.id == of.id) else {
-                self.err(
-                    &of.loc,
-                    format!("field `{}.{}` (id {}) was removed", ot.name, of.name, of.id),
-                );
-                continue;
-            };
-            let what = format!("field `{}.{}`", nt.name, nf.name);
-            if nf.name != of.name {
-                let msg = match nt.fields.iter().find(|f| f.name == of.name) {
-                    Some(moved) => format!(
-                        "field `{}.{}` was reordered: its id changed from {} to {}",
-                        nt.name, of.name, of.id, moved.id
-                    ),
-                    None => format!(
-                        "field `{}.{}` (id {}) was renamed to `{}`",
-                        ot.name, of.name, of.id, nf.name
-                    ),
-                };
-                self.err(&nf.loc, msg);
-                continue;
-            }
-            let (o_ty, n_ty) = (type_name(self.old, &of.ty), type_name(self.new, &nf.ty));
-            if o_ty != n_ty {
-                self.err(
-                    &nf.loc,
-                    format!("{what} changed type from `{o_ty}` to `{n_ty}`"),
-                );
-                continue;
-            }
-            let (o_def, n_def) = (default_text(&of.default), default_text(&nf.default));
-            if o_def != n_def {
-                self.err(
-                    &nf.loc,
-                    format!("{what} changed its default from {o_def} to {n_def}"),
-                );
-            }
-            if nf.required && !of.required {
-                self.err(
-                    &nf.loc,
-                    format!("{what} became (required): buffers from older writers may lack it"),
-                );
-            }
-        }
-    }
-
     fn strukt(&mut self, os: &ir::Struct, ns: &ir::Struct) {
         let mut field_problem = false;
         for (i, of) in os.fields.iter().enumerate() {
@@ -245,106 +204,6 @@ impl Compat<'_> {
                     ns.name, os.size, os.align, ns.size, ns.align
                 ),
             );
-        }
-    }
-
-    fn enum_(&mut self, oe: &ir::Enum, ne: &ir::Enum) {
-        if oe.underlying != ne.underlying {
-            self.err(
-                &ne.loc,
-                format!(
-                    "enum `{}` changed its underlying type from `{}` to `{}`",
-                    ne.name,
-                    oe.underlying.schema_name(),
-                    ne.underlying.schema_name()
-                ),
-            );
-        }
-        if oe.bit_flags != ne.bit_flags {
-            self.err(
-                &ne.loc,
-                format!("enum `{}` added or removed (bit_flags)", ne.name),
-            );
-        }
-        for (i, ov) in oe.values.iter().enumerate() {
-            match ne.values.get(i) {
-                None => self.err(
-                    &ov.loc,
-                    format!("enum value `{}.{}` was removed", oe.name, ov.name),
-                ),
-                Some(nv) if nv.name != ov.name => {
-                    let how = if ne.values.iter().any(|v| v.name == ov.name) {
-                        "reordered"
-                    } else {
-                        "removed or renamed"
-                    };
-                    self.err(
-                        &nv.loc,
-                        format!(
-                            "enum value `{}.{}` was {how}: position {i} is now `{}`",
-                            oe.name, ov.name, nv.name
-                        ),
-                    );
-                }
-                Some(nv) if nv.value != ov.value => self.err(
-                    &nv.loc,
-                    format!(
-                        "enum value `{}.{}` changed from {} to {}",
-                        ne.name, nv.name, ov.value, nv.value
-                    ),
-                ),
-                Some(_) => {}
-            }
-        }
-    }
-
-    fn union(&mut self, ou: &ir::Union, nu: &ir::Union) {
-        for (i, om) in ou.members.iter().enumerate() {
-            match nu.members.get(i) {
-                None => self.err(
-                    &om.loc,
-                    format!("union member `{}.{}` was removed", ou.name, om.name),
-                ),
-                Some(nm) if nm.name != om.name => {
-                    let how = if nu.members.iter().any(|m| m.name == om.name) {
-                        "reordered"
-                    } else {
-                        "removed or renamed"
-                    };
-                    self.err(
-                        &nm.loc,
-                        format!(
-                            "union member `{}.{}` was {how}: position {} is now `{}`",
-                            ou.name,
-                            om.name,
-                            i + 1,
-                            nm.name
-                        ),
-                    );
-                }
-                Some(nm) if nm.tag != om.tag => self.err(
-                    &nm.loc,
-                    format!(
-                        "union member `{}.{}` changed its tag from {} to {}",
-                        nu.name, nm.name, om.tag, nm.tag
-                    ),
-                ),
-                Some(nm) => {
-                    let (ot, nt) = (
-                        table_name(self.old, om.table),
-                        table_name(self.new, nm.table),
-                    );
-                    if ot != nt {
-                        self.err(
-                            &nm.loc,
-                            format!(
-                                "union member `{}.{}` now holds table `{nt}` instead of `{ot}`",
-                                nu.name, nm.name
-                            ),
-                        );
-                    }
-                }
-            }
         }
     }
 
