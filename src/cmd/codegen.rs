@@ -24,7 +24,11 @@ pub fn run(Args { check_compat, root }: Args) -> ExitCode {
         }
     });
     if let Some(old) = check_compat {
-        let old_display = old.display().to_string();
+        // Diagnostics quote source lines by file name, so the two schemas need distinct names.
+        let mut old_display = old.display().to_string();
+        if old_display == regen::SCHEMA_PATH {
+            old_display.push_str(" (old)");
+        }
         match nanoipc_codegen::check_compat_files(
             &old,
             &old_display,
