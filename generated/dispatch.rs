@@ -106,14 +106,24 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
 }
 /// The server side of the `NanoApi` service: one method per request. Each method writes its answer
 /// straight into `fbb` and returns the answer's offset; the caller wraps it in the `Envelope`.
+///
+/// Only [`Handler::not_implemented`] is required: every request method defaults to that
+/// answer, so a message appended to the schema compiles against existing handlers and is
+/// refused cleanly until its method is written.
 pub trait Handler {
     /// Per-call state (the caller's session, identity, …).
     type Context;
     /// The error a handler returns; the caller turns it into an `Error` message.
     type Error;
+    /// The answer for requests the node does not serve yet: every request method this handler
+    /// does not implement returns `Err(self.not_implemented("<Method>"))`, `method` being the
+    /// method's name in the service.
+    fn not_implemented(&self, method: &'static str) -> Self::Error;
     /// Liveness probe; always allowed to the default user.
     ///
-    /// Request `IsAlive`, answered by `Success`.
+    /// Request `IsAlive`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("IsAlive"))`.
+    #[allow(unused_variables)]
     fn is_alive<'b>(
         &self,
         ctx: &Self::Context,
@@ -122,10 +132,14 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("IsAlive"))
+    }
     /// Voting weight delegated to an account.
     ///
-    /// Request `AccountWeight`, answered by `AccountWeightResponse`.
+    /// Request `AccountWeight`, answered by `AccountWeightResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountWeight"))`.
+    #[allow(unused_variables)]
     fn account_weight<'b>(
         &self,
         ctx: &Self::Context,
@@ -134,10 +148,14 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::AccountWeightResponse<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountWeight"))
+    }
     /// Subscribes the session to confirmations.
     ///
-    /// Request `TopicConfirmation`, answered by `Success`.
+    /// Request `TopicConfirmation`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("TopicConfirmation"))`.
+    #[allow(unused_variables)]
     fn topic_confirmation<'b>(
         &self,
         ctx: &Self::Context,
@@ -146,10 +164,14 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("TopicConfirmation"))
+    }
     /// Registers the session as an external service.
     ///
-    /// Request `ServiceRegister`, answered by `Success`.
+    /// Request `ServiceRegister`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("ServiceRegister"))`.
+    #[allow(unused_variables)]
     fn service_register<'b>(
         &self,
         ctx: &Self::Context,
@@ -158,10 +180,14 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("ServiceRegister"))
+    }
     /// Asks a registered service to stop.
     ///
-    /// Request `ServiceStop`, answered by `Success`.
+    /// Request `ServiceStop`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("ServiceStop"))`.
+    #[allow(unused_variables)]
     fn service_stop<'b>(
         &self,
         ctx: &Self::Context,
@@ -170,10 +196,14 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("ServiceStop"))
+    }
     /// Subscribes the session to service stop events.
     ///
-    /// Request `TopicServiceStop`, answered by `Success`.
+    /// Request `TopicServiceStop`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("TopicServiceStop"))`.
+    #[allow(unused_variables)]
     fn topic_service_stop<'b>(
         &self,
         ctx: &Self::Context,
@@ -182,7 +212,9 @@ pub trait Handler {
     ) -> ::core::result::Result<
         ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
         Self::Error,
-    >;
+    > {
+        ::core::result::Result::Err(self.not_implemented("TopicServiceStop"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]

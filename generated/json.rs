@@ -1117,10 +1117,9 @@ impl rt::JsonTable for BlockStateJson {
                 }
                 rt::Key::Field(9) => {
                     rt::once(&f9, "subtype")?;
-                    f9 = map
-                        .next_value_seed(
-                            rt::NullOr(rt::EnumSeed::<t::BlockSubType>::new()),
-                        )?;
+                    f9 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::BlockSubType>::new())?,
+                    );
                 }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
@@ -1300,8 +1299,9 @@ impl rt::JsonTable for BlockInfoJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0_type, "block_type")?;
-                    f0_type = map
-                        .next_value_seed(rt::NullOr(rt::EnumSeed::<t::Block>::new()))?;
+                    f0_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f0, "block")?;
@@ -1465,7 +1465,9 @@ impl rt::JsonTable for ServiceStopJson {
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "restart")?;
-                    f1 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
@@ -1536,7 +1538,9 @@ impl rt::JsonTable for TopicServiceStopJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "unsubscribe")?;
-                    f0 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
@@ -1660,7 +1664,9 @@ impl rt::JsonTable for TopicConfirmationJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "unsubscribe")?;
-                    f0 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "options")?;
@@ -1742,16 +1748,18 @@ impl rt::JsonTable for TopicConfirmationOptionsJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "confirmation_type_filter")?;
-                    f0 = map
-                        .next_value_seed(
-                            rt::NullOr(
+                    f0 = ::core::option::Option::Some(
+                        map
+                            .next_value_seed(
                                 rt::EnumSeed::<t::TopicConfirmationTypeFilter>::new(),
-                            ),
-                        )?;
+                            )?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "all_local_accounts")?;
-                    f1 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Field(2) => {
                     rt::once(&f2, "accounts")?;
@@ -1762,11 +1770,15 @@ impl rt::JsonTable for TopicConfirmationOptionsJson {
                 }
                 rt::Key::Field(3) => {
                     rt::once(&f3, "include_block")?;
-                    f3 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Field(4) => {
                     rt::once(&f4, "include_election_info")?;
-                    f4 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<bool>::new()))?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
                 }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
@@ -1895,10 +1907,12 @@ impl rt::JsonTable for EventConfirmationJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "confirmation_type")?;
-                    f0 = map
-                        .next_value_seed(
-                            rt::NullOr(rt::EnumSeed::<t::TopicConfirmationType>::new()),
-                        )?;
+                    f0 = ::core::option::Option::Some(
+                        map
+                            .next_value_seed(
+                                rt::EnumSeed::<t::TopicConfirmationType>::new(),
+                            )?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "account")?;
@@ -1914,8 +1928,9 @@ impl rt::JsonTable for EventConfirmationJson {
                 }
                 rt::Key::Field(4) => {
                     rt::once(&f4_type, "block_type")?;
-                    f4_type = map
-                        .next_value_seed(rt::NullOr(rt::EnumSeed::<t::Block>::new()))?;
+                    f4_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
                 }
                 rt::Key::Field(5) => {
                     rt::once(&f4, "block")?;
@@ -2110,11 +2125,15 @@ impl rt::JsonTable for ElectionInfoJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "duration")?;
-                    f0 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "time")?;
-                    f1 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Field(2) => {
                     rt::once(&f2, "tally")?;
@@ -2122,15 +2141,21 @@ impl rt::JsonTable for ElectionInfoJson {
                 }
                 rt::Key::Field(3) => {
                     rt::once(&f3, "request_count")?;
-                    f3 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Field(4) => {
                     rt::once(&f4, "block_count")?;
-                    f4 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Field(5) => {
                     rt::once(&f5, "voter_count")?;
-                    f5 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
@@ -2239,11 +2264,15 @@ impl rt::JsonTable for ErrorJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "code")?;
-                    f0 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<i32>::new()))?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<i32>::new())?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "category")?;
-                    f1 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<i32>::new()))?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<i32>::new())?,
+                    );
                 }
                 rt::Key::Field(2) => {
                     rt::once(&f2, "message")?;
@@ -2417,7 +2446,9 @@ impl rt::JsonTable for EnvelopeJson {
             match key {
                 rt::Key::Field(0) => {
                     rt::once(&f0, "time")?;
-                    f0 = map.next_value_seed(rt::NullOr(rt::ScalarSeed::<u64>::new()))?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
                 }
                 rt::Key::Field(1) => {
                     rt::once(&f1, "credentials")?;
@@ -2429,8 +2460,9 @@ impl rt::JsonTable for EnvelopeJson {
                 }
                 rt::Key::Field(3) => {
                     rt::once(&f3_type, "message_type")?;
-                    f3_type = map
-                        .next_value_seed(rt::NullOr(rt::EnumSeed::<t::Message>::new()))?;
+                    f3_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Message>::new())?,
+                    );
                 }
                 rt::Key::Field(4) => {
                     rt::once(&f3, "message")?;

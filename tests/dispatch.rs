@@ -6,21 +6,36 @@ use flatbuffers::{FlatBufferBuilder, WIPOffset};
 use nanoipc::schema::dispatch::{message_from_name, message_name, SKIPPED_METHODS};
 use nanoipc::schema::*;
 
-/// Answers every request with a recognisable value, so the test can see which method ran.
+/// Answers the requests it implements with a recognisable value, so the test can see which
+/// method ran. It implements only `IsAlive` and `AccountWeight` (plus the required
+/// `not_implemented`): to it the schema's other four requests are exactly like messages appended
+/// to the schema after it was written, and it must still compile and answer them cleanly.
 struct Echo;
 
 #[derive(Debug, PartialEq)]
-struct Refused;
+enum Refused {
+    /// `AccountWeight` for the account "refuse".
+    Refused,
+    /// A request Echo does not implement (the generated default), by method name.
+    NotImplemented(&'static str),
+}
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("refused")
+        match self {
+            Refused::Refused => f.write_str("refused"),
+            Refused::NotImplemented(m) => write!(f, "Not implemented: {m}"),
+        }
     }
 }
 
 impl Handler for Echo {
     type Context = u32;
     type Error = Refused;
+
+    fn not_implemented(&self, method: &'static str) -> Refused {
+        Refused::NotImplemented(method)
+    }
 
     fn is_alive<'b>(
         &self,
@@ -39,53 +54,13 @@ impl Handler for Echo {
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<AccountWeightResponse<'b>>, Refused> {
         if req.account() == "refuse" {
-            return Err(Refused);
+            return Err(Refused::Refused);
         }
         let voting_weight = Some(fbb.create_string(&format!("weight of {}", req.account())));
         Ok(AccountWeightResponse::create(
             fbb,
             &AccountWeightResponseArgs { voting_weight },
         ))
-    }
-
-    fn topic_confirmation<'b>(
-        &self,
-        _ctx: &u32,
-        _req: TopicConfirmation<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, Refused> {
-        let message = Some(fbb.create_string("topic_confirmation"));
-        Ok(Success::create(fbb, &SuccessArgs { message }))
-    }
-
-    fn service_register<'b>(
-        &self,
-        _ctx: &u32,
-        _req: ServiceRegister<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, Refused> {
-        let message = Some(fbb.create_string("service_register"));
-        Ok(Success::create(fbb, &SuccessArgs { message }))
-    }
-
-    fn service_stop<'b>(
-        &self,
-        _ctx: &u32,
-        _req: ServiceStop<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, Refused> {
-        let message = Some(fbb.create_string("service_stop"));
-        Ok(Success::create(fbb, &SuccessArgs { message }))
-    }
-
-    fn topic_service_stop<'b>(
-        &self,
-        _ctx: &u32,
-        _req: TopicServiceStop<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, Refused> {
-        let message = Some(fbb.create_string("topic_service_stop"));
-        Ok(Success::create(fbb, &SuccessArgs { message }))
     }
 }
 
@@ -163,31 +138,52 @@ fn every_request_reaches_its_handler() {
             Message::AccountWeightResponse,
             r#""voting_weight":"weight of nano_x""#,
         ),
-        (
-            r#"{"message_type":"TopicConfirmation","message":{}}"#,
-            Message::Success,
-            "topic_confirmation",
-        ),
-        (
-            r#"{"message_type":"ServiceRegister","message":{}}"#,
-            Message::Success,
-            "service_register",
-        ),
-        (
-            r#"{"message_type":"ServiceStop","message":{"service_name":"s"}}"#,
-            Message::Success,
-            "service_stop",
-        ),
-        (
-            r#"{"message_type":"TopicServiceStop","message":{}}"#,
-            Message::Success,
-            "topic_service_stop",
-        ),
     ];
     for (json, tag, needle) in cases {
         let (got, text) = run(&envelope_json(json)).unwrap();
         assert_eq!(got, tag, "{json}");
         assert!(text.contains(needle), "{json} → {text}");
+    }
+}
+
+/// The generated `Handler` gives every request method a default body, so a handler that leaves
+/// methods out compiles (appending a message to the schema never breaks the build) and each
+/// left-out request reaches `not_implemented` with its own method name.
+#[test]
+fn requests_without_a_method_answer_not_implemented() {
+    let cases = [
+        (
+            r#"{"message_type":"TopicConfirmation","message":{}}"#,
+            "TopicConfirmation",
+        ),
+        (
+            r#"{"message_type":"ServiceRegister","message":{}}"#,
+            "ServiceRegister",
+        ),
+        (
+            r#"{"message_type":"ServiceStop","message":{"service_name":"s"}}"#,
+            "ServiceStop",
+        ),
+        (
+            r#"{"message_type":"TopicServiceStop","message":{}}"#,
+            "TopicServiceStop",
+        ),
+    ];
+    for (json, method) in cases {
+        let err = run(&envelope_json(json)).unwrap_err();
+        assert_eq!(
+            err,
+            DispatchError::Handler(Refused::NotImplemented(method)),
+            "{json}"
+        );
+        assert_eq!(err.to_string(), format!("Not implemented: {method}"));
+    }
+    // Every request of the schema is either implemented by Echo or answered by the default.
+    let implemented = ["IsAlive", "AccountWeight"];
+    for m in METHODS {
+        if !implemented.contains(&m.name) {
+            assert!(cases.iter().any(|(_, name)| *name == m.name), "{}", m.name);
+        }
     }
 }
 
@@ -201,7 +197,7 @@ fn non_requests_and_failures_are_error_values() {
         r#"{"message_type":"AccountWeight","message":{"account":"refuse"}}"#,
     ))
     .unwrap_err();
-    assert_eq!(err, DispatchError::Handler(Refused));
+    assert_eq!(err, DispatchError::Handler(Refused::Refused));
 
     // A tag from a newer schema: the verifier lets it through, dispatch refuses it.
     let mut fbb = FlatBufferBuilder::new();

@@ -387,7 +387,7 @@ fn bad_cases() -> Vec<BadCase> {
             encoding: 4,
             payload: br#"{"message_type":"TopicConfirmation","message":{}}"#.to_vec(),
             code: 5,
-            message: "Not implemented: confirmation subscriptions (TopicConfirmation)".into(),
+            message: "Not implemented: TopicConfirmation".into(),
         },
     ]
 }

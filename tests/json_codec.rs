@@ -354,3 +354,216 @@ fn agrees_with_flatc() {
         );
     }
 }
+
+/// Scalar, bool and enum forms where flatc 25.12.19 is lenient or strict: `Some(json)` is the
+/// document we (and flatc) read it as, `None` a rejection. Checked against `flatc -b` when flatc
+/// is on PATH.
+fn scalar_form_cases() -> Vec<(String, Option<&'static str>)> {
+    let code = |v: &str| format!(r#"{{"message_type":"Error","message":{{"code":{v}}}}}"#);
+    let restart = |v: &str| {
+        format!(
+            r#"{{"message_type":"ServiceStop","message":{{"service_name":"s","restart":{v}}}}}"#
+        )
+    };
+    let filter = |v: &str| {
+        format!(
+            r#"{{"message_type":"TopicConfirmation","message":{{"options":{{"confirmation_type_filter":{v}}}}}}}"#
+        )
+    };
+    let error_code = |n: &'static str| Some(n);
+    vec![
+        // Integers: no booleans (quoted or not), no null; -0, hex text and spaced text are fine.
+        (code("true"), None),
+        (code("\"true\""), None),
+        (code("false"), None),
+        (code("null"), None),
+        (code("1.0"), None),
+        (code("\"1e2\""), None),
+        (code("\"0xFFFFFFFF\""), None),
+        (code("\"0x\""), None),
+        (code("\"\""), None),
+        (
+            code("-0"),
+            error_code(r#"{"message_type":"Error","message":{}}"#),
+        ),
+        (
+            code("\"-0\""),
+            error_code(r#"{"message_type":"Error","message":{}}"#),
+        ),
+        (
+            code("\"0x10\""),
+            error_code(r#"{"message_type":"Error","message":{"code":16}}"#),
+        ),
+        (
+            code("\"-0x10\""),
+            error_code(r#"{"message_type":"Error","message":{"code":-16}}"#),
+        ),
+        (
+            code("\" 12 \""),
+            error_code(r#"{"message_type":"Error","message":{"code":12}}"#),
+        ),
+        (
+            code("\"+12\""),
+            error_code(r#"{"message_type":"Error","message":{"code":12}}"#),
+        ),
+        (
+            code("\"010\""),
+            error_code(r#"{"message_type":"Error","message":{"code":10}}"#),
+        ),
+        (
+            r#"{"time":"0xFFFFFFFFFFFFFFFF"}"#.to_string(),
+            Some(r#"{"time":18446744073709551615}"#),
+        ),
+        (r#"{"time":"-1"}"#.to_string(), None),
+        // Bools are bytes: any of 0..=255, non-zero is true.
+        (
+            restart("2"),
+            Some(r#"{"message_type":"ServiceStop","message":{"service_name":"s","restart":true}}"#),
+        ),
+        (
+            restart("5"),
+            Some(r#"{"message_type":"ServiceStop","message":{"service_name":"s","restart":true}}"#),
+        ),
+        (
+            restart("\"0x2\""),
+            Some(r#"{"message_type":"ServiceStop","message":{"service_name":"s","restart":true}}"#),
+        ),
+        (
+            restart("\"true\""),
+            Some(r#"{"message_type":"ServiceStop","message":{"service_name":"s","restart":true}}"#),
+        ),
+        (
+            restart("-0"),
+            Some(r#"{"message_type":"ServiceStop","message":{"service_name":"s"}}"#),
+        ),
+        (restart("-1"), None),
+        (restart("256"), None),
+        (restart("null"), None),
+        (restart("\" true\""), None),
+        // Enums and union tags: exact names, or numbers in any integer form.
+        (
+            filter("\"1\""),
+            Some(
+                r#"{"message_type":"TopicConfirmation","message":{"options":{"confirmation_type_filter":"active"}}}"#,
+            ),
+        ),
+        (
+            filter("\"0x1\""),
+            Some(
+                r#"{"message_type":"TopicConfirmation","message":{"options":{"confirmation_type_filter":"active"}}}"#,
+            ),
+        ),
+        (
+            filter("-0"),
+            Some(r#"{"message_type":"TopicConfirmation","message":{"options":{}}}"#),
+        ),
+        (filter("true"), None),
+        (filter("\"true\""), None),
+        (filter("null"), None),
+        (filter("\" active\""), None),
+        (
+            r#"{"message_type":"6","message":{"account":"a"}}"#.to_string(),
+            Some(r#"{"message_type":"AccountWeight","message":{"account":"a"}}"#),
+        ),
+        (r#"{"message_type":null}"#.to_string(), None),
+        // null stays "absent" for strings and tables.
+        (
+            r#"{"message_type":"Error","message":{"message":null}}"#.to_string(),
+            Some(r#"{"message_type":"Error","message":{}}"#),
+        ),
+        (
+            r#"{"message_type":"TopicConfirmation","message":{"options":null}}"#.to_string(),
+            Some(r#"{"message_type":"TopicConfirmation","message":{}}"#),
+        ),
+    ]
+}
+
+#[test]
+fn scalar_forms_follow_flatc() {
+    for (json, want) in scalar_form_cases() {
+        match (envelope_from_json(&json, &strict()), want) {
+            (Ok(buf), Some(want)) => {
+                let env = root_as_envelope(&buf).unwrap();
+                assert_eq!(envelope_to_json(&env, false), want, "{json}");
+            }
+            (Err(_), None) => {}
+            (Ok(buf), None) => panic!(
+                "{json}: accepted as {}",
+                envelope_to_json(&root_as_envelope(&buf).unwrap(), false)
+            ),
+            (Err(e), Some(_)) => panic!("{json}: rejected: {e}"),
+        }
+    }
+    // Rejections are located and say what is wrong.
+    let err = envelope_from_json(
+        "{\"message_type\":\"Error\",\n \"message\":{\"code\":true}}",
+        &strict(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2: 23: error: true is not a int value (true/false are only for bool fields)"
+    );
+    let err = envelope_from_json(
+        r#"{"message_type":"Error","message":{"code":null}}"#,
+        &strict(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1: 46: error: null is not a int value (leave the field out to use its default)"
+    );
+}
+
+/// The same cases through `flatc -b` with our schema: flatc accepts exactly what we accept, and
+/// its binary reads back here as the same document. Skipped without flatc, unless
+/// `NANOIPC_REQUIRE_FLATC=1`.
+#[test]
+fn scalar_forms_agree_with_flatc() {
+    let have = std::process::Command::new("flatc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("NANOIPC_REQUIRE_FLATC").as_deref() != Ok("1"),
+            "flatc is required but not on PATH"
+        );
+        eprintln!("skipped: flatc not on PATH");
+        return;
+    }
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/nanoapi.fbs");
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (json, want)) in scalar_form_cases().into_iter().enumerate() {
+        let jpath = tmp.path().join(format!("case{i}.json"));
+        std::fs::write(&jpath, &json).unwrap();
+        let out = std::process::Command::new("flatc")
+            .arg("-b")
+            .arg("-o")
+            .arg(tmp.path())
+            .arg(&schema)
+            .arg(&jpath)
+            .output()
+            .unwrap();
+        match want {
+            None => assert!(
+                !out.status.success(),
+                "flatc accepts what we reject: {json}"
+            ),
+            Some(want) => {
+                assert!(
+                    out.status.success(),
+                    "flatc rejects what we accept: {json}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let theirs = std::fs::read(tmp.path().join(format!("case{i}.bin"))).unwrap();
+                let env = root_as_envelope(&theirs).expect("flatc's buffer verifies");
+                assert_eq!(
+                    envelope_to_json(&env, false),
+                    want,
+                    "flatc's reading of {json}"
+                );
+            }
+        }
+    }
+}

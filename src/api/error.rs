@@ -35,7 +35,8 @@ pub enum ApiError {
     /// A field has a value the request cannot use, e.g. `Bad account number`.
     #[error("{0}")]
     InvalidArgument(&'static str),
-    /// The request is understood but this node does not serve it yet.
+    /// The request is understood but this node does not serve it yet; the payload names it
+    /// (the request's method name, e.g. `TopicConfirmation`).
     #[error("Not implemented: {0}")]
     NotImplemented(&'static str),
     /// The announced payload length is above `max_request_size`.

@@ -1,6 +1,7 @@
 //! The one handler layer. Every encoding (IPC 1–4) and, later, every HTTP route reaches the node
-//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (one
-//! method per request of the schema's `NanoApi` service), [`v2`] wraps it in the `Envelope` logic
+//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (the
+//! requests of the schema's `NanoApi` service it serves, plus `not_implemented`, the answer the
+//! generated defaults give every other request), [`v2`] wraps it in the `Envelope` logic
 //! shared by the binary and JSON encodings, and `rpc_legacy` maps its actions onto the same `Api`
 //! methods (`node_version`, `block_count`, `weight_of`, `balance_of`, …).
 //!

@@ -1,15 +1,16 @@
-//! Node-level requests: liveness, version and block counts, and the service/subscription requests
-//! this node does not serve yet (they answer a clear "not implemented" error, never a fake success).
+//! Node-level requests: liveness, version and block counts.
+//!
+//! The service/subscription requests this node does not serve yet (TopicConfirmation,
+//! ServiceRegister, ServiceStop, TopicServiceStop) have no code here: the generated `Handler`
+//! answers them through [`Handler::not_implemented`](crate::schema::Handler::not_implemented),
+//! a clear "Not implemented: <Method>" error, never a fake success.
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::{Api, ApiError, CallContext};
 use crate::ledger::primitives::BlockHash;
 use crate::ledger::BlockCount;
-use crate::schema::{
-    IsAlive, ServiceRegister, ServiceStop, Success, SuccessArgs, TopicConfirmation,
-    TopicServiceStop,
-};
+use crate::schema::{IsAlive, Success, SuccessArgs};
 
 /// RPC protocol revision nano-node reports as `rpc_version`.
 pub const RPC_VERSION: u32 = 1;
@@ -74,47 +75,5 @@ impl Api {
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<Success<'b>>, ApiError> {
         Ok(Success::create(fbb, &SuccessArgs { message: None }))
-    }
-
-    pub(super) fn topic_confirmation<'b>(
-        &self,
-        _ctx: &CallContext,
-        _req: TopicConfirmation<'_>,
-        _fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, ApiError> {
-        Err(ApiError::NotImplemented(
-            "confirmation subscriptions (TopicConfirmation)",
-        ))
-    }
-
-    pub(super) fn service_register<'b>(
-        &self,
-        _ctx: &CallContext,
-        _req: ServiceRegister<'_>,
-        _fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, ApiError> {
-        Err(ApiError::NotImplemented(
-            "external service registration (ServiceRegister)",
-        ))
-    }
-
-    pub(super) fn service_stop<'b>(
-        &self,
-        _ctx: &CallContext,
-        _req: ServiceStop<'_>,
-        _fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, ApiError> {
-        Err(ApiError::NotImplemented("external services (ServiceStop)"))
-    }
-
-    pub(super) fn topic_service_stop<'b>(
-        &self,
-        _ctx: &CallContext,
-        _req: TopicServiceStop<'_>,
-        _fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, ApiError> {
-        Err(ApiError::NotImplemented(
-            "service stop subscriptions (TopicServiceStop)",
-        ))
     }
 }

@@ -281,6 +281,12 @@ impl Handler for Api {
     type Context = CallContext;
     type Error = ApiError;
 
+    /// Requests without a method below (subscriptions and external services today) answer
+    /// `Not implemented: <Method>` (code 5).
+    fn not_implemented(&self, method: &'static str) -> ApiError {
+        ApiError::NotImplemented(method)
+    }
+
     fn is_alive<'b>(
         &self,
         ctx: &CallContext,
@@ -297,41 +303,5 @@ impl Handler for Api {
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
         Api::account_weight(self, ctx, req, fbb)
-    }
-
-    fn topic_confirmation<'b>(
-        &self,
-        ctx: &CallContext,
-        req: crate::schema::TopicConfirmation<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
-        Api::topic_confirmation(self, ctx, req, fbb)
-    }
-
-    fn service_register<'b>(
-        &self,
-        ctx: &CallContext,
-        req: crate::schema::ServiceRegister<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
-        Api::service_register(self, ctx, req, fbb)
-    }
-
-    fn service_stop<'b>(
-        &self,
-        ctx: &CallContext,
-        req: crate::schema::ServiceStop<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
-        Api::service_stop(self, ctx, req, fbb)
-    }
-
-    fn topic_service_stop<'b>(
-        &self,
-        ctx: &CallContext,
-        req: crate::schema::TopicServiceStop<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
-        Api::topic_service_stop(self, ctx, req, fbb)
     }
 }

@@ -3,8 +3,13 @@
 //! From the schema's `rpc_service` (its first service) this writes the message registry (member
 //! names ↔ union tags, request → response, permissions from the `permission` attribute), the
 //! `Handler` trait with one method per request, and the `dispatch` function that routes a verified
-//! root table to it. Adding a message is therefore a schema edit plus one handler method; no
-//! hand-written table of messages exists anywhere else.
+//! root table to it. No hand-written table of messages exists anywhere else.
+//!
+//! Every request method has a default body that answers `Err(self.not_implemented("<Method>"))`;
+//! the one required method is `not_implemented`. Appending a message to the schema therefore
+//! never breaks the build of an existing handler (which would also stop `nanoipc codegen` and the
+//! freshness test from running): the new request is answered "not implemented" until someone
+//! writes its handler method.
 
 use super::{doc_attrs, format_rust, rust_header};
 use crate::ir::{Schema, TableId, Type, UnionId};
@@ -103,7 +108,12 @@ pub fn emit(schema: &Schema) -> String {
             m.doc.0.join("\n")
         ));
         match_arms.push_str(&format!("{un}::{req} => METHODS.get({i}),\n"));
-        let mname = method(&m.name);
+        let mut mname = method(&m.name);
+        // The trait's own hook keeps its name; a schema method called like it gets a suffix (as
+        // the client emitter does for its trait's names).
+        if mname == "not_implemented" {
+            mname.push_str("_request");
+        }
         let req_t = escape(&schema.table(m.request).name);
         let resp_t = escape(&schema.table(m.response).name);
         let req_member = u
@@ -113,12 +123,17 @@ pub fn emit(schema: &Schema) -> String {
             .map(|x| snake(&x.name))
             .unwrap_or_default();
         trait_methods.push_str(&format!(
-            "{}///\n/// Request `{}`, answered by `{}`.\n\
+            "{}///\n/// Request `{}`, answered by `{}`. Unless implemented, answers\n\
+             /// `Err(self.not_implemented({:?}))`.\n\
+             #[allow(unused_variables)]\n\
              fn {mname}<'b>(&self, ctx: &Self::Context, req: super::tables::{req_t}<'_>, fbb: &mut {FB}::FlatBufferBuilder<'b>) \
-             -> ::core::result::Result<{FB}::WIPOffset<super::tables::{resp_t}<'b>>, Self::Error>;\n",
+             -> ::core::result::Result<{FB}::WIPOffset<super::tables::{resp_t}<'b>>, Self::Error> {{\n\
+             ::core::result::Result::Err(self.not_implemented({:?}))\n}}\n",
             doc_attrs(&m.doc),
             req,
-            resp
+            resp,
+            m.name,
+            m.name
         ));
         dispatch_arms.push_str(&format!(
             "{un}::{req} => match env.{fsn}_as_{req_member}() {{\n\
@@ -141,10 +156,19 @@ pub fn emit(schema: &Schema) -> String {
     s.push_str(&format!(
         "/// The server side of the `{}` service: one method per request. Each method writes its answer\n\
          /// straight into `fbb` and returns the answer's offset; the caller wraps it in the `{root_name}`.\n\
+         ///\n\
+         /// Only [`Handler::not_implemented`] is required: every request method defaults to that\n\
+         /// answer, so a message appended to the schema compiles against existing handlers and is\n\
+         /// refused cleanly until its method is written.\n\
          pub trait Handler {{\n/// Per-call state (the caller's session, identity, …).\ntype Context;\n\
-         /// The error a handler returns; the caller turns it into an `Error` message.\ntype Error;\n{trait_methods}}}\n",
+         /// The error a handler returns; the caller turns it into an `Error` message.\ntype Error;\n\
+         /// The answer for requests the node does not serve yet: every request method this handler\n\
+         /// does not implement returns `Err(self.not_implemented(\"<Method>\"))`, `method` being the\n\
+         /// method's name in the service.\n\
+         fn not_implemented(&self, method: &'static str) -> Self::Error;\n{trait_methods}}}\n",
         service.name
     ));
+
     s.push_str(&format!(
         "/// Why [`dispatch`] did not reach a handler, or the handler's own error.\n\
          #[derive(Debug, Clone, PartialEq, Eq)]\npub enum DispatchError<E> {{\n\
@@ -167,4 +191,42 @@ pub fn emit(schema: &Schema) -> String {
          other => ::core::result::Result::Err(DispatchError::NotARequest(other)),\n}} }}\n"
     ));
     format_rust(&rust_header(schema), &s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::emit;
+
+    fn gen(schema: &str) -> String {
+        let s = crate::parse_schema_str("t.fbs", schema).unwrap_or_else(|d| panic!("{d}"));
+        let out = emit(&s);
+        assert!(!out.contains("compile_error!"), "{out}");
+        out
+    }
+
+    #[test]
+    fn request_methods_default_to_not_implemented() {
+        let out = gen("table Q {} table A {} union M { Q, A }\n\
+             table Root { m: M; }\n\
+             rpc_service S { Ask(Q): A; NotImplemented(Q): A; }\nroot_type Root;");
+        // The hook is the one required method (a declaration without a body).
+        assert!(
+            out.contains("fn not_implemented(&self, method: &'static str) -> Self::Error;"),
+            "{out}"
+        );
+        // Every request method has a body answering through the hook with its own name.
+        assert!(out.contains("fn ask<'b>("), "{out}");
+        assert!(out.contains("Err(self.not_implemented(\"Ask\"))"), "{out}");
+        // A method named like the hook is renamed, never shadowing or clashing with it.
+        assert!(out.contains("fn not_implemented_request<'b>("), "{out}");
+        assert!(
+            out.contains("Err(self.not_implemented(\"NotImplemented\"))"),
+            "{out}"
+        );
+        assert!(
+            out.contains("h.not_implemented_request(ctx, req, fbb)"),
+            "{out}"
+        );
+        assert_eq!(out.matches("Self::Error;").count(), 1, "{out}");
+    }
 }

@@ -187,7 +187,7 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
                      let mut {v}_raw: {OPT}<&'de ::serde_json::value::RawValue> = {OPT}::None;\n"
                 ));
                 arms.push_str(&format!(
-                    "rt::Key::Field({ki}) => {{ rt::once(&{v}_type, \"{n}_type\")?; {v}_type = map.next_value_seed(rt::NullOr(rt::EnumSeed::<t::{un}>::new()))?; }}\n\
+                    "rt::Key::Field({ki}) => {{ rt::once(&{v}_type, \"{n}_type\")?; {v}_type = {OPT}::Some(map.next_value_seed(rt::EnumSeed::<t::{un}>::new())?); }}\n\
                      rt::Key::Field({kv}) => {{ rt::once(&{v}, {n:?})?; rt::once(&{v}_raw, {n:?})?;\n\
                      match {v}_type {{ {OPT}::Some(tag) => {{ {v} = map.next_value_seed(rt::NullOr(rt::UnionSeed {{ ctx, fbb: &mut *fbb, tag }}))?; }}\n\
                      {OPT}::None => {{ {v}_raw = {OPT}::Some(map.next_value::<&'de ::serde_json::value::RawValue>()?); }} }} }}\n"
@@ -225,8 +225,15 @@ fn emit_parse(schema: &Schema, t: &Table, s: &mut String) {
         } else {
             decls.push_str(&format!("let mut {v}: {OPT}<{vty}> = {OPT}::None;\n"));
         }
+        // flatc reads `null` as "absent" for strings, tables and vectors, but rejects it for a
+        // scalar or enum (and a union's type); those seeds see the `null` and refuse it.
+        let read = if matches!(fd.ty, Type::Scalar(_) | Type::Enum(_)) {
+            format!("{OPT}::Some(map.next_value_seed({seed})?)")
+        } else {
+            format!("map.next_value_seed(rt::NullOr({seed}))?")
+        };
         arms.push_str(&format!(
-            "rt::Key::Field({ki}) => {{ rt::once(&{v}, {n:?})?; {v} = map.next_value_seed(rt::NullOr({seed}))?; }}\n"
+            "rt::Key::Field({ki}) => {{ rt::once(&{v}, {n:?})?; {v} = {read}; }}\n"
         ));
         if fd.required {
             finish.push_str(&format!(
