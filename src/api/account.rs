@@ -39,16 +39,10 @@ impl Api {
 
     /// Balance and receivable total of an account; zeros for an unopened one.
     ///
-    /// `only_confirmed` is nano-node's `include_only_confirmed`. This node cements every block in
-    /// the write transaction that accepts it, so confirmed and unconfirmed views are the same
-    /// ledger state and both modes give the same answer; the flag is taken so the call keeps
-    /// nano-node's meaning if cementing ever becomes asynchronous.
-    pub fn balance_of(
-        &self,
-        account: &Account,
-        only_confirmed: bool,
-    ) -> Result<AccountBalance, ApiError> {
-        let _ = only_confirmed;
+    /// There is no confirmed/unconfirmed distinction to make: this node cements every block in
+    /// the write transaction that accepts it, so nano-node's `include_only_confirmed` views are
+    /// the same ledger state.
+    pub fn balance_of(&self, account: &Account) -> Result<AccountBalance, ApiError> {
         let (balance, receivable) = self.ledger.account_balance(account)?;
         Ok(AccountBalance {
             balance,

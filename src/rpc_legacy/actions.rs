@@ -72,12 +72,12 @@ fn account_weight(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, 
     Ok(t)
 }
 
-/// `account_balance`: `[deprecated_account_format]`, balance, pending, receivable
-/// (`include_only_confirmed`, default true).
+/// `account_balance`: `[deprecated_account_format]`, balance, pending, receivable.
+/// `include_only_confirmed` is accepted and changes nothing (see [`Api::balance_of`]); nano-node
+/// never rejects a bool option either.
 fn account_balance(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, LegacyError> {
     let (mut t, account) = account_field(api, req)?;
-    let only_confirmed = req.bool_option("include_only_confirmed", true);
-    let b = api.balance_of(&account.account, only_confirmed)?;
+    let b = api.balance_of(&account.account)?;
     let receivable = b.receivable.to_string();
     t.put("balance", b.balance.to_string())
         .put("pending", receivable.clone())
