@@ -188,7 +188,7 @@ fn main() {
         let mut config = IpcConfig::default();
         config.local.path = dir.path().join("node.sock");
         let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-        let handler = Arc::new(NodeHandler::new(Api::new(ledger, JsonOptions::default())));
+        let handler = Arc::new(NodeHandler::new(Api::new(ledger, JsonOptions::default())).unwrap());
         let account_weight = Bytes::from(format!(
             r#"{{"message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
         ));

@@ -76,7 +76,13 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         },
     );
     let shutdown = CancellationToken::new();
-    let handler = Arc::new(NodeHandler::new(api));
+    let handler = match NodeHandler::new(api) {
+        Ok(h) => Arc::new(h),
+        Err(e) => {
+            tracing::error!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let server =
         match IpcServer::start_with_shutdown(&config.node.ipc, handler, shutdown.clone()).await {
             Ok(s) => s,

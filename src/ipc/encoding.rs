@@ -17,9 +17,9 @@ pub struct NodeHandler {
 }
 
 impl NodeHandler {
-    /// Serve `api` with every legacy action this node has.
-    pub fn new(api: Api) -> Self {
-        Self::with_registry(api, actions::registry())
+    /// Serve `api` with every legacy action this node has. Fails when two actions share a name.
+    pub fn new(api: Api) -> Result<Self, crate::rpc_legacy::registry::DuplicateAction> {
+        Ok(Self::with_registry(api, actions::registry()?))
     }
 
     /// Serve `api` with a given legacy registry (tests add probe actions to
@@ -98,7 +98,7 @@ mod tests {
     }
 
     fn handler(dir: &std::path::Path, json: JsonOptions) -> NodeHandler {
-        NodeHandler::new(Api::new(Ledger::open(dir, Network::Dev).unwrap(), json))
+        NodeHandler::new(Api::new(Ledger::open(dir, Network::Dev).unwrap(), json)).unwrap()
     }
 
     fn call(h: &NodeHandler, encoding: Encoding, payload: &'static [u8]) -> BytesMut {

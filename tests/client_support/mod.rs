@@ -62,7 +62,7 @@ pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
 pub async fn start_api_node() -> Node {
     let ledger_dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(ledger_dir.path(), Network::Dev).unwrap();
-    let handler = NodeHandler::new(Api::new(ledger, JsonOptions::default()));
+    let handler = NodeHandler::new(Api::new(ledger, JsonOptions::default())).unwrap();
     let mut node = start_with(Arc::new(handler)).await;
     node._ledger_dir = Some(ledger_dir);
     node

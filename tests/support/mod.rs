@@ -87,7 +87,7 @@ pub fn handler_for(ledger: Ledger) -> Arc<dyn RequestHandler> {
     fn nothing(_: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
         Ok(Tree::object())
     }
-    let mut reg = actions::registry();
+    let mut reg = actions::registry().unwrap();
     reg.register("echo", Gate::Open, echo).unwrap();
     reg.register("nothing", Gate::Open, nothing).unwrap();
     let api = Api::new(ledger, JsonOptions::default());

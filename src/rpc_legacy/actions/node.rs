@@ -1,42 +1,23 @@
-//! The RPC 1.0 actions this node serves, each a mapping from nano-node's action name and fields
-//! onto one [`Api`] call and back into nano-node's answer keys (legacy-rpc §7). Parsing, gating and
-//! error rendering are the registry's; the logic is the api's.
+//! Node-level actions: `version`, `block_count`, and the account reads that predate the groups
+//! (`account_weight`, `account_balance`).
 
-use super::registry::{Call, Gate, Registry};
-use super::request::LegacyRequest;
-use super::tree::Tree;
-use super::LegacyError;
-use crate::api::{Api, ApiError, ParsedAccount};
+use crate::api::{Api, ParsedAccount};
+use crate::rpc_legacy::registry::{Call, DuplicateAction, Gate, Registry};
+use crate::rpc_legacy::request::LegacyRequest;
+use crate::rpc_legacy::tree::Tree;
+use crate::rpc_legacy::{ActionFn, LegacyError};
 
-/// Every action this node serves over encodings 1 and 2.
-pub fn registry() -> Registry<Api> {
-    let mut r = Registry::with_node_actions();
-    let actions: [(&'static str, super::ActionFn<Api>); 4] = [
+pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
+    let actions: [(&'static str, ActionFn<Api>); 4] = [
         ("version", version),
         ("block_count", block_count),
         ("account_weight", account_weight),
         ("account_balance", account_balance),
     ];
     for (name, run) in actions {
-        // The names above are distinct and `with_node_actions` holds only `stop`.
-        let _ = r.register(name, Gate::Open, run);
+        r.register(name, Gate::Open, run)?;
     }
-    r
-}
-
-impl From<ApiError> for LegacyError {
-    /// A failed api call as RPC 1.0 shows it: argument errors keep nano-node's exact text, store
-    /// failures are nano-node's generic internal error (the detail goes to the log).
-    fn from(e: ApiError) -> Self {
-        match e {
-            ApiError::InvalidArgument(text) => LegacyError::message(text),
-            ApiError::Internal(err) => {
-                tracing::error!(error = %err, "ledger failure in a legacy action");
-                LegacyError::Internal
-            }
-            other => LegacyError::message(other.to_string()),
-        }
-    }
+    Ok(())
 }
 
 /// `version`: rpc_version, store_version, protocol_version, node_vendor, store_vendor, network,
