@@ -2,7 +2,7 @@
 //! of the same size as the node's), under the same load in one run: 32 connections over Unix
 //! sockets, one request in flight each. Prints both reports and the node/echo ratio per message.
 //!
-//! The node is the real handler (`NodeHandler` over a dev ledger in a temp dir). Messages and
+//! The node is the real handler (`RequestCore` over a dev ledger in a temp dir). Messages and
 //! targets (node req/s ÷ echo req/s): IsAlive in encoding 3 (≥ 0.85), AccountWeight of the genesis
 //! account in encoding 4 (≥ 0.7), legacy `block_count` in encoding 1 (≥ 0.7).
 //!
@@ -14,10 +14,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use nanoipc::api::Api;
+use nanoipc::api::{Caller, RequestCore, Service};
 use nanoipc::config::IpcConfig;
 use nanoipc::ipc::bench::{self, BenchOptions, BenchReport, Budget};
 use nanoipc::ipc::client::Target;
-use nanoipc::ipc::{Encoding, IpcServer, NodeHandler};
+use nanoipc::ipc::{Encoding, IpcServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::{
@@ -81,30 +82,15 @@ async fn compare(name: &str, encoding: Encoding, payload: Bytes, secs: u64, node
 }
 
 /// The handler alone, without sockets: mean ns per request over `n` calls of
-/// [`RequestHandler::handle`], to see where a ratio below target comes from.
-fn handler_cost(handler: &NodeHandler, name: &str, encoding: Encoding, payload: &Bytes) {
-    use nanoipc::ipc::{NodeControl, Request, RequestHandler, SessionInfo, TransportKind};
-    let info = SessionInfo {
-        id: 1,
-        transport: TransportKind::Local,
-        allow_unsafe: false,
-        peer: "unix".into(),
-    };
-    let node = NodeControl::default();
+/// [`Service::serve`], to see where a ratio below target comes from.
+fn handler_cost(handler: &RequestCore, name: &str, encoding: Encoding, payload: &Bytes) {
+    let caller = Caller::local(1);
     let mut out = bytes::BytesMut::with_capacity(1024);
     let mut run = |n: u32| {
         let start = std::time::Instant::now();
         for _ in 0..n {
             out.clear();
-            handler.handle(
-                Request {
-                    encoding,
-                    payload: payload.clone(),
-                    session: &info,
-                    node: &node,
-                },
-                &mut out,
-            );
+            handler.serve(&caller, encoding, payload.clone(), &mut out);
         }
         start.elapsed().as_nanos() as f64 / f64::from(n)
     };
@@ -188,7 +174,9 @@ fn main() {
         let mut config = IpcConfig::default();
         config.local.path = dir.path().join("node.sock");
         let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-        let handler = Arc::new(NodeHandler::new(Api::new(ledger, JsonOptions::default())).unwrap());
+        let handler = Arc::new(
+            nanoipc::rpc_legacy::request_core(Api::new(ledger, JsonOptions::default())).unwrap(),
+        );
         let account_weight = Bytes::from(format!(
             r#"{{"message_type":"AccountWeight","message":{{"account":"{GENESIS}"}}}}"#
         ));

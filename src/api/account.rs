@@ -3,7 +3,7 @@
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
-use super::{Api, ApiError, CallContext};
+use super::{Api, ApiError, Caller};
 use crate::ledger::primitives::{Account, Amount};
 use crate::schema::{AccountWeight, AccountWeightResponse, AccountWeightResponseArgs};
 
@@ -52,7 +52,7 @@ impl Api {
 
     pub(super) fn account_weight<'b>(
         &self,
-        _ctx: &CallContext,
+        _ctx: &Caller,
         req: AccountWeight<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<AccountWeightResponse<'b>>, ApiError> {

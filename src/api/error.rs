@@ -45,6 +45,9 @@ pub enum ApiError {
     /// The ledger failed underneath a valid request.
     #[error("Internal error: {0}")]
     Internal(#[from] LedgerError),
+    /// A request handler failed (panicked) on the blocking pool: a bug, reported without detail.
+    #[error("Internal error: the request handler failed")]
+    HandlerFailed,
     /// The node built an answer it cannot read back (a bug, never the client's input).
     #[error("Internal error: the answer could not be encoded: {0}")]
     InvalidAnswer(String),
@@ -60,7 +63,7 @@ impl ApiError {
             ApiError::InvalidArgument(_) => 4,
             ApiError::NotImplemented(_) => 5,
             ApiError::RequestTooLarge { .. } => 6,
-            ApiError::Internal(_) | ApiError::InvalidAnswer(_) => 7,
+            ApiError::Internal(_) | ApiError::InvalidAnswer(_) | ApiError::HandlerFailed => 7,
         }
     }
 
@@ -72,9 +75,10 @@ impl ApiError {
             | ApiError::InvalidArgument(_)
             | ApiError::RequestTooLarge { .. } => Category::Request,
             ApiError::AccessDenied => Category::Access,
-            ApiError::NotImplemented(_) | ApiError::Internal(_) | ApiError::InvalidAnswer(_) => {
-                Category::Server
-            }
+            ApiError::NotImplemented(_)
+            | ApiError::Internal(_)
+            | ApiError::InvalidAnswer(_)
+            | ApiError::HandlerFailed => Category::Server,
         }
     }
 }

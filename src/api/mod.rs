@@ -1,22 +1,31 @@
-//! The one handler layer. Every encoding (IPC 1–4) and, later, every HTTP route reaches the node
-//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (the
-//! requests of the schema's `NanoApi` service it serves, plus `not_implemented`, the answer the
-//! generated defaults give every other request), [`v2`] wraps it in the `Envelope` logic
-//! shared by the binary and JSON encodings, and `rpc_legacy` maps its actions onto the same `Api`
-//! methods (`node_version`, `block_count`, `weight_of`, `balance_of`, …).
+//! The request core and the one handler layer. Every encoding (IPC 1–4) and, later, every HTTP
+//! route reaches the node through [`RequestCore`], the single entry point: given a [`Caller`], an
+//! [`Encoding`] and a payload it routes legacy JSON to the `rpc_legacy` front end (through the
+//! [`LegacyRpc`] trait, so `rpc_legacy` depends on this module and not the reverse) and v2
+//! envelopes to [`v2`], which dispatches them through the generated
+//! [`Handler`](crate::schema::Handler) that [`Api`] implements. Both front ends call the same typed
+//! `Api` methods (`node_version`, `block_count`, `weight_of`, `balance_of`, …).
 //!
-//! Handlers are synchronous: LMDB reads take microseconds and never wait for the writer, so they
-//! run inline on the runtime worker that decoded the frame.
+//! Handlers are synchronous. Reads take microseconds and never wait for the writer, so they run
+//! inline on the runtime worker that decoded the frame; handlers that block (ledger writes,
+//! proof-of-work) are sent to the blocking pool by the core and answered through [`Reply::Later`].
 //!
-//! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
-//! group (`node`, `account`).
+//! Layout: `caller` (who is calling), `encoding` (the four encodings), `core` (the entry point and
+//! the transport-facing [`Service`] trait), `error` (the wire error model), `v2` (envelopes in and
+//! out), one file per message group (`node`, `account`).
 
 mod account;
+mod caller;
+pub mod core;
+mod encoding;
 mod error;
 mod node;
 pub mod v2;
 
+pub use self::core::{LegacyRpc, Pending, Refusal, Reply, RequestCore, Service};
 pub use account::{AccountBalance, ParsedAccount};
+pub use caller::{Caller, EventSink, NodeControl, PushError, Transport};
+pub use encoding::Encoding;
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
 
@@ -28,15 +37,6 @@ use crate::schema::JsonOptions;
 pub struct Api {
     ledger: Ledger,
     json: JsonOptions,
-}
-
-/// Facts about one call that a handler may need. Credentials and the schema's permissions are not
-/// enforced yet: every caller is allowed until access control (`config-access.toml`) lands, and
-/// it will check them before dispatch, so handlers never need to.
-#[derive(Debug, Clone, Copy)]
-pub struct CallContext {
-    /// The session (connection) the request came in on.
-    pub session_id: u64,
 }
 
 impl Api {

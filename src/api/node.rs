@@ -7,7 +7,7 @@
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
-use super::{Api, ApiError, CallContext};
+use super::{Api, ApiError, Caller};
 use crate::ledger::primitives::BlockHash;
 use crate::ledger::BlockCount;
 use crate::schema::{IsAlive, Success, SuccessArgs};
@@ -70,7 +70,7 @@ impl Api {
 
     pub(super) fn is_alive<'b>(
         &self,
-        _ctx: &CallContext,
+        _ctx: &Caller,
         _req: IsAlive<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<Success<'b>>, ApiError> {

@@ -9,10 +9,11 @@
 use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
 
-use super::{Api, ApiError, CallContext};
+use super::core::{Pending, Reply};
+use super::{Api, ApiError, Caller};
 use crate::schema::dispatch::message_name;
 use crate::schema::json::parse_envelope_json;
 use crate::schema::{
@@ -52,46 +53,116 @@ fn verifier_options(len: usize) -> VerifierOptions {
 }
 
 impl Api {
-    /// Serves a binary (encoding 3) request envelope; appends the binary response to `out`.
+    /// Serves a binary (encoding 3) request envelope: the answer is appended to `out`, or comes
+    /// later when the request runs off the async workers (see [`runs_blocking`]).
     ///
     /// The buffer is always verified: reading an unverified buffer is unsound, so
     /// `verify_buffers = false` is accepted in the config for compatibility but not honoured.
-    pub fn serve_binary(&self, ctx: &CallContext, payload: &[u8], out: &mut BytesMut) {
-        with_builders(|_, resp| {
-            match root_as_envelope_with_opts(&verifier_options(payload.len()), payload) {
-                Ok(env) => self.answer(ctx, env, resp),
-                Err(e) => write_error(
-                    resp,
-                    None,
-                    &ApiError::InvalidMessageFormat(format!(
-                        "the buffer is not a valid Envelope: {}",
-                        one_line(&e)
-                    )),
-                ),
+    pub fn serve_binary(&self, caller: &Caller, payload: Bytes, out: &mut BytesMut) -> Reply {
+        let deferred = with_builders(|_, resp| {
+            match root_as_envelope_with_opts(&verifier_options(payload.len()), &payload) {
+                Ok(env) if runs_blocking(env.message_type()) => return true,
+                Ok(env) => self.answer(caller, env, resp),
+                Err(e) => write_error(resp, None, &not_an_envelope(&e)),
             }
             out.extend_from_slice(resp.finished_data());
-        })
+            false
+        });
+        if deferred {
+            return self.answer_later(caller, payload, AnswerForm::Binary);
+        }
+        Reply::Ready
     }
 
-    /// Serves a JSON (encoding 4) request envelope in flatc's JSON form; appends the JSON response.
-    pub fn serve_json(&self, ctx: &CallContext, payload: &[u8], out: &mut BytesMut) {
-        with_builders(|req, resp| {
-            match parse_request_json(payload, &self.json, req) {
-                Ok(env) => self.answer(ctx, env, resp),
+    /// Serves a JSON (encoding 4) request envelope in flatc's JSON form: the JSON answer is
+    /// appended to `out`, or comes later as for [`Api::serve_binary`].
+    pub fn serve_json(&self, caller: &Caller, payload: Bytes, out: &mut BytesMut) -> Reply {
+        let deferred = with_builders(|req, resp| {
+            match parse_request_json(&payload, &self.json, req) {
+                // The parsed request travels as its binary envelope: the JSON is read only once.
+                Ok(env) if runs_blocking(env.message_type()) => {
+                    return Some(Bytes::copy_from_slice(req.finished_data()))
+                }
+                Ok(env) => self.answer(caller, env, resp),
                 Err(e) => write_error(resp, None, &e),
             }
             write_json(resp.finished_data(), out);
-        })
+            None
+        });
+        match deferred {
+            Some(envelope) => self.answer_later(caller, envelope, AnswerForm::Json),
+            None => Reply::Ready,
+        }
     }
 
     /// Dispatches a verified request envelope and finishes the response envelope in `resp`.
-    fn answer(&self, ctx: &CallContext, env: Envelope<'_>, resp: &mut FlatBufferBuilder<'_>) {
+    fn answer(&self, caller: &Caller, env: Envelope<'_>, resp: &mut FlatBufferBuilder<'_>) {
         let correlation_id = env.correlation_id();
-        match dispatch(self, ctx, env, resp) {
+        match dispatch(self, caller, env, resp) {
             Ok((tag, message)) => finish(resp, correlation_id, tag, message),
             Err(e) => write_error(resp, correlation_id, &dispatch_error(e)),
         }
     }
+
+    /// Answers a verified binary request envelope on the blocking pool, in `form`.
+    fn answer_later(&self, caller: &Caller, envelope: Bytes, form: AnswerForm) -> Reply {
+        let (api, caller) = (self.clone(), caller.clone());
+        Reply::Later(Pending::blocking(
+            move || {
+                let mut out = BytesMut::new();
+                with_builders(|_, resp| {
+                    match root_as_envelope_with_opts(&verifier_options(envelope.len()), &envelope) {
+                        Ok(env) => api.answer(&caller, env, resp),
+                        // Verified before it was deferred; kept as an answer, never a panic.
+                        Err(e) => write_error(resp, None, &not_an_envelope(&e)),
+                    }
+                    form.write(resp.finished_data(), &mut out);
+                });
+                out
+            },
+            move || {
+                let mut out = BytesMut::new();
+                with_builders(|_, resp| {
+                    write_error(resp, None, &ApiError::HandlerFailed);
+                    form.write(resp.finished_data(), &mut out);
+                });
+                out
+            },
+        ))
+    }
+}
+
+/// The encoding a deferred answer is written in.
+#[derive(Clone, Copy)]
+enum AnswerForm {
+    Binary,
+    Json,
+}
+
+impl AnswerForm {
+    fn write(self, finished: &[u8], out: &mut BytesMut) {
+        match self {
+            AnswerForm::Binary => out.extend_from_slice(finished),
+            AnswerForm::Json => write_json(finished, out),
+        }
+    }
+}
+
+/// Whether a request's handler may block (signature checks and an LMDB write, or proof-of-work):
+/// such requests run on the blocking pool so they never hold a runtime worker.
+pub fn runs_blocking(tag: Message) -> bool {
+    matches!(message_name(tag), Some(name) if BLOCKING_REQUESTS.contains(&name))
+}
+
+/// The requests whose handlers block: `Process` writes to the ledger, `WorkGenerate` and
+/// `BlockCreate` search for proof-of-work.
+pub const BLOCKING_REQUESTS: &[&str] = &["Process", "WorkGenerate", "BlockCreate"];
+
+fn not_an_envelope(e: &flatbuffers::InvalidFlatbuffer) -> ApiError {
+    ApiError::InvalidMessageFormat(format!(
+        "the buffer is not a valid Envelope: {}",
+        one_line(e)
+    ))
 }
 
 /// Appends `error` as a binary (encoding 3) `Error` envelope without a correlation id: the answer
@@ -278,7 +349,7 @@ pub(crate) fn write_error(
 }
 
 impl Handler for Api {
-    type Context = CallContext;
+    type Context = Caller;
     type Error = ApiError;
 
     /// Requests without a method below (subscriptions and external services today) answer
@@ -289,7 +360,7 @@ impl Handler for Api {
 
     fn is_alive<'b>(
         &self,
-        ctx: &CallContext,
+        ctx: &Caller,
         req: crate::schema::IsAlive<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
@@ -298,7 +369,7 @@ impl Handler for Api {
 
     fn account_weight<'b>(
         &self,
-        ctx: &CallContext,
+        ctx: &Caller,
         req: crate::schema::AccountWeight<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use nanoipc::api::Api;
 use nanoipc::config::{self, NodeConfig};
-use nanoipc::ipc::{server, IpcServer, NodeHandler};
+use nanoipc::ipc::{server, IpcServer};
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::JsonOptions;
 use tokio_util::sync::CancellationToken;
@@ -76,7 +76,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         },
     );
     let shutdown = CancellationToken::new();
-    let handler = match NodeHandler::new(api) {
+    let service = match nanoipc::rpc_legacy::request_core(api) {
         Ok(h) => Arc::new(h),
         Err(e) => {
             tracing::error!("{e}");
@@ -84,7 +84,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         }
     };
     let server =
-        match IpcServer::start_with_shutdown(&config.node.ipc, handler, shutdown.clone()).await {
+        match IpcServer::start_with_shutdown(&config.node.ipc, service, shutdown.clone()).await {
             Ok(s) => s,
             Err(e) => {
                 tracing::error!("{e}");

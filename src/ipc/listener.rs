@@ -14,9 +14,12 @@ use tokio::net::{TcpListener, UnixListener};
 use tokio::sync::Semaphore;
 use tokio_util::task::TaskTracker;
 
-use super::handler::{NodeControl, RequestHandler, SessionInfo, TransportKind};
-use super::server::ServerError;
+use super::error::ServerError;
 use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
+use crate::api::{Caller, EventSink, NodeControl, Service, Transport};
+
+/// Events a session may have waiting before the node drops further ones for it.
+const EVENT_QUEUE: usize = 1024;
 
 /// The bound listeners, each with the settings of its transport.
 #[derive(Default)]
@@ -35,7 +38,7 @@ pub struct TransportSettings {
 /// Everything the accept loop hands to its sessions.
 #[derive(Clone)]
 pub struct AcceptContext {
-    pub handler: Arc<dyn RequestHandler>,
+    pub service: Arc<dyn Service>,
     pub node: NodeControl,
     pub shutdown: SessionShutdown,
     pub tracker: TaskTracker,
@@ -68,11 +71,11 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
             Ok(Accepted::Tcp(stream, peer, settings)) => {
                 // Small request/answer pairs: do not let Nagle delay the answer.
                 let _ = stream.set_nodelay(true);
-                spawn_session(&ctx, settings, stream, TransportKind::Tcp, peer, permit);
+                spawn_session(&ctx, settings, stream, Transport::Tcp, peer, permit);
             }
             Ok(Accepted::Local(stream, settings)) => {
                 let peer = "unix".to_owned();
-                spawn_session(&ctx, settings, stream, TransportKind::Local, peer, permit);
+                spawn_session(&ctx, settings, stream, Transport::Local, peer, permit);
             }
             Err(e) => {
                 drop(permit);
@@ -116,27 +119,30 @@ fn spawn_session<S>(
     ctx: &AcceptContext,
     settings: TransportSettings,
     stream: S,
-    transport: TransportKind,
+    transport: Transport,
     peer: String,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let info = SessionInfo {
-        id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
+    let (events, events_rx) = EventSink::channel(EVENT_QUEUE);
+    let caller = Caller {
+        session_id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
         transport,
+        peer: Arc::from(peer),
         allow_unsafe: settings.allow_unsafe,
-        peer,
+        credentials: None,
+        events,
+        node: ctx.node.clone(),
     };
-    let handler = ctx.handler.clone();
-    let node = ctx.node.clone();
+    let service = ctx.service.clone();
     let shutdown = ctx.shutdown.clone();
     let limits = settings.limits;
     ctx.tracker.spawn(async move {
         let _permit = permit;
-        let (id, transport, peer) = (info.id, info.transport, info.peer.clone());
+        let (id, peer) = (caller.session_id, caller.peer.clone());
         tracing::debug!(session = id, %transport, %peer, "session opened");
-        let end = session::run(stream, info, limits, handler, node, shutdown).await;
+        let end = session::run(stream, caller, limits, service, shutdown, events_rx).await;
         match &end {
             SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout => {
                 tracing::debug!(session = id, %transport, %peer, reason = %end, "session closed");

@@ -1,21 +1,18 @@
-//! The IPC server, client and load tool. Request path:
-//! listener (`listener.rs`) → session (`session.rs`) → frame decoder (`frame.rs`) →
-//! [`RequestHandler`] seam (`handler.rs`; the node runs `encoding.rs`'s [`NodeHandler`] over `src/api`) →
-//! be32-length answer → socket. `server.rs` owns start-up and shutdown; `client.rs` and `bench.rs`
-//! are the other end of the wire.
+//! The IPC transport: nano-node's framed protocol over TCP and Unix sockets, its client and the
+//! load tool. Request path: listener (`listener.rs`) → session (`session.rs`) → frame decoder
+//! (`frame.rs`) → the request core ([`crate::api::Service`], the node's
+//! [`RequestCore`](crate::api::RequestCore)) → be32-length answer → socket. `server.rs` owns
+//! start-up and shutdown, `error.rs` its errors; `client/` and `bench.rs` are the other end of the
+//! wire. This module knows encodings only by number and never imports a front end.
 
 pub mod bench;
 pub mod client;
-pub mod encoding;
+mod error;
 pub mod frame;
-pub mod handler;
 pub mod listener;
 pub mod server;
 pub mod session;
 
-pub use encoding::NodeHandler;
+pub use error::ServerError;
 pub use frame::{Encoding, Frame, FrameDecoder, FrameError};
-pub use handler::{
-    NodeControl, Refusal, RefusalReason, Request, RequestHandler, SessionInfo, TransportKind,
-};
-pub use server::{IpcServer, RunningServer, ServerError, ShutdownOutcome};
+pub use server::{IpcServer, RunningServer, ShutdownOutcome};

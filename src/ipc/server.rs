@@ -4,7 +4,7 @@
 //! socket file. `nanoipc node` and the tests start it through [`IpcServer::start`].
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,62 +13,31 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::handler::{NodeControl, RequestHandler};
+use super::error::ServerError;
 use super::listener::{self, AcceptContext, Listeners, SocketFile, TransportSettings};
 use super::session::{SessionLimits, SessionShutdown};
+use crate::api::{NodeControl, Service};
 use crate::config::IpcConfig;
-
-/// Why the server could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum ServerError {
-    #[error("cannot listen on tcp {addr}: {source}")]
-    BindTcp {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("cannot listen on local socket {path}: {source}")]
-    BindLocal {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("another node is already listening on local socket {0}")]
-    AlreadyRunning(PathBuf),
-    #[error("{0} exists and is not a socket; refusing to replace it")]
-    NotASocket(PathBuf),
-    #[error("node.ipc.local.permissions is not a valid octal mode")]
-    BadMode,
-    #[error("no transport enabled: set node.ipc.local.enable or node.ipc.tcp.enable")]
-    NoTransport,
-}
-
-impl ServerError {
-    pub(crate) fn bind_local(path: &Path, source: std::io::Error) -> Self {
-        ServerError::BindLocal {
-            path: path.to_owned(),
-            source,
-        }
-    }
-}
 
 /// Entry point.
 pub struct IpcServer;
 
 impl IpcServer {
-    /// Bind every enabled transport in `config` and start serving `handler`. Returns once the
+    /// Bind every enabled transport in `config` and start serving `service`. Returns once the
     /// listeners are bound (a test can connect immediately). TCP port 0 picks a free port; read it
     /// back with [`RunningServer::tcp_addr`].
     pub async fn start(
         config: &IpcConfig,
-        handler: Arc<dyn RequestHandler>,
+        service: Arc<dyn Service>,
     ) -> Result<RunningServer, ServerError> {
-        Self::start_with_shutdown(config, handler, CancellationToken::new()).await
+        Self::start_with_shutdown(config, service, CancellationToken::new()).await
     }
 
     /// As [`IpcServer::start`], stopping when `shutdown` is cancelled (by a signal, by `stop`, or
     /// by the owner).
     pub async fn start_with_shutdown(
         config: &IpcConfig,
-        handler: Arc<dyn RequestHandler>,
+        service: Arc<dyn Service>,
         shutdown: CancellationToken,
     ) -> Result<RunningServer, ServerError> {
         if !config.local.enable && !config.tcp.enable {
@@ -95,7 +64,7 @@ impl IpcServer {
         let hard = CancellationToken::new();
         let tracker = TaskTracker::new();
         let ctx = AcceptContext {
-            handler,
+            service,
             node: NodeControl::new(shutdown.clone()),
             shutdown: SessionShutdown {
                 graceful: shutdown.clone(),

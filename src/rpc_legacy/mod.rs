@@ -1,4 +1,5 @@
-//! Legacy RPC 1.0 (encodings 1 and 2, later the HTTP gateway's `/`): request parsing with nano-node's
+//! Legacy RPC 1.0 (encodings 1 and 2, later the HTTP gateway's `/`), the request core's legacy front
+//! end ([`crate::api::LegacyRpc`]): request parsing with nano-node's
 //! property-tree semantics ([`request`]), its exact response printer ([`tree`]), and the action
 //! registry with the error model and control gating ([`registry`]), and the actions this node serves
 //! ([`actions`]). Action bodies map names to [`Api`](crate::api::Api) calls; no business logic lives
@@ -11,7 +12,7 @@ pub mod tree;
 
 use std::borrow::Cow;
 
-pub use registry::{Action, ActionFn, Call, Gate, Registry};
+pub use registry::{Action, ActionFn, DuplicateAction, Gate, Registry};
 pub use request::LegacyRequest;
 pub use tree::Tree;
 
@@ -47,4 +48,11 @@ impl LegacyError {
     pub fn to_tree(&self) -> Tree {
         Tree::error(&self.to_string())
     }
+}
+
+/// The node's request core: `api` behind every encoding, with every legacy action this node has
+/// answering encodings 1 and 2. Fails when two actions share a name (a start-up error, never a
+/// silent overwrite).
+pub fn request_core(api: crate::api::Api) -> Result<crate::api::RequestCore, DuplicateAction> {
+    Ok(crate::api::RequestCore::new(api, actions::registry()?))
 }

@@ -1,25 +1,20 @@
-//! The action registry: action name → (gate, function). [`Registry::dispatch`] is the whole RPC 1.0
-//! request path after framing: parse, look up, gate, run, render errors. Actions receive the
-//! application state `S` (the node serves `Api`; see `actions`) plus per-call facts ([`Call`]).
+//! The action registry: action name → (gate, execution, function). [`Registry::dispatch`] is the
+//! whole RPC 1.0 request path after framing: parse, look up, gate, run, render errors. Actions
+//! receive the application state `S` (the node serves `Api`; see `actions`) plus the request
+//! core's [`Caller`]. As the core's [`LegacyRpc`] front end, the registry runs actions registered
+//! as blocking on the blocking pool.
 
 use std::collections::HashMap;
+
+use bytes::{Bytes, BytesMut};
 
 use super::request::LegacyRequest;
 use super::tree::Tree;
 use super::LegacyError;
-use crate::ipc::handler::NodeControl;
-
-/// Per-call facts an action may need besides the application state.
-#[derive(Clone, Copy, Debug)]
-pub struct Call<'a> {
-    /// Lets `stop` shut the node down.
-    pub node: &'a NodeControl,
-    /// Encoding 2 on a transport with `allow_unsafe`.
-    pub unsafe_allowed: bool,
-}
+use crate::api::{Api, ApiError, Caller, LegacyRpc, Pending, Reply};
 
 /// An action body: answer the request or fail with nano-node's error text.
-pub type ActionFn<S> = fn(&S, &Call<'_>, &LegacyRequest) -> Result<Tree, LegacyError>;
+pub type ActionFn<S> = fn(&S, &Caller, &LegacyRequest) -> Result<Tree, LegacyError>;
 
 /// Who may run an action.
 #[derive(Clone, Copy)]
@@ -46,6 +41,8 @@ impl Gate {
 pub struct Action<S> {
     pub name: &'static str,
     pub gate: Gate,
+    /// Runs on the blocking pool (ledger writes, proof-of-work), never on a runtime worker.
+    pub blocking: bool,
     pub run: ActionFn<S>,
 }
 
@@ -81,17 +78,42 @@ impl<S> Registry<S> {
         r
     }
 
-    /// Add an action.
+    /// Add an action that answers inline (reads: microseconds).
     pub fn register(
         &mut self,
         name: &'static str,
         gate: Gate,
         run: ActionFn<S>,
     ) -> Result<&mut Self, DuplicateAction> {
-        if self.actions.contains_key(name) {
-            return Err(DuplicateAction(name));
+        self.insert(Action {
+            name,
+            gate,
+            blocking: false,
+            run,
+        })
+    }
+
+    /// Add an action whose body blocks (a ledger write, proof-of-work): the request core runs it
+    /// on the blocking pool.
+    pub fn register_blocking(
+        &mut self,
+        name: &'static str,
+        gate: Gate,
+        run: ActionFn<S>,
+    ) -> Result<&mut Self, DuplicateAction> {
+        self.insert(Action {
+            name,
+            gate,
+            blocking: true,
+            run,
+        })
+    }
+
+    fn insert(&mut self, action: Action<S>) -> Result<&mut Self, DuplicateAction> {
+        if self.actions.contains_key(action.name) {
+            return Err(DuplicateAction(action.name));
         }
-        self.actions.insert(name, Action { name, gate, run });
+        self.actions.insert(action.name, action);
         Ok(self)
     }
 
@@ -102,46 +124,90 @@ impl<S> Registry<S> {
         v
     }
 
-    /// Run one RPC 1.0 request body and return the answer tree (an error answer on any failure).
-    pub fn dispatch(&self, state: &S, call: &Call<'_>, body: &[u8]) -> Tree {
-        match self.try_dispatch(state, call, body) {
-            Ok(tree) => tree,
-            Err(e) => e.to_tree(),
-        }
+    /// Run one RPC 1.0 request body inline, whatever the action, and return the answer tree (an
+    /// error answer on any failure).
+    pub fn dispatch(&self, state: &S, caller: &Caller, unsafe_allowed: bool, body: &[u8]) -> Tree {
+        let run = || {
+            let (action, req) = self.prepare(unsafe_allowed, body)?;
+            finish((action.run)(state, caller, &req))
+        };
+        run().unwrap_or_else(|e| e.to_tree())
     }
 
-    /// Run one request and render it into `out` in nano-node's exact JSON style.
-    pub fn dispatch_into<B: bytes::BufMut>(
+    /// Parse, look up and gate one request.
+    fn prepare(
         &self,
-        state: &S,
-        call: &Call<'_>,
+        unsafe_allowed: bool,
         body: &[u8],
-        out: &mut B,
-    ) {
-        self.dispatch(state, call, body).write_json(out);
-    }
-
-    fn try_dispatch(&self, state: &S, call: &Call<'_>, body: &[u8]) -> Result<Tree, LegacyError> {
+    ) -> Result<(&Action<S>, LegacyRequest), LegacyError> {
         let req = LegacyRequest::parse(body)?;
         let action = self
             .actions
             .get(req.action()?)
             .ok_or(LegacyError::UnknownCommand)?;
-        if action.gate.is_control(&req) && !call.unsafe_allowed {
+        if action.gate.is_control(&req) && !unsafe_allowed {
             return Err(LegacyError::ControlDisabled);
         }
-        let tree = (action.run)(state, call, &req)?;
-        if tree.is_empty() {
-            return Err(LegacyError::EmptyResponse);
+        Ok((action, req))
+    }
+}
+
+/// An action's result as the answer: an action that produced no keys failed in nano's terms.
+fn finish(result: Result<Tree, LegacyError>) -> Result<Tree, LegacyError> {
+    let tree = result?;
+    if tree.is_empty() {
+        return Err(LegacyError::EmptyResponse);
+    }
+    Ok(tree)
+}
+
+impl LegacyRpc for Registry<Api> {
+    fn serve(
+        &self,
+        api: &Api,
+        caller: &Caller,
+        unsafe_allowed: bool,
+        body: Bytes,
+        out: &mut BytesMut,
+    ) -> Reply {
+        let (action, req) = match self.prepare(unsafe_allowed, &body) {
+            Ok(found) => found,
+            Err(e) => {
+                e.to_tree().write_json(out);
+                return Reply::Ready;
+            }
+        };
+        if !action.blocking {
+            let tree = finish((action.run)(api, caller, &req)).unwrap_or_else(|e| e.to_tree());
+            tree.write_json(out);
+            return Reply::Ready;
         }
-        Ok(tree)
+        // The parsed request travels with the action: the body is read only once.
+        let (run, api, caller) = (action.run, api.clone(), caller.clone());
+        Reply::Later(Pending::blocking(
+            move || {
+                let mut out = BytesMut::new();
+                let tree = finish(run(&api, &caller, &req)).unwrap_or_else(|e| e.to_tree());
+                tree.write_json(&mut out);
+                out
+            },
+            || {
+                let mut out = BytesMut::new();
+                LegacyError::Internal.to_tree().write_json(&mut out);
+                out
+            },
+        ))
+    }
+
+    fn write_error(&self, error: &ApiError, out: &mut BytesMut) {
+        Tree::error(&error.to_string()).write_json(out);
     }
 }
 
 /// `stop` (control): answer `{"success": ""}` and ask the node to stop. The session writes this
 /// answer before it notices the shutdown.
-fn stop<S>(_: &S, call: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
-    call.node.request_stop();
+fn stop<S>(_: &S, caller: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    caller.node.request_stop();
     let mut t = Tree::object();
     t.put("success", "");
     Ok(t)
@@ -151,15 +217,15 @@ fn stop<S>(_: &S, call: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyErro
 mod tests {
     use super::*;
 
-    fn echo(_: &(), _: &Call<'_>, r: &LegacyRequest) -> Result<Tree, LegacyError> {
+    fn echo(_: &(), _: &Caller, r: &LegacyRequest) -> Result<Tree, LegacyError> {
         let mut t = Tree::object();
         t.put("value", r.required("value")?);
         Ok(t)
     }
-    fn nothing(_: &(), _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    fn nothing(_: &(), _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
         Ok(Tree::object())
     }
-    fn fails(_: &(), _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    fn fails(_: &(), _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
         Err(LegacyError::message("Bad account number"))
     }
 
@@ -178,14 +244,12 @@ mod tests {
     }
 
     fn run(body: &str, unsafe_allowed: bool) -> (String, bool) {
-        let node = NodeControl::default();
-        let call = Call {
-            node: &node,
-            unsafe_allowed,
-        };
+        let caller = Caller::local(1);
         (
-            registry().dispatch(&(), &call, body.as_bytes()).to_json(),
-            node.is_stopping(),
+            registry()
+                .dispatch(&(), &caller, unsafe_allowed, body.as_bytes())
+                .to_json(),
+            caller.node.is_stopping(),
         )
     }
 

@@ -1,16 +1,16 @@
 //! Support for the client tests: an in-process node serving v2 through the real envelope service
 //! (`Api::serve_binary` / `Api::serve_json`) over a temp-dir dev ledger, on TCP 127.0.0.1:0 and a
-//! temp-dir Unix socket, using the node's own `NodeHandler`.
+//! temp-dir Unix socket, using the node's own `RequestCore`.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use flatbuffers::FlatBufferBuilder;
-use nanoipc::api::Api;
+use nanoipc::api::{Api, Caller, Encoding, Refusal, Reply, Service};
 use nanoipc::client::Target;
 use nanoipc::config::IpcConfig;
-use nanoipc::ipc::{IpcServer, NodeHandler, Refusal, Request, RequestHandler, RunningServer};
+use nanoipc::ipc::{IpcServer, RunningServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::{
@@ -42,7 +42,7 @@ impl Node {
 }
 
 /// Starts a node with `handler` on TCP 127.0.0.1:0 and `<tempdir>/nano.sock`.
-pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
+pub async fn start_with(handler: Arc<dyn Service>) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let mut config = IpcConfig::default();
     config.tcp.enable = true;
@@ -57,12 +57,13 @@ pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
     }
 }
 
-/// Starts a node running the node's own handler (`NodeHandler`: v2 through the envelope service,
+/// Starts a node running the node's own handler (`RequestCore`: v2 through the envelope service,
 /// legacy through the action registry) over a fresh dev ledger.
 pub async fn start_api_node() -> Node {
     let ledger_dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(ledger_dir.path(), Network::Dev).unwrap();
-    let handler = NodeHandler::new(Api::new(ledger, JsonOptions::default())).unwrap();
+    let handler =
+        nanoipc::rpc_legacy::request_core(Api::new(ledger, JsonOptions::default())).unwrap();
     let mut node = start_with(Arc::new(handler)).await;
     node._ledger_dir = Some(ledger_dir);
     node
@@ -72,9 +73,9 @@ pub async fn start_api_node() -> Node {
 /// it is `"lie"` (then it answers `"not-lie"`): for the client's answer checks.
 pub async fn start_liar_node() -> Node {
     struct Liar;
-    impl RequestHandler for Liar {
-        fn handle(&self, req: Request<'_>, out: &mut BytesMut) {
-            let corr = root_as_envelope(&req.payload)
+    impl Service for Liar {
+        fn serve(&self, _: &Caller, _: Encoding, payload: Bytes, out: &mut BytesMut) -> Reply {
+            let corr = root_as_envelope(&payload)
                 .ok()
                 .and_then(|e: Envelope<'_>| e.correlation_id().map(str::to_owned));
             let corr = match corr.as_deref() {
@@ -96,8 +97,9 @@ pub async fn start_liar_node() -> Node {
             );
             finish_envelope_buffer(&mut fbb, env);
             out.extend_from_slice(fbb.finished_data());
+            Reply::Ready
         }
-        fn refuse(&self, _: Refusal<'_>, _: &mut BytesMut) {}
+        fn refuse(&self, _: &Caller, _: Encoding, _: Refusal, _: &mut BytesMut) {}
     }
     start_with(Arc::new(Liar)).await
 }

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nanoipc::api::Api;
+use nanoipc::api::{Api, Caller, RequestCore, Service};
 use nanoipc::config::IpcConfig;
-use nanoipc::ipc::{IpcServer, NodeHandler, RequestHandler, RunningServer};
+use nanoipc::ipc::{IpcServer, RunningServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
-use nanoipc::rpc_legacy::{actions, Call, Gate, LegacyError, LegacyRequest, Tree};
+use nanoipc::rpc_legacy::{actions, Gate, LegacyError, LegacyRequest, Tree};
 use nanoipc::schema::JsonOptions;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpStream, UnixStream};
@@ -76,26 +76,82 @@ pub fn test_ledger(dir: &Path) -> Ledger {
     Ledger::open(dir, Network::Dev).unwrap()
 }
 
-/// The real node handler over `ledger`, with two probe actions added to the real legacy registry:
-/// `echo` (answers `{"value": <value>}`) and `nothing` (answers no keys).
-pub fn handler_for(ledger: Ledger) -> Arc<dyn RequestHandler> {
-    fn echo(_: &Api, _: &Call<'_>, r: &LegacyRequest) -> Result<Tree, LegacyError> {
+/// A gate the `hold` probe action waits at: tests see when a held request has started and decide
+/// when it may finish, with no sleeps.
+#[derive(Default)]
+pub struct Latch {
+    state: std::sync::Mutex<(bool, bool)>,
+    changed: std::sync::Condvar,
+}
+
+impl Latch {
+    fn enter_and_wait(&self) {
+        let mut s = self.state.lock().unwrap();
+        s.0 = true;
+        self.changed.notify_all();
+        while !s.1 {
+            s = self.changed.wait(s).unwrap();
+        }
+    }
+
+    /// Blocks until a `hold` request has reached this latch (call from a blocking thread).
+    pub fn wait_entered(&self) {
+        let mut s = self.state.lock().unwrap();
+        while !s.0 {
+            s = self.changed.wait(s).unwrap();
+        }
+    }
+
+    /// Lets every `hold` waiting here finish.
+    pub fn open(&self) {
+        self.state.lock().unwrap().1 = true;
+        self.changed.notify_all();
+    }
+}
+
+/// The latch called `name` (process-wide; tests use unique names).
+pub fn latch(name: &str) -> Arc<Latch> {
+    static LATCHES: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Arc<Latch>>>,
+    > = std::sync::OnceLock::new();
+    let map = LATCHES.get_or_init(Default::default);
+    map.lock()
+        .unwrap()
+        .entry(name.to_owned())
+        .or_default()
+        .clone()
+}
+
+/// The real node handler over `ledger`, with probe actions added to the real legacy registry:
+/// `echo` (answers `{"value": <value>}`), `nothing` (answers no keys) and `hold` (a blocking
+/// action that waits at [`latch`]`(name)` and answers `{"held": <name>}`).
+pub fn handler_for(ledger: Ledger) -> Arc<dyn Service> {
+    fn echo(_: &Api, _: &Caller, r: &LegacyRequest) -> Result<Tree, LegacyError> {
         let mut t = Tree::object();
         t.put("value", r.required("value")?);
         Ok(t)
     }
-    fn nothing(_: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    fn nothing(_: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
         Ok(Tree::object())
+    }
+    /// Blocks its (blocking-pool) thread until the latch named by `name` is opened.
+    fn hold(_: &Api, _: &Caller, r: &LegacyRequest) -> Result<Tree, LegacyError> {
+        let name = r.required("name")?;
+        latch(name).enter_and_wait();
+        let mut t = Tree::object();
+        t.put("held", name);
+        Ok(t)
     }
     let mut reg = actions::registry().unwrap();
     reg.register("echo", Gate::Open, echo).unwrap();
     reg.register("nothing", Gate::Open, nothing).unwrap();
+    reg.register_blocking("hold", Gate::Open, hold).unwrap();
     let api = Api::new(ledger, JsonOptions::default());
-    Arc::new(NodeHandler::with_registry(api, reg))
+    Arc::new(RequestCore::new(api, reg))
 }
 
 /// [`handler_for`] a fresh dev ledger in `dir`.
-pub fn test_handler(dir: &Path) -> Arc<dyn RequestHandler> {
+pub fn test_handler(dir: &Path) -> Arc<dyn Service> {
     handler_for(test_ledger(dir))
 }
 
@@ -158,6 +214,11 @@ impl Raw {
         })
         .await
         .expect("answer within the safety limit")
+    }
+
+    /// Half-close: the client sends nothing more but keeps reading.
+    pub async fn shutdown_write(&mut self) {
+        self.0.shutdown().await.unwrap();
     }
 
     pub async fn answer_text(&mut self) -> String {

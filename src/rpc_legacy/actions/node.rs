@@ -1,8 +1,9 @@
 //! Node-level actions: `version`, `block_count`, and the account reads that predate the groups
 //! (`account_weight`, `account_balance`).
 
+use crate::api::Caller;
 use crate::api::{Api, ParsedAccount};
-use crate::rpc_legacy::registry::{Call, DuplicateAction, Gate, Registry};
+use crate::rpc_legacy::registry::{DuplicateAction, Gate, Registry};
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
 use crate::rpc_legacy::{ActionFn, LegacyError};
@@ -22,7 +23,7 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
 
 /// `version`: rpc_version, store_version, protocol_version, node_vendor, store_vendor, network,
 /// network_identifier, build_info.
-fn version(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+fn version(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
     let v = api.node_version()?;
     let mut t = Tree::object();
     t.put("rpc_version", v.rpc_version.to_string())
@@ -37,7 +38,7 @@ fn version(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyErr
 }
 
 /// `block_count`: count, unchecked, cemented.
-fn block_count(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+fn block_count(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
     let c = api.block_count()?;
     let mut t = Tree::object();
     t.put("count", c.count.to_string())
@@ -47,7 +48,7 @@ fn block_count(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, Legac
 }
 
 /// `account_weight`: `[deprecated_account_format]`, weight.
-fn account_weight(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, LegacyError> {
+fn account_weight(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, LegacyError> {
     let (mut t, account) = account_field(api, req)?;
     t.put("weight", api.weight_of(&account.account)?.to_string());
     Ok(t)
@@ -56,7 +57,7 @@ fn account_weight(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, 
 /// `account_balance`: `[deprecated_account_format]`, balance, pending, receivable.
 /// `include_only_confirmed` is accepted and changes nothing (see [`Api::balance_of`]); nano-node
 /// never rejects a bool option either.
-fn account_balance(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, LegacyError> {
+fn account_balance(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, LegacyError> {
     let (mut t, account) = account_field(api, req)?;
     let b = api.balance_of(&account.account)?;
     let receivable = b.receivable.to_string();

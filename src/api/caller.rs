@@ -1,0 +1,142 @@
+//! Who is calling: the facts about one request's origin that the request core and its handlers may
+//! need, whatever the transport. An IPC session builds one [`Caller`] when it opens; the HTTP gateway
+//! will build one per connection (with the `Nano-Api-Key` header as its credentials).
+//!
+//! Everything here is cheap to clone (shared strings and channel handles), because a request that
+//! runs off the async workers takes its own copy of the caller with it.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::Encoding;
+
+/// Which kind of transport a request came through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// A Unix domain socket.
+    Local,
+    /// A TCP socket.
+    Tcp,
+    /// An HTTP request (the gateway).
+    Http,
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Transport::Local => "local",
+            Transport::Tcp => "tcp",
+            Transport::Http => "http",
+        })
+    }
+}
+
+/// The caller of a request: fixed for the life of a session (or an HTTP connection).
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// A node-unique number for the session, used in logs and to address pushed events.
+    pub session_id: u64,
+    pub transport: Transport,
+    /// The peer address, for logs (`unix` for local sockets, whose peers are unnamed).
+    pub peer: Arc<str>,
+    /// The transport's `allow_unsafe` setting. Control actions need this *and* encoding 2.
+    pub allow_unsafe: bool,
+    /// Credentials the transport carried (the gateway's `Nano-Api-Key` header). A v2 envelope's own
+    /// `credentials` field takes precedence for that request.
+    pub credentials: Option<Arc<str>>,
+    /// Where the node pushes events (subscriptions) for this session.
+    pub events: EventSink,
+    /// Node-wide controls (`stop`).
+    pub node: NodeControl,
+}
+
+impl Caller {
+    /// A caller with no credentials, no event channel and its own node controls: for tests and
+    /// in-process use.
+    pub fn local(session_id: u64) -> Self {
+        Caller {
+            session_id,
+            transport: Transport::Local,
+            peer: Arc::from("in-process"),
+            allow_unsafe: false,
+            credentials: None,
+            events: EventSink::none(),
+            node: NodeControl::default(),
+        }
+    }
+
+    /// Whether a request in `encoding` from this caller may run control (unsafe) actions: only
+    /// encoding 2 on a transport configured with `allow_unsafe`, as in nano-node.
+    pub fn unsafe_allowed(&self, encoding: Encoding) -> bool {
+        encoding == Encoding::JsonV1Unsafe && self.allow_unsafe
+    }
+}
+
+/// Node-wide controls a handler may use: a cheap clone of the node's shutdown token.
+#[derive(Clone, Debug, Default)]
+pub struct NodeControl {
+    shutdown: CancellationToken,
+}
+
+impl NodeControl {
+    /// Controls that trigger `shutdown` when the node is asked to stop.
+    pub fn new(shutdown: CancellationToken) -> Self {
+        NodeControl { shutdown }
+    }
+
+    /// Ask the node to stop: listeners stop accepting and sessions drain. Sessions still write the
+    /// answers they have already produced (including the one to the request that asked to stop).
+    pub fn request_stop(&self) {
+        self.shutdown.cancel();
+    }
+
+    /// Whether a stop was requested.
+    pub fn is_stopping(&self) -> bool {
+        self.shutdown.is_cancelled()
+    }
+}
+
+/// The handle through which the node pushes events to one session: complete answer payloads the
+/// session frames and writes between its answers. Bounded, so a session that stops reading loses
+/// events rather than growing the node's memory.
+#[derive(Clone, Debug, Default)]
+pub struct EventSink {
+    tx: Option<mpsc::Sender<Bytes>>,
+}
+
+/// Why an event was not queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PushError {
+    #[error("the session cannot receive events")]
+    NoChannel,
+    #[error("the session's event queue is full")]
+    Full,
+    #[error("the session has ended")]
+    Closed,
+}
+
+impl EventSink {
+    /// A sink that accepts nothing (a transport without server push).
+    pub fn none() -> Self {
+        EventSink { tx: None }
+    }
+
+    /// A sink holding at most `capacity` undelivered events, and the receiving end for the session.
+    pub fn channel(capacity: usize) -> (Self, mpsc::Receiver<Bytes>) {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        (EventSink { tx: Some(tx) }, rx)
+    }
+
+    /// Queue one event payload for the session, without waiting.
+    pub fn push(&self, payload: Bytes) -> Result<(), PushError> {
+        let tx = self.tx.as_ref().ok_or(PushError::NoChannel)?;
+        tx.try_send(payload).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => PushError::Full,
+            mpsc::error::TrySendError::Closed(_) => PushError::Closed,
+        })
+    }
+}

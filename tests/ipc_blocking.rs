@@ -1,0 +1,140 @@
+//! Requests whose handlers block run off the async workers: a held request on one session never
+//! stalls another session, and a session's answers keep request order across slow and fast
+//! requests. The runtime has a single worker thread, so a handler blocking on it would stall every
+//! session and these tests would fail (by their safety timeout) instead of passing.
+
+mod support;
+
+use support::*;
+
+fn legacy(payload: &str) -> Vec<u8> {
+    frame(1, payload.as_bytes())
+}
+
+/// A safety net, never a synchronisation device: if the test has not finished within [`SAFETY`]
+/// (a blocked runtime worker would freeze it, timers included), open the latch so everything
+/// unwinds, and report it so the test fails instead of hanging.
+struct Watchdog {
+    done: std::sync::mpsc::Sender<()>,
+    expired: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn new(names: &[&str]) -> Self {
+        let (done, rx) = std::sync::mpsc::channel::<()>();
+        let expired = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (flag, names) = (
+            expired.clone(),
+            names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+        );
+        std::thread::spawn(move || {
+            if rx.recv_timeout(SAFETY).is_err() {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                names.iter().for_each(|n| latch(n).open());
+            }
+        });
+        Watchdog { done, expired }
+    }
+
+    fn finish(self) {
+        let _ = self.done.send(());
+        assert!(
+            !self.expired.load(std::sync::atomic::Ordering::SeqCst),
+            "a blocking handler stalled the runtime"
+        );
+    }
+}
+
+async fn wait_entered(name: &str) {
+    let l = latch(name);
+    tokio::task::spawn_blocking(move || l.wait_entered())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_held_request_never_stalls_another_session() {
+    for via in BOTH {
+        let node = start_node().await;
+        let name = format!("stall-{via:?}");
+        let watchdog = Watchdog::new(&[&name]);
+        let mut slow = node.connect(via).await;
+        slow.write(&legacy(&format!(r#"{{"action":"hold","name":"{name}"}}"#)))
+            .await;
+        wait_entered(&name).await;
+
+        // A thousand pipelined AccountWeight calls on a second session, answered while the first
+        // session's request is still running.
+        let mut fast = node.connect(via).await;
+        let one = support::v2::account_weight(Some("w"), GENESIS);
+        let batch: Vec<u8> = (0..1000).flat_map(|_| frame(3, &one)).collect();
+        fast.write(&batch).await;
+        for _ in 0..1000 {
+            let answer = support::v2::read_binary(&fast.answer().await);
+            assert_eq!(answer.message_type, "AccountWeightResponse");
+        }
+        watchdog.finish();
+
+        latch(&name).open();
+        assert_eq!(
+            slow.answer_text().await,
+            format!("{{\n    \"held\": \"{name}\"\n}}\n")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn pipelined_answers_keep_their_order_across_slow_and_fast_requests() {
+    let node = start_node().await;
+    let watchdog = Watchdog::new(&["order-a", "order-b"]);
+    let mut s = node.connect(Via::Local).await;
+    let requests = [
+        r#"{"action":"hold","name":"order-a"}"#,
+        r#"{"action":"echo","value":"1"}"#,
+        r#"{"action":"hold","name":"order-b"}"#,
+        r#"{"action":"echo","value":"2"}"#,
+        r#"{"action":"unknown"}"#,
+    ];
+    let batch: Vec<u8> = requests.iter().flat_map(|r| legacy(r)).collect();
+    s.write(&batch).await;
+    wait_entered("order-a").await;
+    wait_entered("order-b").await;
+    // The later slow request finishes first; its answer still waits for the earlier one.
+    latch("order-b").open();
+    latch("order-a").open();
+    let expected = [
+        "{\n    \"held\": \"order-a\"\n}\n".to_owned(),
+        "{\n    \"value\": \"1\"\n}\n".to_owned(),
+        "{\n    \"held\": \"order-b\"\n}\n".to_owned(),
+        "{\n    \"value\": \"2\"\n}\n".to_owned(),
+        legacy_error("Unknown command"),
+    ];
+    for want in expected {
+        assert_eq!(s.answer_text().await, want);
+    }
+    watchdog.finish();
+    // The session goes on serving inline requests afterwards.
+    assert_eq!(
+        s.call(1, r#"{"action":"echo","value":"3"}"#).await,
+        "{\n    \"value\": \"3\"\n}\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_client_that_stops_sending_still_gets_the_answers_it_asked_for() {
+    let node = start_node().await;
+    let mut s = node.connect(Via::Tcp).await;
+    s.write(&legacy(r#"{"action":"hold","name":"half-close"}"#))
+        .await;
+    s.write(&legacy(r#"{"action":"echo","value":"after"}"#))
+        .await;
+    wait_entered("half-close").await;
+    s.shutdown_write().await;
+    latch("half-close").open();
+    assert_eq!(
+        s.answer_text().await,
+        "{\n    \"held\": \"half-close\"\n}\n"
+    );
+    assert_eq!(s.answer_text().await, "{\n    \"value\": \"after\"\n}\n");
+    s.expect_closed().await;
+}
