@@ -1,7 +1,7 @@
 //! The one handler layer. Every encoding (IPC 1–4) and, later, every HTTP route reaches the node
-//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait (the
-//! requests of the schema's `NanoApi` service it serves, plus `not_implemented`, the answer the
-//! generated defaults give every other request), [`v2`] wraps it in the `Envelope` logic
+//! through here: [`Api`] implements the generated [`Handler`](crate::schema::Handler) trait through
+//! the generated `impl_handler_for_inherent!`: every request of the schema's `NanoApi` service is
+//! an inherent method of `Api` (a missing one does not compile), [`v2`] wraps it in the `Envelope` logic
 //! shared by the binary and JSON encodings, and `rpc_legacy` maps its actions onto the same `Api`
 //! methods (`node_version`, `block_count`, `weight_of`, `balance_of`, …).
 //!
@@ -9,16 +9,19 @@
 //! run inline on the runtime worker that decoded the frame.
 //!
 //! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
-//! group (`node`, `account`).
+//! group (`node`, `account`), and `unserved` (requests answered "not implemented" on purpose,
+//! listed in [`UNSERVED`]).
 
 mod account;
 mod error;
 mod node;
+mod unserved;
 pub mod v2;
 
 pub use account::{AccountBalance, ParsedAccount};
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
+pub use unserved::UNSERVED;
 
 use crate::ledger::Ledger;
 use crate::schema::JsonOptions;
