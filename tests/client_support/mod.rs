@@ -41,7 +41,8 @@ impl Node {
     }
 }
 
-/// Starts a node with `handler` on TCP 127.0.0.1:0 and `<tempdir>/nano.sock`.
+/// Starts a node with `handler` on TCP port 0 of the default address (both loopbacks; `targets`
+/// uses the IPv4 one) and `<tempdir>/nano.sock`.
 pub async fn start_with(handler: Arc<dyn RequestHandler>) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let mut config = IpcConfig::default();
