@@ -257,12 +257,12 @@ pub trait NanoApiClient: Send {
     }
     /// Liveness probe; always allowed to the default user.
     ///
-    /// Sends `IsAlive`, expects `Success`. Permissions (any one): `api_is_alive`.
+    /// Sends `IsAlive`, expects `IsAlive`. Permissions (any one): `api_is_alive`.
     fn is_alive(
         &mut self,
         req: &t::IsAliveT,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
+        Output = ::core::result::Result<t::IsAliveT, CallError<Self::TransportError>>,
     > + Send {
         async move {
             let request = prepare::<
@@ -281,11 +281,11 @@ pub trait NanoApiClient: Send {
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
-            env.message_as_success()
+            >(&env, request.correlation_id.as_deref(), t::Message::IsAlive)?;
+            env.message_as_is_alive()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
-                    "the Success message is missing".to_string(),
+                    "the IsAlive message is missing".to_string(),
                 ))
         }
     }
@@ -332,12 +332,12 @@ pub trait NanoApiClient: Send {
     }
     /// Subscribes the session to confirmations.
     ///
-    /// Sends `TopicConfirmation`, expects `Success`. Permissions (any one): `api_topic_confirmation`.
+    /// Sends `TopicConfirmation`, expects `EventAck`. Permissions (any one): `api_topic_confirmation`.
     fn topic_confirmation(
         &mut self,
         req: &t::TopicConfirmationT,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
+        Output = ::core::result::Result<t::EventAckT, CallError<Self::TransportError>>,
     > + Send {
         async move {
             let request = prepare::<
@@ -356,11 +356,11 @@ pub trait NanoApiClient: Send {
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
-            env.message_as_success()
+            >(&env, request.correlation_id.as_deref(), t::Message::EventAck)?;
+            env.message_as_event_ack()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
-                    "the Success message is missing".to_string(),
+                    "the EventAck message is missing".to_string(),
                 ))
         }
     }
@@ -434,12 +434,12 @@ pub trait NanoApiClient: Send {
     }
     /// Subscribes the session to service stop events.
     ///
-    /// Sends `TopicServiceStop`, expects `Success`. Permissions (any one): `api_topic_service_stop`.
+    /// Sends `TopicServiceStop`, expects `EventAck`. Permissions (any one): `api_topic_service_stop`.
     fn topic_service_stop(
         &mut self,
         req: &t::TopicServiceStopT,
     ) -> impl ::core::future::Future<
-        Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
+        Output = ::core::result::Result<t::EventAckT, CallError<Self::TransportError>>,
     > + Send {
         async move {
             let request = prepare::<
@@ -458,11 +458,11 @@ pub trait NanoApiClient: Send {
             self.on_answer(&env);
             check_answer::<
                 Self::TransportError,
-            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
-            env.message_as_success()
+            >(&env, request.correlation_id.as_deref(), t::Message::EventAck)?;
+            env.message_as_event_ack()
                 .map(|m| m.unpack())
                 .ok_or_else(|| CallError::InvalidAnswer(
-                    "the Success message is missing".to_string(),
+                    "the EventAck message is missing".to_string(),
                 ))
         }
     }

@@ -48,7 +48,7 @@ pub static METHODS: &[MethodInfo] = &[
     MethodInfo {
         name: "IsAlive",
         request: Message::IsAlive,
-        response: Message::Success,
+        response: Message::IsAlive,
         permissions: &["api_is_alive"],
         doc: "Liveness probe; always allowed to the default user.",
     },
@@ -62,7 +62,7 @@ pub static METHODS: &[MethodInfo] = &[
     MethodInfo {
         name: "TopicConfirmation",
         request: Message::TopicConfirmation,
-        response: Message::Success,
+        response: Message::EventAck,
         permissions: &["api_topic_confirmation"],
         doc: "Subscribes the session to confirmations.",
     },
@@ -83,7 +83,7 @@ pub static METHODS: &[MethodInfo] = &[
     MethodInfo {
         name: "TopicServiceStop",
         request: Message::TopicServiceStop,
-        response: Message::Success,
+        response: Message::EventAck,
         permissions: &["api_topic_service_stop"],
         doc: "Subscribes the session to service stop events.",
     },
@@ -121,7 +121,7 @@ pub trait Handler {
     fn not_implemented(&self, method: &'static str) -> Self::Error;
     /// Liveness probe; always allowed to the default user.
     ///
-    /// Request `IsAlive`, answered by `Success`. Unless implemented, answers
+    /// Request `IsAlive`, answered by `IsAlive`. Unless implemented, answers
     /// `Err(self.not_implemented("IsAlive"))`.
     #[allow(unused_variables)]
     fn is_alive<'b>(
@@ -130,7 +130,7 @@ pub trait Handler {
         req: super::tables::IsAlive<'_>,
         fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
     ) -> ::core::result::Result<
-        ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
+        ::flatbuffers::WIPOffset<super::tables::IsAlive<'b>>,
         Self::Error,
     > {
         ::core::result::Result::Err(self.not_implemented("IsAlive"))
@@ -153,7 +153,7 @@ pub trait Handler {
     }
     /// Subscribes the session to confirmations.
     ///
-    /// Request `TopicConfirmation`, answered by `Success`. Unless implemented, answers
+    /// Request `TopicConfirmation`, answered by `EventAck`. Unless implemented, answers
     /// `Err(self.not_implemented("TopicConfirmation"))`.
     #[allow(unused_variables)]
     fn topic_confirmation<'b>(
@@ -162,7 +162,7 @@ pub trait Handler {
         req: super::tables::TopicConfirmation<'_>,
         fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
     ) -> ::core::result::Result<
-        ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
+        ::flatbuffers::WIPOffset<super::tables::EventAck<'b>>,
         Self::Error,
     > {
         ::core::result::Result::Err(self.not_implemented("TopicConfirmation"))
@@ -201,7 +201,7 @@ pub trait Handler {
     }
     /// Subscribes the session to service stop events.
     ///
-    /// Request `TopicServiceStop`, answered by `Success`. Unless implemented, answers
+    /// Request `TopicServiceStop`, answered by `EventAck`. Unless implemented, answers
     /// `Err(self.not_implemented("TopicServiceStop"))`.
     #[allow(unused_variables)]
     fn topic_service_stop<'b>(
@@ -210,7 +210,7 @@ pub trait Handler {
         req: super::tables::TopicServiceStop<'_>,
         fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
     ) -> ::core::result::Result<
-        ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
+        ::flatbuffers::WIPOffset<super::tables::EventAck<'b>>,
         Self::Error,
     > {
         ::core::result::Result::Err(self.not_implemented("TopicServiceStop"))
@@ -263,7 +263,7 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
             match env.message_as_is_alive() {
                 ::core::option::Option::Some(req) => {
                     h.is_alive(ctx, req, fbb)
-                        .map(|o| (Message::Success, o.as_union_value()))
+                        .map(|o| (Message::IsAlive, o.as_union_value()))
                         .map_err(DispatchError::Handler)
                 }
                 ::core::option::Option::None => {
@@ -287,7 +287,7 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
             match env.message_as_topic_confirmation() {
                 ::core::option::Option::Some(req) => {
                     h.topic_confirmation(ctx, req, fbb)
-                        .map(|o| (Message::Success, o.as_union_value()))
+                        .map(|o| (Message::EventAck, o.as_union_value()))
                         .map_err(DispatchError::Handler)
                 }
                 ::core::option::Option::None => {
@@ -323,7 +323,7 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
             match env.message_as_topic_service_stop() {
                 ::core::option::Option::Some(req) => {
                     h.topic_service_stop(ctx, req, fbb)
-                        .map(|o| (Message::Success, o.as_union_value()))
+                        .map(|o| (Message::EventAck, o.as_union_value()))
                         .map_err(DispatchError::Handler)
                 }
                 ::core::option::Option::None => {
@@ -334,3 +334,118 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
         other => ::core::result::Result::Err(DispatchError::NotARequest(other)),
     }
 }
+/// Implements [`Handler`] for a type by forwarding every request of the `NanoApi` service
+/// to the type's inherent method of the same name and signature (`fn is_alive<'b>(&self, ctx,
+/// req, fbb)`). A missing inherent method is a compile error: the forwarding call then names
+/// nothing or, with `Handler` in scope, recurses into itself, which
+/// `#[deny(unconditional_recursion)]` refuses.
+///
+/// `schema` is the module that holds the generated `tables` and `dispatch` modules;
+/// `not_implemented` is a `fn(&'static str) -> Error` (a path or a closure) that becomes
+/// [`Handler::not_implemented`].
+///
+/// ```ignore
+/// impl_handler_for_inherent! {
+///     schema = crate::schema;
+///     impl Handler for Api {
+///         type Context = CallContext;
+///         type Error = ApiError;
+///         not_implemented = ApiError::NotImplemented;
+///     }
+/// }
+/// ```
+#[allow(unused_macros)]
+macro_rules! impl_handler_for_inherent {
+    (
+        schema = $($schema:ident)::+;
+        impl Handler for $ty:ty {
+            type Context = $ctx:ty;
+            type Error = $err:ty;
+            not_implemented = $not_implemented:expr;
+        }
+    ) => {
+        impl $($schema)::+::dispatch::Handler for $ty {
+            type Context = $ctx;
+            type Error = $err;
+
+            fn not_implemented(&self, method: &'static str) -> $err {
+                ($not_implemented)(method)
+            }
+
+            #[deny(unconditional_recursion)]
+            fn is_alive<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::IsAlive<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::IsAlive<'b>>,
+                $err,
+            > {
+                <$ty>::is_alive(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn account_weight<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountWeight<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountWeightResponse<'b>>,
+                $err,
+            > {
+                <$ty>::account_weight(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn topic_confirmation<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::TopicConfirmation<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::EventAck<'b>>,
+                $err,
+            > {
+                <$ty>::topic_confirmation(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn service_register<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::ServiceRegister<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::Success<'b>>,
+                $err,
+            > {
+                <$ty>::service_register(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn service_stop<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::ServiceStop<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::Success<'b>>,
+                $err,
+            > {
+                <$ty>::service_stop(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn topic_service_stop<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::TopicServiceStop<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::EventAck<'b>>,
+                $err,
+            > {
+                <$ty>::topic_service_stop(self, ctx, req, fbb)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use impl_handler_for_inherent;

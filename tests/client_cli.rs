@@ -70,7 +70,7 @@ async fn v2_calls_print_json_and_exit_by_answer() {
             let args: Vec<&str> = mode.iter().copied().chain(["IsAlive"]).collect();
             let alive = call(&target, &args).await;
             assert_eq!(alive.code, Some(0), "{ctx}: {}", alive.stderr);
-            assert_eq!(json(&alive)["message_type"], "Success", "{ctx}");
+            assert_eq!(json(&alive)["message_type"], "IsAlive", "{ctx}");
         }
     }
 }
@@ -144,7 +144,7 @@ async fn raw_binary_requests_print_decoded_answers() {
         .await;
         assert_eq!(alive.code, Some(0), "{target}: {}", alive.stderr);
         let v = json(&alive);
-        assert_eq!(v["message_type"], "Success", "{target}");
+        assert_eq!(v["message_type"], "IsAlive", "{target}");
         assert_eq!(v["correlation_id"], "raw-3", "{target}");
         assert!(
             alive.stdout.contains("\n  "),

@@ -28,7 +28,7 @@ async fn typed_calls_over_both_transports_and_encodings() {
             c.set_encoding(encoding);
 
             let ok = c.is_alive(&IsAliveT::default()).await.unwrap();
-            assert_eq!(ok.message, None, "{ctx}");
+            assert_eq!(ok, IsAliveT::default(), "{ctx}");
 
             let w = c.account_weight(&weight_of(GENESIS)).await.unwrap();
             assert_eq!(w.voting_weight, GENESIS_AMOUNT, "{ctx}");
@@ -110,12 +110,12 @@ async fn correlation_id_and_credentials_round_trip() {
 async fn the_client_checks_what_comes_back() {
     let node = start_liar_node().await;
     let mut c = Client::connect(&node.targets()[0]).await.unwrap();
-    // The liar answers Success to everything: right for IsAlive, wrong for AccountWeight.
+    // The liar answers IsAlive to everything: right for IsAlive, wrong for AccountWeight.
     c.is_alive(&IsAliveT::default()).await.unwrap();
     match c.account_weight(&weight_of(GENESIS)).await {
         Err(CallError::UnexpectedResponse { expected, received }) => {
             assert_eq!(expected, Message::AccountWeightResponse);
-            assert_eq!(received, Message::Success);
+            assert_eq!(received, Message::IsAlive);
         }
         other => panic!("{other:?}"),
     }

@@ -39,24 +39,24 @@ impl Handler for Echo {
 
     fn is_alive<'b>(
         &self,
-        ctx: &u32,
+        _ctx: &u32,
         _req: IsAlive<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, Refused> {
-        let message = Some(fbb.create_string(&format!("alive {ctx}")));
-        Ok(Success::create(fbb, &SuccessArgs { message }))
+    ) -> Result<WIPOffset<IsAlive<'b>>, Refused> {
+        Ok(IsAlive::create(fbb, &IsAliveArgs {}))
     }
 
     fn account_weight<'b>(
         &self,
-        _ctx: &u32,
+        ctx: &u32,
         req: AccountWeight<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<AccountWeightResponse<'b>>, Refused> {
         if req.account() == "refuse" {
             return Err(Refused::Refused);
         }
-        let voting_weight = Some(fbb.create_string(&format!("weight of {}", req.account())));
+        let voting_weight =
+            Some(fbb.create_string(&format!("weight of {} for {ctx}", req.account())));
         Ok(AccountWeightResponse::create(
             fbb,
             &AccountWeightResponseArgs { voting_weight },
@@ -110,8 +110,21 @@ fn registry_matches_the_schema() {
     assert_eq!(m.permissions, &["api_account_weight", "account_query"]);
     assert_eq!(
         method_for(Message::IsAlive).unwrap().response,
-        Message::Success
+        Message::IsAlive
     );
+    // Answer types as nano-node's handlers send them.
+    for (request, response) in [
+        (Message::TopicConfirmation, Message::EventAck),
+        (Message::ServiceRegister, Message::Success),
+        (Message::ServiceStop, Message::Success),
+        (Message::TopicServiceStop, Message::EventAck),
+    ] {
+        assert_eq!(
+            method_for(request).unwrap().response,
+            response,
+            "{request:?}"
+        );
+    }
     for not_request in [
         Message::NONE,
         Message::Error,
@@ -130,13 +143,13 @@ fn every_request_reaches_its_handler() {
     let cases = [
         (
             r#"{"message_type":"IsAlive","message":{}}"#,
-            Message::Success,
-            r#""message":"alive 7""#,
+            Message::IsAlive,
+            r#""message_type":"IsAlive""#,
         ),
         (
             r#"{"message_type":"AccountWeight","message":{"account":"nano_x"}}"#,
             Message::AccountWeightResponse,
-            r#""voting_weight":"weight of nano_x""#,
+            r#""voting_weight":"weight of nano_x for 7""#,
         ),
     ];
     for (json, tag, needle) in cases {

@@ -33,14 +33,14 @@ fn error(code: i32, category: i32, message: &str) -> Option<(i32, i32, String)> 
 }
 
 #[tokio::test]
-async fn is_alive_answers_success_with_the_correlation_id_and_the_time() {
+async fn is_alive_answers_is_alive_with_the_correlation_id_and_the_time() {
     let node = start_node().await;
     for via in BOTH {
         let mut c = node.connect(via).await;
         let before = now_ms();
         let a = binary(&mut c, &v2::is_alive(Some("bin-1"))).await;
         let after = now_ms();
-        assert_eq!(a.message_type, "Success");
+        assert_eq!(a.message_type, "IsAlive");
         assert_eq!(a.correlation_id.as_deref(), Some("bin-1"));
         assert!(before <= a.time && a.time <= after, "{a:?}");
         assert_eq!(a.error, None);
@@ -52,7 +52,7 @@ async fn is_alive_answers_success_with_the_correlation_id_and_the_time() {
         )
         .await;
         let after = now_ms();
-        assert_eq!(a.message_type, "Success");
+        assert_eq!(a.message_type, "IsAlive");
         assert_eq!(a.correlation_id.as_deref(), Some("json-1"));
         assert!(before <= a.time && a.time <= after, "{a:?}");
 
@@ -60,7 +60,7 @@ async fn is_alive_answers_success_with_the_correlation_id_and_the_time() {
         let a = binary(&mut c, &v2::is_alive(None)).await;
         assert_eq!(
             (a.message_type.as_str(), a.correlation_id),
-            ("Success", None)
+            ("IsAlive", None)
         );
     }
 }
@@ -401,7 +401,7 @@ async fn bad_v2_requests_get_exact_errors_and_leave_other_sessions_alone() {
             binary(&mut bystander, &v2::is_alive(None))
                 .await
                 .message_type,
-            "Success"
+            "IsAlive"
         );
         let mut c = node.connect(via).await;
         for case in bad_cases() {
@@ -422,7 +422,7 @@ async fn bad_v2_requests_get_exact_errors_and_leave_other_sessions_alone() {
             // The same session goes on.
             assert_eq!(
                 binary(&mut c, &v2::is_alive(None)).await.message_type,
-                "Success"
+                "IsAlive"
             );
         }
         // The other session and a fresh one are unaffected.
@@ -430,7 +430,7 @@ async fn bad_v2_requests_get_exact_errors_and_leave_other_sessions_alone() {
         assert_eq!(a.voting_weight.as_deref(), Some(SUPPLY));
         let mut fresh = node.connect(via).await;
         let a = json(&mut fresh, r#"{"message_type":"IsAlive","message":{}}"#).await;
-        assert_eq!(a.message_type, "Success");
+        assert_eq!(a.message_type, "IsAlive");
     }
 }
 
@@ -443,7 +443,7 @@ async fn unknown_json_fields_are_skipped_by_default() {
         r#"{"message_type":"IsAlive","message":{"extra":1},"future_field":[1,2]}"#,
     )
     .await;
-    assert_eq!(a.message_type, "Success");
+    assert_eq!(a.message_type, "IsAlive");
 }
 
 #[tokio::test]
@@ -485,7 +485,7 @@ async fn pipelined_requests_in_all_four_encodings_are_answered_in_order() {
                 ),
                 2 => {
                     let a = v2::read_binary(&answer);
-                    assert_eq!(a.message_type, "Success");
+                    assert_eq!(a.message_type, "IsAlive");
                     assert_eq!(a.correlation_id, Some(id));
                 }
                 _ => {
@@ -534,6 +534,6 @@ async fn a_buffer_that_reads_much_larger_than_it_is_is_refused() {
     assert!(message.ends_with("Apparent size too large"), "{message}");
     assert_eq!(
         binary(&mut c, &v2::is_alive(None)).await.message_type,
-        "Success"
+        "IsAlive"
     );
 }

@@ -1,16 +1,13 @@
 //! Node-level requests: liveness, version and block counts.
 //!
-//! The service/subscription requests this node does not serve yet (TopicConfirmation,
-//! ServiceRegister, ServiceStop, TopicServiceStop) have no code here: the generated `Handler`
-//! answers them through [`Handler::not_implemented`](crate::schema::Handler::not_implemented),
-//! a clear "Not implemented: <Method>" error, never a fake success.
+//! The service/subscription requests this node does not serve yet are in `unserved.rs`.
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::{Api, ApiError, Caller};
 use crate::ledger::primitives::BlockHash;
 use crate::ledger::BlockCount;
-use crate::schema::{IsAlive, Success, SuccessArgs};
+use crate::schema::{IsAlive, IsAliveArgs};
 
 /// RPC protocol revision nano-node reports as `rpc_version`.
 pub const RPC_VERSION: u32 = 1;
@@ -68,12 +65,14 @@ impl Api {
         Ok(self.ledger.block_count()?)
     }
 
+    /// Answers `IsAlive` with an `IsAlive`, as nano-node's handler does (clients may check the
+    /// answer's type).
     pub(super) fn is_alive<'b>(
         &self,
         _ctx: &Caller,
         _req: IsAlive<'_>,
         fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<Success<'b>>, ApiError> {
-        Ok(Success::create(fbb, &SuccessArgs { message: None }))
+    ) -> Result<WIPOffset<IsAlive<'b>>, ApiError> {
+        Ok(IsAlive::create(fbb, &IsAliveArgs {}))
     }
 }

@@ -18,7 +18,7 @@ use crate::schema::dispatch::message_name;
 use crate::schema::json::parse_envelope_json;
 use crate::schema::{
     dispatch, finish_envelope_buffer, root_as_envelope_with_opts, DispatchError, Envelope,
-    EnvelopeArgs, Error, ErrorArgs, Handler, JsonWrite, JsonWriter, Message,
+    EnvelopeArgs, Error, ErrorArgs, JsonWrite, JsonWriter, Message,
 };
 
 thread_local! {
@@ -348,31 +348,13 @@ pub(crate) fn write_error(
     );
 }
 
-impl Handler for Api {
-    type Context = Caller;
-    type Error = ApiError;
-
-    /// Requests without a method below (subscriptions and external services today) answer
-    /// `Not implemented: <Method>` (code 5).
-    fn not_implemented(&self, method: &'static str) -> ApiError {
-        ApiError::NotImplemented(method)
-    }
-
-    fn is_alive<'b>(
-        &self,
-        ctx: &Caller,
-        req: crate::schema::IsAlive<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
-        Api::is_alive(self, ctx, req, fbb)
-    }
-
-    fn account_weight<'b>(
-        &self,
-        ctx: &Caller,
-        req: crate::schema::AccountWeight<'_>,
-        fbb: &mut FlatBufferBuilder<'b>,
-    ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
-        Api::account_weight(self, ctx, req, fbb)
+// `Api`'s requests are inherent methods in the group files (`node`, `account`, `unserved`); the
+// generated macro forwards the `Handler` trait to them and fails to compile if one is missing.
+crate::schema::dispatch::impl_handler_for_inherent! {
+    schema = crate::schema;
+    impl Handler for Api {
+        type Context = Caller;
+        type Error = ApiError;
+        not_implemented = ApiError::NotImplemented;
     }
 }

@@ -1,7 +1,8 @@
 //! `nanoipc bench`: load a node like redis-benchmark and report req/s and latency percentiles.
 //!
 //! The request is checked before the timed run (one probe request, answered without an error), so
-//! a typo is reported instead of measured. v2 requests (encodings 3 and 4) are built by name with
+//! a typo is reported instead of measured, and every timed answer is checked against the probe's
+//! type: error answers are counted apart and make the command exit 1. v2 requests (encodings 3 and 4) are built by name with
 //! the client's encoder (`--message AccountWeight '{"account":"nano_…"}'`); legacy ones (1 and 2)
 //! are sent as given (`--payload`).
 
@@ -79,10 +80,21 @@ pub fn run(args: Args) -> ExitCode {
     };
     let checks = RunChecks {
         probe: true,
+        answers: true,
         timeout: args.timeout.0,
     };
     super::with_runtime(async move {
         match bench::run_with(&opts, checks).await {
+            Ok(report) if report.errors > 0 => {
+                // The figures are printed (they describe the successful answers), but a run
+                // that met error answers does not pass.
+                println!("{report}");
+                eprintln!(
+                    "nanoipc bench: {} answers were errors or not the probe's answer type",
+                    report.errors
+                );
+                ExitCode::FAILURE
+            }
             Ok(report) => {
                 println!("{report}");
                 ExitCode::SUCCESS

@@ -129,14 +129,23 @@ pub fn render(config: &NodeConfig) -> String {
         "port",
         t.port.to_string(),
     );
-    key(
-        &mut text,
-        "Address to listen on. Loopback by default; use \"::\" or \"0.0.0.0\" only behind a firewall.",
-        "string",
-        "address",
-        q(&t.address.to_string()),
-    );
-
+    let address_doc = "The one address to listen on (\"::\" or \"0.0.0.0\" only behind a firewall).\n\
+         Unset (the default): both loopbacks, 127.0.0.1 and [::1], on `port`, as nano-node listens\n\
+         dual-stack (some IPC clients connect over IPv6 only). A loopback the host lacks is skipped\n\
+         with a warning; with port 0 both share one picked port.";
+    match t.address {
+        Some(a) => key(
+            &mut text,
+            address_doc,
+            "string",
+            "address",
+            q(&a.to_string()),
+        ),
+        None => {
+            // Unset is the default; printed commented out so the text parses back to it.
+            key(&mut text, address_doc, "string", "#address", q("::1"));
+        }
+    }
     text.push_str("[node.ipc.flatbuffers]\n\n");
     let f = &ipc.flatbuffers;
     key(
@@ -158,7 +167,8 @@ pub fn render(config: &NodeConfig) -> String {
     text
 }
 
-/// Append one commented `name = value` line.
+/// Append one commented `name = value` line (`#name` prints the key commented out: an optional
+/// key whose default is to be unset).
 fn key(out: &mut String, comment: &str, kind: &str, name: &str, value: String) {
     for line in comment.lines() {
         let _ = writeln!(out, "# {line}");

@@ -8,7 +8,7 @@
 
 pub mod defaults;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use crate::ledger::primitives::Network;
@@ -140,8 +140,10 @@ pub struct TcpConfig {
     pub allow_unsafe: bool,
     pub io_timeout: u64,
     pub port: u16,
-    /// The address to listen on; loopback unless the operator decides otherwise.
-    pub address: IpAddr,
+    /// The one address to listen on. Unset (the default): both loopbacks, `127.0.0.1` and
+    /// `::1`, on `port` — nano-node listens dual-stack, and some clients (the Python IPC client
+    /// nano-node's documentation names) connect over IPv6 only. See [`TcpConfig::addresses`].
+    pub address: Option<IpAddr>,
 }
 
 impl Default for TcpConfig {
@@ -151,8 +153,30 @@ impl Default for TcpConfig {
             allow_unsafe: false,
             io_timeout: 15,
             port: 7077,
-            address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            address: None,
         }
+    }
+}
+
+/// The addresses the TCP transport listens on when `address` is not set.
+pub const DEFAULT_TCP_ADDRESSES: [IpAddr; 2] = [
+    IpAddr::V4(Ipv4Addr::LOCALHOST),
+    IpAddr::V6(Ipv6Addr::LOCALHOST),
+];
+
+impl TcpConfig {
+    /// Where to listen: exactly `address` when set, otherwise [`DEFAULT_TCP_ADDRESSES`] (IPv4
+    /// first: with port 0 it picks the port the IPv6 loopback then shares).
+    pub fn addresses(&self) -> Vec<IpAddr> {
+        match self.address {
+            Some(a) => vec![a],
+            None => DEFAULT_TCP_ADDRESSES.to_vec(),
+        }
+    }
+
+    /// True when the loopback default is in use (each loopback may be missing on the host).
+    pub fn is_default_address(&self) -> bool {
+        self.address.is_none()
     }
 }
 

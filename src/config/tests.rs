@@ -20,7 +20,15 @@ fn defaults_follow_nano_except_the_local_socket() {
     assert_eq!(ipc.local.mode(), Some(0o660));
     assert!(!ipc.tcp.enable);
     assert_eq!(ipc.tcp.port, 7077);
-    assert!(ipc.tcp.address.is_loopback());
+    // Unset: both loopbacks, as nano-node listens dual-stack.
+    assert_eq!(ipc.tcp.address, None);
+    assert_eq!(
+        ipc.tcp.addresses(),
+        [
+            "127.0.0.1".parse::<IpAddr>().unwrap(),
+            "::1".parse().unwrap()
+        ]
+    );
     assert!(ipc.flatbuffers.skip_unexpected_fields_in_json);
     assert!(ipc.flatbuffers.verify_buffers);
 }
@@ -45,7 +53,8 @@ fn printed_default_parses_back_to_the_default_and_comments_every_key() {
         "idle_timeout =",
         "shutdown_timeout =",
         "permissions =",
-        "address =",
+        "#address = \"::1\"",
+        "both loopbacks, 127.0.0.1 and [::1]",
         "port = 7077",
         "path = \"/tmp/nano\"",
         "skip_unexpected_fields_in_json = true",
@@ -53,6 +62,25 @@ fn printed_default_parses_back_to_the_default_and_comments_every_key() {
     ] {
         assert!(text.contains(key), "missing {key}");
     }
+}
+
+#[test]
+fn an_explicit_tcp_address_is_the_only_one() {
+    let c = parse("[node.ipc.tcp]\naddress = \"::1\"\n").unwrap();
+    assert_eq!(
+        c.node.ipc.tcp.addresses(),
+        ["::1".parse::<IpAddr>().unwrap()]
+    );
+    let c = parse("[node.ipc.tcp]\naddress = \"0.0.0.0\"\n").unwrap();
+    assert_eq!(
+        c.node.ipc.tcp.address,
+        Some(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    );
+    assert_eq!(c.node.ipc.tcp.addresses().len(), 1);
+    // A config printed with an address set keeps it.
+    let text = defaults::render(&c);
+    assert!(text.contains("\naddress = \"0.0.0.0\"\n"), "{text}");
+    assert_eq!(parse(&text).unwrap(), c);
 }
 
 #[test]

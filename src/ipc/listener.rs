@@ -3,10 +3,12 @@
 //! exist and further clients wait in the kernel's backlog instead of costing memory here.
 
 use std::io;
+use std::net::SocketAddr;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -17,14 +19,16 @@ use tokio_util::task::TaskTracker;
 use super::error::ServerError;
 use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
 use crate::api::{Caller, EventSink, NodeControl, Service, Transport};
+use crate::config::TcpConfig;
 
 /// Events a session may have waiting before the node drops further ones for it.
 const EVENT_QUEUE: usize = 1024;
 
-/// The bound listeners, each with the settings of its transport.
+/// The bound listeners, each with the settings of its transport. TCP may have several (by
+/// default one per loopback address).
 #[derive(Default)]
 pub struct Listeners {
-    pub tcp: Option<(TcpListener, TransportSettings)>,
+    pub tcp: Vec<(TcpListener, TransportSettings)>,
     pub local: Option<(UnixListener, TransportSettings)>,
 }
 
@@ -52,7 +56,10 @@ pub struct AcceptContext {
 /// an idle listener and starve the other one when the limit is reached.
 pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
     let cancel = ctx.shutdown.graceful.clone();
+    // Which TCP listener is polled first; rotated so a busy one cannot starve the others.
+    let mut first_tcp = 0usize;
     loop {
+        first_tcp = first_tcp.wrapping_add(1);
         let permit = tokio::select! {
             biased;
             _ = cancel.cancelled() => break,
@@ -64,7 +71,7 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
         let accepted = tokio::select! {
             biased;
             _ = cancel.cancelled() => break,
-            r = accept_tcp(&listeners.tcp) => r,
+            r = accept_tcp(&listeners.tcp, first_tcp) => r,
             r = accept_local(&listeners.local) => r,
         };
         match accepted {
@@ -95,14 +102,24 @@ enum Accepted {
     Local(tokio::net::UnixStream, TransportSettings),
 }
 
-async fn accept_tcp(l: &Option<(TcpListener, TransportSettings)>) -> io::Result<Accepted> {
-    match l {
-        Some((l, settings)) => {
-            let (s, peer) = l.accept().await?;
-            Ok(Accepted::Tcp(s, peer.to_string(), *settings))
-        }
-        None => std::future::pending().await,
+/// The next connection on any of the TCP listeners, polling them from index `first` (modulo
+/// their number) on; never resolves without listeners.
+async fn accept_tcp(ls: &[(TcpListener, TransportSettings)], first: usize) -> io::Result<Accepted> {
+    if ls.is_empty() {
+        return std::future::pending().await;
     }
+    std::future::poll_fn(|cx| {
+        for i in 0..ls.len() {
+            let (l, settings) = &ls[(first + i) % ls.len()];
+            if let Poll::Ready(r) = l.poll_accept(cx) {
+                return Poll::Ready(
+                    r.map(|(s, peer)| Accepted::Tcp(s, peer.to_string(), *settings)),
+                );
+            }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 async fn accept_local(l: &Option<(UnixListener, TransportSettings)>) -> io::Result<Accepted> {
@@ -153,10 +170,86 @@ fn spawn_session<S>(
 }
 
 /// Bind TCP on `address:port`.
-pub async fn bind_tcp(addr: std::net::SocketAddr) -> Result<TcpListener, ServerError> {
+pub async fn bind_tcp(addr: SocketAddr) -> Result<TcpListener, ServerError> {
     TcpListener::bind(addr)
         .await
         .map_err(|source| ServerError::BindTcp { addr, source })
+}
+
+/// Tries with port 0 when the IPv6 loopback finds the IPv4 loopback's picked port taken.
+const SHARED_PORT_ATTEMPTS: usize = 8;
+
+/// Binds every address of the TCP transport ([`TcpConfig::addresses`]) on `config.port`, and
+/// returns the listeners with their bound addresses.
+///
+/// - An explicit `address` binds exactly that one; any failure is an error.
+/// - The default (both loopbacks) skips, with a warning, a loopback the host does not have (no
+///   IPv6, say), and fails only when neither binds.
+/// - With port 0 the loopbacks share one port: the first address picks it and the others bind
+///   it; if another program holds it on the second loopback, the pair is retried with a fresh
+///   pick, so a client may use either loopback with the one reported port.
+pub async fn bind_tcp_all(
+    config: &TcpConfig,
+) -> Result<Vec<(TcpListener, SocketAddr)>, ServerError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match bind_tcp_once(config).await {
+            Err(ServerError::BindTcp { addr, source })
+                if config.port == 0
+                    && source.kind() == io::ErrorKind::AddrInUse
+                    && addr.port() != 0
+                    && attempt < SHARED_PORT_ATTEMPTS =>
+            {
+                tracing::debug!(%addr, "picked tcp port taken on another loopback; retrying");
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn bind_tcp_once(config: &TcpConfig) -> Result<Vec<(TcpListener, SocketAddr)>, ServerError> {
+    let mut bound: Vec<(TcpListener, SocketAddr)> = Vec::new();
+    let mut skipped = None;
+    for ip in config.addresses() {
+        // Port 0 is picked by the first listener that binds; the others share its port.
+        let port = bound.first().map_or(config.port, |(_, a)| a.port());
+        let addr = SocketAddr::new(ip, port);
+        let result = match bind_tcp(addr).await {
+            Ok(l) => l
+                .local_addr()
+                .map(|local| (l, local))
+                .map_err(|source| ServerError::BindTcp { addr, source }),
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(pair) => bound.push(pair),
+            Err(ServerError::BindTcp { addr, source })
+                if config.is_default_address() && address_missing(&source) =>
+            {
+                tracing::warn!(%addr, error = %source, "loopback not available on this host; not listening on it");
+                skipped = Some(ServerError::BindTcp { addr, source });
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match (bound.is_empty(), skipped) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(bound),
+    }
+}
+
+/// The host lacks the address (no `::1` on the loopback interface) or its whole family (IPv6
+/// disabled in the kernel: `EAFNOSUPPORT`, which std has no `ErrorKind` for).
+fn address_missing(e: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    const EAFNOSUPPORT: Option<i32> = Some(97);
+    #[cfg(target_os = "macos")]
+    const EAFNOSUPPORT: Option<i32> = Some(47);
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
+    const EAFNOSUPPORT: Option<i32> = None;
+    e.kind() == io::ErrorKind::AddrNotAvailable
+        || (EAFNOSUPPORT.is_some() && e.raw_os_error() == EAFNOSUPPORT)
 }
 
 /// The socket file this node created, removed on shutdown only if it is still the same file (so a

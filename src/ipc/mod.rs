@@ -2,9 +2,11 @@
 //! load tool. Request path: listener (`listener.rs`) → session (`session.rs`) → frame decoder
 //! (`frame.rs`) → the request core ([`crate::api::Service`], the node's
 //! [`RequestCore`](crate::api::RequestCore)) → be32-length answer → socket. `server.rs` owns
-//! start-up and shutdown, `error.rs` its errors; `client/` and `bench.rs` are the other end of the
-//! wire. This module knows encodings only by number and never imports a front end.
+//! start-up and shutdown, `error.rs` its errors; `client/` and `bench/` are the other end of the
+//! wire (`bench` only with the `cli` feature). This module knows encodings only by number and
+//! never imports a front end.
 
+#[cfg(feature = "cli")]
 pub mod bench;
 pub mod client;
 mod error;

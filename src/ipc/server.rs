@@ -24,8 +24,9 @@ pub struct IpcServer;
 
 impl IpcServer {
     /// Bind every enabled transport in `config` and start serving `service`. Returns once the
-    /// listeners are bound (a test can connect immediately). TCP port 0 picks a free port; read it
-    /// back with [`RunningServer::tcp_addr`].
+    /// listeners are bound (a test can connect immediately). TCP port 0 picks a free port (one
+    /// for both loopbacks under the default address); read it back with
+    /// [`RunningServer::tcp_addrs`].
     pub async fn start(
         config: &IpcConfig,
         service: Arc<dyn Service>,
@@ -43,18 +44,11 @@ impl IpcServer {
         if !config.local.enable && !config.tcp.enable {
             return Err(ServerError::NoTransport);
         }
-        let mut tcp = None;
+        let mut tcp = Vec::new();
         if config.tcp.enable {
-            let addr = SocketAddr::new(config.tcp.address, config.tcp.port);
-            tcp = Some(listener::bind_tcp(addr).await?);
+            tcp = listener::bind_tcp_all(&config.tcp).await?;
         }
-        let tcp_addr = match &tcp {
-            Some(l) => Some(l.local_addr().map_err(|source| ServerError::BindTcp {
-                addr: SocketAddr::new(config.tcp.address, config.tcp.port),
-                source,
-            })?),
-            None => None,
-        };
+        let tcp_addrs: Vec<SocketAddr> = tcp.iter().map(|(_, a)| *a).collect();
         let mut local = None;
         if config.local.enable {
             let mode = config.local.mode().ok_or(ServerError::BadMode)?;
@@ -86,9 +80,11 @@ impl IpcServer {
             allow_unsafe,
         };
         let mut listeners = Listeners::default();
-        if let Some(l) = tcp {
-            tracing::info!(addr = ?tcp_addr, "ipc tcp listening");
-            listeners.tcp = Some((l, settings(config.tcp.io_timeout, config.tcp.allow_unsafe)));
+        for (l, addr) in tcp {
+            tracing::info!(%addr, "ipc tcp listening");
+            listeners
+                .tcp
+                .push((l, settings(config.tcp.io_timeout, config.tcp.allow_unsafe)));
         }
         let mut socket_file = None;
         if let Some((l, file)) = local {
@@ -101,7 +97,7 @@ impl IpcServer {
         }
         tracker.spawn(listener::accept_loop(listeners, ctx));
         Ok(RunningServer {
-            tcp_addr,
+            tcp_addrs,
             socket_file,
             shutdown,
             hard,
@@ -115,7 +111,7 @@ impl IpcServer {
 /// and removes the socket file.
 #[derive(Debug)]
 pub struct RunningServer {
-    tcp_addr: Option<SocketAddr>,
+    tcp_addrs: Vec<SocketAddr>,
     socket_file: Option<SocketFile>,
     shutdown: CancellationToken,
     hard: CancellationToken,
@@ -133,9 +129,16 @@ pub enum ShutdownOutcome {
 }
 
 impl RunningServer {
-    /// The bound TCP address (with the real port when configured with 0).
+    /// The first bound TCP address (with the real port when configured with 0): the IPv4
+    /// loopback under the default address, if the host has it.
     pub fn tcp_addr(&self) -> Option<SocketAddr> {
-        self.tcp_addr
+        self.tcp_addrs.first().copied()
+    }
+
+    /// Every bound TCP address, in [`TcpConfig::addresses`](crate::config::TcpConfig::addresses)
+    /// order. Under the default (both loopbacks) they share one port, also with port 0.
+    pub fn tcp_addrs(&self) -> &[SocketAddr] {
+        &self.tcp_addrs
     }
 
     /// The local socket path, if that transport is enabled.

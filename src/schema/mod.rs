@@ -19,6 +19,8 @@
 
 pub mod json_reader;
 pub mod json_writer;
+// Runs the generator at run time: CLI-side (the `cli` feature).
+#[cfg(feature = "cli")]
 pub mod regen;
 
 /// Generated: tables, enums, unions, verifiers and the object API.

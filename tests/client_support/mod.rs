@@ -14,8 +14,8 @@ use nanoipc::ipc::{IpcServer, RunningServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::Ledger;
 use nanoipc::schema::{
-    finish_envelope_buffer, root_as_envelope, Envelope, EnvelopeArgs, JsonOptions, Message,
-    Success, SuccessArgs,
+    finish_envelope_buffer, root_as_envelope, Envelope, EnvelopeArgs, IsAlive, IsAliveArgs,
+    JsonOptions, Message,
 };
 
 /// The dev network's genesis account, which holds the whole supply.
@@ -41,7 +41,8 @@ impl Node {
     }
 }
 
-/// Starts a node with `handler` on TCP 127.0.0.1:0 and `<tempdir>/nano.sock`.
+/// Starts a node with `handler` on TCP port 0 of the default address (both loopbacks; `targets`
+/// uses the IPv4 one) and `<tempdir>/nano.sock`.
 pub async fn start_with(handler: Arc<dyn Service>) -> Node {
     let dir = tempfile::tempdir().unwrap();
     let mut config = IpcConfig::default();
@@ -69,7 +70,7 @@ pub async fn start_api_node() -> Node {
     node
 }
 
-/// A node that answers every binary v2 request with `Success`, echoing the correlation id unless
+/// A node that answers every binary v2 request with `IsAlive`, echoing the correlation id unless
 /// it is `"lie"` (then it answers `"not-lie"`): for the client's answer checks.
 pub async fn start_liar_node() -> Node {
     struct Liar;
@@ -83,7 +84,7 @@ pub async fn start_liar_node() -> Node {
                 other => other.map(str::to_owned),
             };
             let mut fbb = FlatBufferBuilder::new();
-            let message = Success::create(&mut fbb, &SuccessArgs { message: None });
+            let message = IsAlive::create(&mut fbb, &IsAliveArgs {});
             let correlation_id = corr.as_deref().map(|c| fbb.create_string(c));
             let env = Envelope::create(
                 &mut fbb,
@@ -91,7 +92,7 @@ pub async fn start_liar_node() -> Node {
                     time: 1,
                     credentials: None,
                     correlation_id,
-                    message_type: Message::Success,
+                    message_type: Message::IsAlive,
                     message: Some(message.as_union_value()),
                 },
             );

@@ -9,8 +9,10 @@
 //! the one required method is `not_implemented`. Appending a message to the schema therefore
 //! never breaks the build of an existing handler (which would also stop `nanoipc codegen` and the
 //! freshness test from running): the new request is answered "not implemented" until someone
-//! writes its handler method.
+//! writes its handler method. A server that wants the opposite (every request must have its
+//! method) uses the emitted `impl_handler_for_inherent!` (see `forward`).
 
+use super::forward::Forward;
 use super::{doc_attrs, format_rust, rust_header};
 use crate::ir::{Schema, TableId, Type, UnionId};
 use crate::names::{escape, method, snake};
@@ -90,6 +92,7 @@ pub fn emit(schema: &Schema) -> String {
     let mut trait_methods = String::new();
     let mut dispatch_arms = String::new();
     let mut skipped: Vec<String> = Vec::new();
+    let mut forwards: Vec<Forward> = Vec::new();
     let mut index = 0usize;
     for m in &service.methods {
         // A method whose request or response is not a member of the message union cannot
@@ -122,6 +125,11 @@ pub fn emit(schema: &Schema) -> String {
             .find(|x| x.table == m.request)
             .map(|x| snake(&x.name))
             .unwrap_or_default();
+        forwards.push(Forward {
+            method: mname.clone(),
+            request: req_t.clone(),
+            response: resp_t.clone(),
+        });
         trait_methods.push_str(&format!(
             "{}///\n/// Request `{}`, answered by `{}`. Unless implemented, answers\n\
              /// `Err(self.not_implemented({:?}))`.\n\
@@ -190,7 +198,9 @@ pub fn emit(schema: &Schema) -> String {
          match env.{fsn}_type() {{\n{un}::NONE => ::core::result::Result::Err(DispatchError::Unset),\n{dispatch_arms}\
          other => ::core::result::Result::Err(DispatchError::NotARequest(other)),\n}} }}\n"
     ));
-    format_rust(&rust_header(schema), &s)
+    let mut out = format_rust(&rust_header(schema), &s);
+    out.push_str(&super::forward::emit(&service.name, &forwards));
+    out
 }
 
 #[cfg(test)]
@@ -228,5 +238,33 @@ mod tests {
             "{out}"
         );
         assert_eq!(out.matches("Self::Error;").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn the_forwarding_macro_has_one_guarded_method_per_request() {
+        let out = gen("table Q {} table A {} union M { Q, A }\n\
+             table Root { m: M; }\n\
+             rpc_service S { Ask(Q): A; NotImplemented(Q): A; }\nroot_type Root;");
+        assert!(
+            out.contains("macro_rules! impl_handler_for_inherent"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pub(crate) use impl_handler_for_inherent;"),
+            "{out}"
+        );
+        // Each request forwards to the inherent method of the trait method's name, and each
+        // forwarding method refuses to compile into a call to itself.
+        assert!(out.contains("<$ty>::ask(self, ctx, req, fbb)"), "{out}");
+        assert!(
+            out.contains("<$ty>::not_implemented_request(self, ctx, req, fbb)"),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("#[deny(unconditional_recursion)]\n").count(),
+            2,
+            "{out}"
+        );
+        assert!(out.contains("($not_implemented)(method)"), "{out}");
     }
 }

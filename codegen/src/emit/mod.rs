@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod dispatch;
+mod forward;
 pub mod json;
 pub mod markdown;
 pub mod table;
