@@ -9,14 +9,18 @@
 //! run inline on the runtime worker that decoded the frame.
 //!
 //! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
-//! group (`node`, `account`).
+//! group (`node`, `accounts`).
 
-mod account;
+mod accounts;
 mod error;
 mod node;
 pub mod v2;
 
-pub use account::{AccountBalance, ParsedAccount};
+pub use accounts::{
+    AccountBalance, AccountSummary, AccountsBalance, HistoryEntry, HistoryKind, HistoryPage,
+    HistoryQuery, HistoryStart, InfoQuery, ParsedAccount, ReceivableItem, ReceivableQuery,
+    REPRESENTATIVE_MINIMUM,
+};
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
 

@@ -304,4 +304,85 @@ impl Handler for Api {
     ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
         Api::account_weight(self, ctx, req, fbb)
     }
+
+    fn account_balance<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountBalance<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountBalanceResponse<'b>>, ApiError> {
+        Api::account_balance(self, ctx, req, fbb)
+    }
+
+    fn account_info<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountInfo<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountInfoResponse<'b>>, ApiError> {
+        Api::account_info(self, ctx, req, fbb)
+    }
+
+    fn account_history<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountHistory<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountHistoryResponse<'b>>, ApiError> {
+        Api::account_history(self, ctx, req, fbb)
+    }
+
+    fn account_representative<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountRepresentative<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountRepresentativeResponse<'b>>, ApiError> {
+        Api::account_representative(self, ctx, req, fbb)
+    }
+
+    fn accounts_balances<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AccountsBalances<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AccountsBalancesResponse<'b>>, ApiError> {
+        Api::accounts_balances(self, ctx, req, fbb)
+    }
+
+    fn receivable<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Receivable<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ReceivableResponse<'b>>, ApiError> {
+        Api::receivable(self, ctx, req, fbb)
+    }
+
+    fn representatives<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Representatives<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::RepresentativesResponse<'b>>, ApiError> {
+        Api::representatives(self, ctx, req, fbb)
+    }
+
+    fn delegators<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Delegators<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::DelegatorsResponse<'b>>, ApiError> {
+        Api::delegators(self, ctx, req, fbb)
+    }
+
+    fn frontiers<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Frontiers<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::FrontiersResponse<'b>>, ApiError> {
+        Api::frontiers(self, ctx, req, fbb)
+    }
 }
