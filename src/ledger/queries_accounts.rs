@@ -104,7 +104,9 @@ impl Ledger {
                 });
             }
             let frontier = info.confirmation_frontier;
-            let balance = s.block(t, &frontier)?.map_or(Amount::ZERO, |b| b.sideband.balance);
+            let balance = s
+                .block(t, &frontier)?
+                .map_or(Amount::ZERO, |b| b.sideband.balance);
             let rep_block = representative_block(s, t, &frontier)?;
             let representative = s
                 .block(t, &rep_block)?

@@ -109,7 +109,11 @@ impl Api {
         let describe = Describe {
             raw: query.raw,
             filter: &query.filter,
-            genesis: self.ledger.network().genesis_block().and_then(|b| b.account_field()),
+            genesis: self
+                .ledger
+                .network()
+                .genesis_block()
+                .and_then(|b| b.account_field()),
             epoch_signer: self.ledger.network().epoch_signer(),
         };
         let mut offset = query.offset;
@@ -205,7 +209,11 @@ impl Describe<'_> {
                 }
                 let unfiltered = self.filter.is_empty();
                 if st.link.is_zero() {
-                    return shown(if unfiltered { (Some(Change), None, None) } else { unseen });
+                    return shown(if unfiltered {
+                        (Some(Change), None, None)
+                    } else {
+                        unseen
+                    });
                 }
                 if balance == previous && is_epoch_link(&st.link) {
                     let epoch = (Some(Epoch), self.epoch_signer, None);

@@ -90,6 +90,12 @@ impl Api {
         Account::decode_hex(key).map_err(|_| ApiError::InvalidArgument("Bad public key"))
     }
 
+    /// Decodes a `threshold` (nano-node's strict decimal raw; absent is 0); anything else is
+    /// `Bad threshold number`.
+    pub fn parse_threshold(&self, text: Option<&str>) -> Result<Amount, ApiError> {
+        parse_threshold(text)
+    }
+
     /// Voting weight delegated to an account. An unknown account has weight 0, as in nano-node.
     pub fn weight_of(&self, account: &Account) -> Result<Amount, ApiError> {
         Ok(self.ledger.weight(account)?)
@@ -176,7 +182,9 @@ pub(crate) fn parse_account(address: &str) -> Result<ParsedAccount, ApiError> {
 pub(crate) fn parse_threshold(text: Option<&str>) -> Result<Amount, ApiError> {
     match text {
         None => Ok(Amount::ZERO),
-        Some(t) => Amount::decode_dec(t).map_err(|_| ApiError::InvalidArgument("Bad threshold number")),
+        Some(t) => {
+            Amount::decode_dec(t).map_err(|_| ApiError::InvalidArgument("Bad threshold number"))
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! this module's parent, and writes the answer with the generated object API. A missing optional
 //! field takes nano-node's legacy default (declared as the schema default where it is a scalar).
 
-use flatbuffers::{FlatBufferBuilder, Vector, WIPOffset, ForwardsUOffset};
+use flatbuffers::{FlatBufferBuilder, ForwardsUOffset, Vector, WIPOffset};
 
 use super::{parse_account, parse_threshold, Api, ApiError, InfoQuery};
 use super::{HistoryEntry, HistoryKind, HistoryQuery, HistoryStart, ReceivableQuery};
@@ -176,7 +176,11 @@ impl Api {
                 hash: i.hash.encode_hex(),
                 amount: i.amount.to_string(),
                 source: req.source().then(|| i.source.encode_address()),
-                min_version: if req.min_version() { u32::from(i.epoch) } else { 0 },
+                min_version: if req.min_version() {
+                    u32::from(i.epoch)
+                } else {
+                    0
+                },
             })
             .collect();
         Ok(ReceivableResponseT { blocks }.pack(fbb))
