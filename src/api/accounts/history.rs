@@ -192,11 +192,6 @@ impl Describe<'_> {
                 (self.raw && self.filter.is_empty()).then_some((Some(Change), None, None))
             }
             Block::State(st) => {
-                let unseen = (None, None, None);
-                let shown = |facts: Facts| match self.raw {
-                    true => Some(facts),
-                    false => facts.0.map(|_| facts),
-                };
                 let Some(previous) = b.previous_balance else {
                     return Some((Some(Unknown), None, None));
                 };
@@ -207,17 +202,17 @@ impl Describe<'_> {
                     }
                     return Some((Some(Send), Some(to), Some(Amount(previous.0 - balance.0))));
                 }
-                let unfiltered = self.filter.is_empty();
+                // Changes and epochs only show in raw mode; with a filter, as raw fields only.
+                let shown = |facts: Facts| match (self.raw, self.filter.is_empty()) {
+                    (false, _) => None,
+                    (true, true) => Some(facts),
+                    (true, false) => Some((None, None, None)),
+                };
                 if st.link.is_zero() {
-                    return shown(if unfiltered {
-                        (Some(Change), None, None)
-                    } else {
-                        unseen
-                    });
+                    return shown((Some(Change), None, None));
                 }
                 if balance == previous && is_epoch_link(&st.link) {
-                    let epoch = (Some(Epoch), self.epoch_signer, None);
-                    return shown(if unfiltered { epoch } else { unseen });
+                    return shown((Some(Epoch), self.epoch_signer, None));
                 }
                 if b.source_account.is_some_and(|a| self.ignored(&a)) {
                     return None;
