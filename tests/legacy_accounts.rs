@@ -16,7 +16,7 @@ fn account_info_exact_and_options() {
     let f = Fixture::new();
     let a = f.a_addr();
     let t = f.modified(&f.a.account);
-    let (head, open, change) = (h(&f.send_a), h(&f.open_a), h(&f.change_a));
+    let (head, open) = (h(&f.send_a), h(&f.open_a));
     assert_eq!(
         f.legacy(&format!(r#"{{"action":"account_info","account":"{a}"}}"#)),
         format!(
@@ -27,8 +27,6 @@ fn account_info_exact_and_options() {
     let full = f.legacy_json(&format!(
         r#"{{"action":"account_info","account":"{a}","representative":"true","weight":true,"pending":"1","include_confirmed":"true"}}"#
     ));
-    let keys: Vec<&str> = full.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-    let _ = keys;
     let text = f.legacy(&format!(
         r#"{{"action":"account_info","account":"{a}","representative":"true","weight":true,"pending":"1","include_confirmed":"true"}}"#
     ));
@@ -71,7 +69,9 @@ fn account_info_exact_and_options() {
     ));
     assert!(no.get("receivable").is_none());
     // A legacy chain's representative block is its open block (the genesis here).
-    let g = f.legacy_json(&format!(r#"{{"action":"account_info","account":"{GENESIS}"}}"#));
+    let g = f.legacy_json(&format!(
+        r#"{{"action":"account_info","account":"{GENESIS}"}}"#
+    ));
     assert_eq!(g["representative_block"], h(&f.send3));
 }
 
@@ -118,12 +118,18 @@ fn account_key_and_account_get() {
     let f = Fixture::new();
     let key = f.a.account.encode_hex();
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"account_key","account":"{}"}}"#, f.a_addr())),
+        f.legacy(&format!(
+            r#"{{"action":"account_key","account":"{}"}}"#,
+            f.a_addr()
+        )),
         format!("{{\n    \"key\": \"{key}\"\n}}\n")
     );
     let xrb = f.a.account.encode_with_prefix("xrb_");
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"account_get","key":"{}"}}"#, key.to_lowercase())),
+        f.legacy(&format!(
+            r#"{{"action":"account_get","key":"{}"}}"#,
+            key.to_lowercase()
+        )),
         format!("{{\n    \"account\": \"{}\"\n}}\n", f.a_addr())
     );
     assert_eq!(
@@ -141,7 +147,10 @@ fn account_key_and_account_get() {
             err("Bad public key")
         );
     }
-    assert_eq!(f.legacy(r#"{"action":"account_get"}"#), err("Unable to parse JSON"));
+    assert_eq!(
+        f.legacy(r#"{"action":"account_get"}"#),
+        err("Unable to parse JSON")
+    );
     assert_eq!(
         f.legacy(r#"{"action":"account_key","account":"nano_1"}"#),
         err("Bad account number")
@@ -152,8 +161,7 @@ fn account_key_and_account_get() {
 fn account_history_exact_and_paging() {
     let f = Fixture::new();
     let a = f.a_addr();
-    let (ts, tc, to) = (f.timestamp(&f.send_a), f.timestamp(&f.change_a), f.timestamp(&f.open_a));
-    let _ = tc;
+    let (ts, to) = (f.timestamp(&f.send_a), f.timestamp(&f.open_a));
     // Non-raw: the change block makes no entry; the open is a receive from genesis.
     assert_eq!(
         f.legacy(&format!(
@@ -224,7 +232,6 @@ fn account_history_exact_and_paging() {
     assert_eq!(open["type"], "open");
     assert_eq!(open["opened"], GENESIS);
     assert_eq!(open["source"], genesis_key().account.encode_hex());
-    let _ = ts;
 }
 
 #[test]
@@ -253,24 +260,47 @@ fn account_history_head_filter_alias_and_errors() {
         r#"{{"action":"history","hash":"{}","count":1}}"#,
         h(&f.open_a)
     ));
-    assert!(alias.starts_with("{\n    \"deprecated\": \"1\",\n    \"account\": "), "{alias}");
-    assert_eq!(f.legacy(r#"{"action":"history","count":1}"#), err("Unable to parse JSON"));
+    assert!(
+        alias.starts_with("{\n    \"deprecated\": \"1\",\n    \"account\": "),
+        "{alias}"
+    );
+    assert_eq!(
+        f.legacy(r#"{"action":"history","count":1}"#),
+        err("Unable to parse JSON")
+    );
     // Unopened account: empty forward, error in reverse.
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"account_history","account":"{b}","count":1}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"account_history","account":"{b}","count":1}}"#
+        )),
         format!("{{\n    \"account\": \"{b}\",\n    \"history\": \"\"\n}}\n")
     );
     let cases = [
         (format!(r#""account":"{a}","count":"0""#), "Invalid count"),
         (format!(r#""account":"{a}","count":"x""#), "Invalid count"),
         (format!(r#""account":"{a}""#), "Unable to parse JSON"),
-        (format!(r#""account":"{a}","count":1,"offset":"-x""#), "Invalid offset"),
+        (
+            format!(r#""account":"{a}","count":1,"offset":"-x""#),
+            "Invalid offset",
+        ),
         (r#""head":"zz","count":1"#.to_owned(), "Bad hash number"),
-        (format!(r#""head":"{}","count":1"#, "1".repeat(64)), "Block not found"),
-        (r#""account":"nano_1","count":1"#.to_owned(), "Bad account number"),
+        (
+            format!(r#""head":"{}","count":1"#, "1".repeat(64)),
+            "Block not found",
+        ),
+        (
+            r#""account":"nano_1","count":1"#.to_owned(),
+            "Bad account number",
+        ),
         (r#""count":1"#.to_owned(), "Unable to parse JSON"),
-        (format!(r#""account":"{b}","count":1,"reverse":"true""#), "Account not found"),
-        (format!(r#""account":"{a}","account_filter":["nano_1"]"#), "Bad account number"),
+        (
+            format!(r#""account":"{b}","count":1,"reverse":"true""#),
+            "Account not found",
+        ),
+        (
+            format!(r#""account":"{a}","account_filter":["nano_1"]"#),
+            "Bad account number",
+        ),
     ];
     for (fields, expected) in cases {
         assert_eq!(
@@ -332,7 +362,10 @@ fn receivable_shapes_options_and_alias() {
     let g = GENESIS;
     assert_eq!(
         f.legacy(&format!(r#"{{"action":"receivable","account":"{a}"}}"#)),
-        format!("{{\n    \"blocks\": [\n        \"{}\"\n    ]\n}}\n", h(&f.send3))
+        format!(
+            "{{\n    \"blocks\": [\n        \"{}\"\n    ]\n}}\n",
+            h(&f.send3)
+        )
     );
     assert_eq!(
         f.legacy(&format!(r#"{{"action":"pending","account":"{a}","threshold":"1"}}"#)),
@@ -353,7 +386,9 @@ fn receivable_shapes_options_and_alias() {
     // Threshold above every amount, count 0, offset past the end: empty.
     for opts in [r#""threshold":"8""#, r#""count":"0""#, r#""offset":"1""#] {
         assert_eq!(
-            f.legacy(&format!(r#"{{"action":"receivable","account":"{a}",{opts}}}"#)),
+            f.legacy(&format!(
+                r#"{{"action":"receivable","account":"{a}",{opts}}}"#
+            )),
             "{\n    \"blocks\": \"\"\n}\n",
             "{opts}"
         );
@@ -364,7 +399,9 @@ fn receivable_shapes_options_and_alias() {
         (r#""threshold":"01""#, "Bad threshold number"),
     ] {
         assert_eq!(
-            f.legacy(&format!(r#"{{"action":"receivable","account":"{a}",{opts}}}"#)),
+            f.legacy(&format!(
+                r#"{{"action":"receivable","account":"{a}",{opts}}}"#
+            )),
             err(e)
         );
     }
@@ -384,15 +421,16 @@ fn receivable_sorting_and_offsets() {
     let mut blocks = Vec::new();
     for amount in [100u128, 300, 200] {
         bal -= amount;
-        let b = nanoipc::ledger::primitives::Block::State(nanoipc::ledger::primitives::StateBlock {
-            account: g.account,
-            previous: prev,
-            representative: g.account,
-            balance: nanoipc::ledger::primitives::Amount(bal),
-            link: nanoipc::ledger::primitives::Link(f.a.account.0),
-            signature: Default::default(),
-            work: Default::default(),
-        });
+        let b =
+            nanoipc::ledger::primitives::Block::State(nanoipc::ledger::primitives::StateBlock {
+                account: g.account,
+                previous: prev,
+                representative: g.account,
+                balance: nanoipc::ledger::primitives::Amount(bal),
+                link: nanoipc::ledger::primitives::Link(f.a.account.0),
+                signature: Default::default(),
+                work: Default::default(),
+            });
         let b = sign_and_work(b, &g);
         prev = b.hash();
         blocks.push(b);
@@ -463,7 +501,9 @@ fn accounts_receivable_exact_and_errors() {
     );
     // One bad address fails the whole request.
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"accounts_receivable","accounts":["{a}","bad"]}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"accounts_receivable","accounts":["{a}","bad"]}}"#
+        )),
         err("Bad account number")
     );
     assert_eq!(
@@ -482,18 +522,27 @@ fn delegators_frontiers_counts_and_representatives() {
     let a = f.a_addr();
     assert_eq!(
         f.legacy(&format!(r#"{{"action":"delegators","account":"{a}"}}"#)),
-        format!("{{\n    \"delegators\": {{\n        \"{a}\": \"{}\"\n    }}\n}}\n", 19 * NANO)
+        format!(
+            "{{\n    \"delegators\": {{\n        \"{a}\": \"{}\"\n    }}\n}}\n",
+            19 * NANO
+        )
     );
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"delegators","account":"{a}","start":"{a}"}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"delegators","account":"{a}","start":"{a}"}}"#
+        )),
         "{\n    \"delegators\": \"\"\n}\n"
     );
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"delegators","account":"{a}","threshold":"x"}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"delegators","account":"{a}","threshold":"x"}}"#
+        )),
         err("Bad threshold number")
     );
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"delegators_count","account":"{GENESIS}"}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"delegators_count","account":"{GENESIS}"}}"#
+        )),
         "{\n    \"count\": \"1\"\n}\n"
     );
     assert_eq!(
@@ -507,7 +556,9 @@ fn delegators_frontiers_counts_and_representatives() {
     assert_eq!(frontiers["frontiers"].as_object().unwrap().len(), 2);
     assert_eq!(frontiers["frontiers"][&a], h(&f.send_a));
     assert_eq!(
-        f.legacy(&format!(r#"{{"action":"frontiers","account":"{burn}","count":"0"}}"#)),
+        f.legacy(&format!(
+            r#"{{"action":"frontiers","account":"{burn}","count":"0"}}"#
+        )),
         err("Invalid count")
     );
     assert_eq!(
@@ -527,7 +578,11 @@ fn delegators_frontiers_counts_and_representatives() {
     let unsorted = f.legacy_json(r#"{"action":"representatives","count":"1"}"#);
     let reps = unsorted["representatives"].as_object().unwrap();
     assert_eq!(reps.len(), 1);
-    let lowest = if f.a.account < genesis_key().account { a.clone() } else { GENESIS.to_owned() };
+    let lowest = if f.a.account < genesis_key().account {
+        a.clone()
+    } else {
+        GENESIS.to_owned()
+    };
     assert!(reps.contains_key(&lowest));
     assert_eq!(
         f.legacy(r#"{"action":"representatives","count":"x"}"#),
@@ -550,7 +605,10 @@ fn ledger_and_unopened_are_control() {
         format!("{{\n    \"accounts\": {{\n        \"{b}\": \"5\"\n    }}\n}}\n")
     );
     assert_eq!(
-        f.call(Encoding::JsonV1Unsafe, r#"{"action":"unopened","threshold":"6"}"#),
+        f.call(
+            Encoding::JsonV1Unsafe,
+            r#"{"action":"unopened","threshold":"6"}"#
+        ),
         "{\n    \"accounts\": \"\"\n}\n"
     );
     let a = f.a_addr();
@@ -588,7 +646,10 @@ fn ledger_and_unopened_are_control() {
         (r#""modified_since":"soon""#, "Invalid timestamp"),
     ] {
         assert_eq!(
-            f.call(Encoding::JsonV1Unsafe, &format!(r#"{{"action":"ledger",{opts}}}"#)),
+            f.call(
+                Encoding::JsonV1Unsafe,
+                &format!(r#"{{"action":"ledger",{opts}}}"#)
+            ),
             err(e)
         );
     }

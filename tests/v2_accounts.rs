@@ -35,8 +35,14 @@ fn account_balance_and_representative() {
         ),
         "AccountBalanceResponse",
     );
-    assert_eq!(m, json!({"balance": (19 * NANO).to_string(), "receivable": "7"}));
-    invalid(f.v2("AccountBalance", json!({"account": "nano_1"})), "Bad account number");
+    assert_eq!(
+        m,
+        json!({"balance": (19 * NANO).to_string(), "receivable": "7"})
+    );
+    invalid(
+        f.v2("AccountBalance", json!({"account": "nano_1"})),
+        "Bad account number",
+    );
     let m = ok(
         f.v2("AccountRepresentative", json!({"account": f.a_addr()})),
         "AccountRepresentativeResponse",
@@ -85,7 +91,10 @@ fn account_info_fields() {
     assert_eq!(m["confirmed_balance"], (19 * NANO).to_string());
     assert_eq!(m["confirmed_representative"], a);
     assert_eq!(m["confirmed_receivable"], "7");
-    invalid(f.v2("AccountInfo", json!({"account": f.b_addr()})), "Account not found");
+    invalid(
+        f.v2("AccountInfo", json!({"account": f.b_addr()})),
+        "Account not found",
+    );
 }
 
 #[test]
@@ -138,16 +147,25 @@ fn account_history_pages_and_errors() {
         .map(|e| &e["hash"])
         .collect();
     assert_eq!(hashes, [&json!(h(&f.send2)), &json!(GENESIS_HASH)]);
-    invalid(f.v2("AccountHistory", json!({"account": a})), "Invalid count");
+    invalid(
+        f.v2("AccountHistory", json!({"account": a})),
+        "Invalid count",
+    );
     invalid(
         f.v2("AccountHistory", json!({"head": "xyz", "count": 1})),
         "Bad hash number",
     );
     invalid(
-        f.v2("AccountHistory", json!({"head": "1".repeat(64), "count": 1})),
+        f.v2(
+            "AccountHistory",
+            json!({"head": "1".repeat(64), "count": 1}),
+        ),
         "Block not found",
     );
-    invalid(f.v2("AccountHistory", json!({"count": 1})), "Bad account number");
+    invalid(
+        f.v2("AccountHistory", json!({"count": 1})),
+        "Bad account number",
+    );
     invalid(
         f.v2(
             "AccountHistory",
@@ -192,7 +210,10 @@ fn accounts_balances_per_entry_errors() {
 fn receivable_options() {
     let f = Fixture::new();
     let g = ok(
-        f.v2("Receivable", json!({"account": GENESIS, "source": true, "min_version": true})),
+        f.v2(
+            "Receivable",
+            json!({"account": GENESIS, "source": true, "min_version": true}),
+        ),
         "ReceivableResponse",
     );
     assert_eq!(
@@ -218,10 +239,16 @@ fn receivable_options() {
     );
     assert_eq!(counted, json!({"blocks": []}));
     invalid(
-        f.v2("Receivable", json!({"account": f.b_addr(), "threshold": "1.5"})),
+        f.v2(
+            "Receivable",
+            json!({"account": f.b_addr(), "threshold": "1.5"}),
+        ),
         "Bad threshold number",
     );
-    invalid(f.v2("Receivable", json!({"account": "x"})), "Bad account number");
+    invalid(
+        f.v2("Receivable", json!({"account": "x"})),
+        "Bad account number",
+    );
 }
 
 #[test]
@@ -240,7 +267,10 @@ fn representatives_delegators_frontiers() {
             {"account": a, "weight": (19 * NANO).to_string()},
         ]})
     );
-    let unsorted = ok(f.v2("Representatives", json!({})), "RepresentativesResponse");
+    let unsorted = ok(
+        f.v2("Representatives", json!({})),
+        "RepresentativesResponse",
+    );
     let mut accounts: Vec<String> = unsorted["representatives"]
         .as_array()
         .unwrap()
@@ -265,7 +295,10 @@ fn representatives_delegators_frontiers() {
         json!({"delegators": [{"account": GENESIS, "balance": gweight}]})
     );
     let d = ok(
-        f.v2("Delegators", json!({"account": a, "threshold": (20 * NANO).to_string()})),
+        f.v2(
+            "Delegators",
+            json!({"account": a, "threshold": (20 * NANO).to_string()}),
+        ),
         "DelegatorsResponse",
     );
     assert_eq!(d, json!({"delegators": []}));

@@ -13,6 +13,7 @@ use nanoipc::ledger::primitives::*;
 use nanoipc::ledger::Ledger;
 
 pub use ledger_support::genesis_key;
+#[allow(unused_imports)] // each test crate uses a different subset
 pub use support::{legacy_error, GENESIS, GENESIS_HASH, SUPPLY};
 
 /// 1 nano in raw.
@@ -67,7 +68,13 @@ impl Fixture {
         let b = KeyPair::from_private(RawKey([0xB2; 32]));
         let mut gbal = u128::MAX;
         gbal -= 20 * NANO;
-        let send1 = state(&g, Network::Dev.genesis_hash(), g.account, gbal, a.account.0);
+        let send1 = state(
+            &g,
+            Network::Dev.genesis_hash(),
+            g.account,
+            gbal,
+            a.account.0,
+        );
         let open_a = state(&a, BlockHash::ZERO, g.account, 20 * NANO, send1.hash().0);
         let change_a = state(&a, open_a.hash(), a.account, 20 * NANO, [0; 32]);
         gbal -= 5;

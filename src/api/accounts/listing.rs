@@ -35,7 +35,7 @@ impl Api {
             .filter(|(_, weight)| *weight >= REPRESENTATIVE_MINIMUM)
             .collect();
         if sorting {
-            reps.sort_unstable_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+            reps.sort_unstable_by_key(|&(account, weight)| std::cmp::Reverse((weight, account)));
         }
         reps.truncate(as_limit(count));
         Ok(reps)

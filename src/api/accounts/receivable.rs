@@ -71,7 +71,7 @@ impl Api {
             ControlFlow::Continue(())
         })?;
         if query.sorting {
-            out.sort_by(|a, b| b.amount.cmp(&a.amount));
+            out.sort_by_key(|i| std::cmp::Reverse(i.amount));
             let skip = as_limit(query.offset).min(out.len());
             out.drain(..skip);
             out.truncate(limit);
@@ -99,7 +99,7 @@ impl Api {
         for account in accounts {
             let mut items = self.receivables(account, &query)?;
             if sorting {
-                items.sort_by(|a, b| b.amount.cmp(&a.amount));
+                items.sort_by_key(|i| std::cmp::Reverse(i.amount));
             }
             out.push((*account, items));
         }
