@@ -249,4 +249,5 @@ pub fn envelope() -> impl Strategy<Value = EnvelopeT> {
 
 // ---- accounts strategies ----
 mod accounts;
+#[allow(unused_imports)] // flatc_compat uses only `message()`
 pub use accounts::*;
