@@ -466,4 +466,357 @@ pub trait NanoApiClient: Send {
                 ))
         }
     }
+    /// An account's balance and receivable total.
+    ///
+    /// Sends `AccountBalance`, expects `AccountBalanceResponse`. Permissions (any one): `api_account_balance`, `account_query`.
+    fn account_balance(
+        &mut self,
+        req: &t::AccountBalanceT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AccountBalanceResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AccountBalance,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AccountBalanceResponse,
+            )?;
+            env.message_as_account_balance_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AccountBalanceResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// An opened account's record.
+    ///
+    /// Sends `AccountInfo`, expects `AccountInfoResponse`. Permissions (any one): `api_account_info`, `account_query`.
+    fn account_info(
+        &mut self,
+        req: &t::AccountInfoT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AccountInfoResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AccountInfo,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::AccountInfoResponse)?;
+            env.message_as_account_info_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AccountInfoResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// The blocks of an account chain.
+    ///
+    /// Sends `AccountHistory`, expects `AccountHistoryResponse`. Permissions (any one): `api_account_history`, `account_query`.
+    fn account_history(
+        &mut self,
+        req: &t::AccountHistoryT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AccountHistoryResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AccountHistory,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AccountHistoryResponse,
+            )?;
+            env.message_as_account_history_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AccountHistoryResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// An opened account's representative.
+    ///
+    /// Sends `AccountRepresentative`, expects `AccountRepresentativeResponse`. Permissions (any one): `api_account_representative`, `account_query`.
+    fn account_representative(
+        &mut self,
+        req: &t::AccountRepresentativeT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AccountRepresentativeResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AccountRepresentative,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AccountRepresentativeResponse,
+            )?;
+            env.message_as_account_representative_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AccountRepresentativeResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Several accounts' balances.
+    ///
+    /// Sends `AccountsBalances`, expects `AccountsBalancesResponse`. Permissions (any one): `api_accounts_balances`, `account_query`.
+    fn accounts_balances(
+        &mut self,
+        req: &t::AccountsBalancesT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AccountsBalancesResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AccountsBalances,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AccountsBalancesResponse,
+            )?;
+            env.message_as_accounts_balances_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AccountsBalancesResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// An account's receivable sends.
+    ///
+    /// Sends `Receivable`, expects `ReceivableResponse`. Permissions (any one): `api_receivable`, `account_query`.
+    fn receivable(
+        &mut self,
+        req: &t::ReceivableT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ReceivableResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Receivable,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::ReceivableResponse)?;
+            env.message_as_receivable_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ReceivableResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Representatives and their weights.
+    ///
+    /// Sends `Representatives`, expects `RepresentativesResponse`. Permissions (any one): `api_representatives`, `account_query`.
+    fn representatives(
+        &mut self,
+        req: &t::RepresentativesT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::RepresentativesResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Representatives,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::RepresentativesResponse,
+            )?;
+            env.message_as_representatives_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the RepresentativesResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Accounts delegating to a representative.
+    ///
+    /// Sends `Delegators`, expects `DelegatorsResponse`. Permissions (any one): `api_delegators`, `account_query`.
+    fn delegators(
+        &mut self,
+        req: &t::DelegatorsT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::DelegatorsResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Delegators,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::DelegatorsResponse)?;
+            env.message_as_delegators_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the DelegatorsResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Accounts and their head blocks.
+    ///
+    /// Sends `Frontiers`, expects `FrontiersResponse`. Permissions (any one): `api_frontiers`, `account_query`.
+    fn frontiers(
+        &mut self,
+        req: &t::FrontiersT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::FrontiersResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Frontiers,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::FrontiersResponse)?;
+            env.message_as_frontiers_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the FrontiersResponse message is missing".to_string(),
+                ))
+        }
+    }
 }

@@ -17,6 +17,24 @@ pub const MESSAGE_NAMES: &[&str] = &[
     "ServiceStop",
     "TopicServiceStop",
     "EventServiceStop",
+    "AccountBalance",
+    "AccountBalanceResponse",
+    "AccountInfo",
+    "AccountInfoResponse",
+    "AccountHistory",
+    "AccountHistoryResponse",
+    "AccountRepresentative",
+    "AccountRepresentativeResponse",
+    "AccountsBalances",
+    "AccountsBalancesResponse",
+    "Receivable",
+    "ReceivableResponse",
+    "Representatives",
+    "RepresentativesResponse",
+    "Delegators",
+    "DelegatorsResponse",
+    "Frontiers",
+    "FrontiersResponse",
 ];
 /// The tag of a member by its name (`None` for unknown names and for `NONE`).
 pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
@@ -87,6 +105,69 @@ pub static METHODS: &[MethodInfo] = &[
         permissions: &["api_topic_service_stop"],
         doc: "Subscribes the session to service stop events.",
     },
+    MethodInfo {
+        name: "AccountBalance",
+        request: Message::AccountBalance,
+        response: Message::AccountBalanceResponse,
+        permissions: &["api_account_balance", "account_query"],
+        doc: "An account's balance and receivable total.",
+    },
+    MethodInfo {
+        name: "AccountInfo",
+        request: Message::AccountInfo,
+        response: Message::AccountInfoResponse,
+        permissions: &["api_account_info", "account_query"],
+        doc: "An opened account's record.",
+    },
+    MethodInfo {
+        name: "AccountHistory",
+        request: Message::AccountHistory,
+        response: Message::AccountHistoryResponse,
+        permissions: &["api_account_history", "account_query"],
+        doc: "The blocks of an account chain.",
+    },
+    MethodInfo {
+        name: "AccountRepresentative",
+        request: Message::AccountRepresentative,
+        response: Message::AccountRepresentativeResponse,
+        permissions: &["api_account_representative", "account_query"],
+        doc: "An opened account's representative.",
+    },
+    MethodInfo {
+        name: "AccountsBalances",
+        request: Message::AccountsBalances,
+        response: Message::AccountsBalancesResponse,
+        permissions: &["api_accounts_balances", "account_query"],
+        doc: "Several accounts' balances.",
+    },
+    MethodInfo {
+        name: "Receivable",
+        request: Message::Receivable,
+        response: Message::ReceivableResponse,
+        permissions: &["api_receivable", "account_query"],
+        doc: "An account's receivable sends.",
+    },
+    MethodInfo {
+        name: "Representatives",
+        request: Message::Representatives,
+        response: Message::RepresentativesResponse,
+        permissions: &["api_representatives", "account_query"],
+        doc: "Representatives and their weights.",
+    },
+    MethodInfo {
+        name: "Delegators",
+        request: Message::Delegators,
+        response: Message::DelegatorsResponse,
+        permissions: &["api_delegators", "account_query"],
+        doc: "Accounts delegating to a representative.",
+    },
+    MethodInfo {
+        name: "Frontiers",
+        request: Message::Frontiers,
+        response: Message::FrontiersResponse,
+        permissions: &["api_frontiers", "account_query"],
+        doc: "Accounts and their head blocks.",
+    },
 ];
 /// Methods of the service that cannot be dispatched because their request or response is
 /// not a member of `Message`.
@@ -101,6 +182,15 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
         Message::ServiceRegister => METHODS.get(3),
         Message::ServiceStop => METHODS.get(4),
         Message::TopicServiceStop => METHODS.get(5),
+        Message::AccountBalance => METHODS.get(6),
+        Message::AccountInfo => METHODS.get(7),
+        Message::AccountHistory => METHODS.get(8),
+        Message::AccountRepresentative => METHODS.get(9),
+        Message::AccountsBalances => METHODS.get(10),
+        Message::Receivable => METHODS.get(11),
+        Message::Representatives => METHODS.get(12),
+        Message::Delegators => METHODS.get(13),
+        Message::Frontiers => METHODS.get(14),
         _ => ::core::option::Option::None,
     }
 }
@@ -215,6 +305,150 @@ pub trait Handler {
     > {
         ::core::result::Result::Err(self.not_implemented("TopicServiceStop"))
     }
+    /// An account's balance and receivable total.
+    ///
+    /// Request `AccountBalance`, answered by `AccountBalanceResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountBalance"))`.
+    #[allow(unused_variables)]
+    fn account_balance<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AccountBalance<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AccountBalanceResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountBalance"))
+    }
+    /// An opened account's record.
+    ///
+    /// Request `AccountInfo`, answered by `AccountInfoResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountInfo"))`.
+    #[allow(unused_variables)]
+    fn account_info<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AccountInfo<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AccountInfoResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountInfo"))
+    }
+    /// The blocks of an account chain.
+    ///
+    /// Request `AccountHistory`, answered by `AccountHistoryResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountHistory"))`.
+    #[allow(unused_variables)]
+    fn account_history<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AccountHistory<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AccountHistoryResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountHistory"))
+    }
+    /// An opened account's representative.
+    ///
+    /// Request `AccountRepresentative`, answered by `AccountRepresentativeResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountRepresentative"))`.
+    #[allow(unused_variables)]
+    fn account_representative<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AccountRepresentative<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AccountRepresentativeResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountRepresentative"))
+    }
+    /// Several accounts' balances.
+    ///
+    /// Request `AccountsBalances`, answered by `AccountsBalancesResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AccountsBalances"))`.
+    #[allow(unused_variables)]
+    fn accounts_balances<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AccountsBalances<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AccountsBalancesResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AccountsBalances"))
+    }
+    /// An account's receivable sends.
+    ///
+    /// Request `Receivable`, answered by `ReceivableResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Receivable"))`.
+    #[allow(unused_variables)]
+    fn receivable<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Receivable<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ReceivableResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Receivable"))
+    }
+    /// Representatives and their weights.
+    ///
+    /// Request `Representatives`, answered by `RepresentativesResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Representatives"))`.
+    #[allow(unused_variables)]
+    fn representatives<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Representatives<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::RepresentativesResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Representatives"))
+    }
+    /// Accounts delegating to a representative.
+    ///
+    /// Request `Delegators`, answered by `DelegatorsResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Delegators"))`.
+    #[allow(unused_variables)]
+    fn delegators<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Delegators<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::DelegatorsResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Delegators"))
+    }
+    /// Accounts and their head blocks.
+    ///
+    /// Request `Frontiers`, answered by `FrontiersResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Frontiers"))`.
+    #[allow(unused_variables)]
+    fn frontiers<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Frontiers<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::FrontiersResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Frontiers"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,6 +558,117 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
                 ::core::option::Option::Some(req) => {
                     h.topic_service_stop(ctx, req, fbb)
                         .map(|o| (Message::EventAck, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AccountBalance => {
+            match env.message_as_account_balance() {
+                ::core::option::Option::Some(req) => {
+                    h.account_balance(ctx, req, fbb)
+                        .map(|o| (Message::AccountBalanceResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AccountInfo => {
+            match env.message_as_account_info() {
+                ::core::option::Option::Some(req) => {
+                    h.account_info(ctx, req, fbb)
+                        .map(|o| (Message::AccountInfoResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AccountHistory => {
+            match env.message_as_account_history() {
+                ::core::option::Option::Some(req) => {
+                    h.account_history(ctx, req, fbb)
+                        .map(|o| (Message::AccountHistoryResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AccountRepresentative => {
+            match env.message_as_account_representative() {
+                ::core::option::Option::Some(req) => {
+                    h.account_representative(ctx, req, fbb)
+                        .map(|o| (
+                            Message::AccountRepresentativeResponse,
+                            o.as_union_value(),
+                        ))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AccountsBalances => {
+            match env.message_as_accounts_balances() {
+                ::core::option::Option::Some(req) => {
+                    h.accounts_balances(ctx, req, fbb)
+                        .map(|o| (Message::AccountsBalancesResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Receivable => {
+            match env.message_as_receivable() {
+                ::core::option::Option::Some(req) => {
+                    h.receivable(ctx, req, fbb)
+                        .map(|o| (Message::ReceivableResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Representatives => {
+            match env.message_as_representatives() {
+                ::core::option::Option::Some(req) => {
+                    h.representatives(ctx, req, fbb)
+                        .map(|o| (Message::RepresentativesResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Delegators => {
+            match env.message_as_delegators() {
+                ::core::option::Option::Some(req) => {
+                    h.delegators(ctx, req, fbb)
+                        .map(|o| (Message::DelegatorsResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Frontiers => {
+            match env.message_as_frontiers() {
+                ::core::option::Option::Some(req) => {
+                    h.frontiers(ctx, req, fbb)
+                        .map(|o| (Message::FrontiersResponse, o.as_union_value()))
                         .map_err(DispatchError::Handler)
                 }
                 ::core::option::Option::None => {
@@ -443,6 +788,114 @@ macro_rules! impl_handler_for_inherent {
                 $err,
             > {
                 <$ty>::topic_service_stop(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn account_balance<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountBalance<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountBalanceResponse<'b>>,
+                $err,
+            > {
+                <$ty>::account_balance(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn account_info<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountInfo<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountInfoResponse<'b>>,
+                $err,
+            > {
+                <$ty>::account_info(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn account_history<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountHistory<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountHistoryResponse<'b>>,
+                $err,
+            > {
+                <$ty>::account_history(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn account_representative<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountRepresentative<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountRepresentativeResponse<'b>>,
+                $err,
+            > {
+                <$ty>::account_representative(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn accounts_balances<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AccountsBalances<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AccountsBalancesResponse<'b>>,
+                $err,
+            > {
+                <$ty>::accounts_balances(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn receivable<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Receivable<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ReceivableResponse<'b>>,
+                $err,
+            > {
+                <$ty>::receivable(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn representatives<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Representatives<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::RepresentativesResponse<'b>>,
+                $err,
+            > {
+                <$ty>::representatives(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn delegators<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Delegators<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::DelegatorsResponse<'b>>,
+                $err,
+            > {
+                <$ty>::delegators(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn frontiers<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Frontiers<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::FrontiersResponse<'b>>,
+                $err,
+            > {
+                <$ty>::frontiers(self, ctx, req, fbb)
             }
         }
     };

@@ -241,6 +241,96 @@ impl rt::JsonUnion for t::Message {
                     .deserialize(d)
                     .map(|o| o.as_union_value())
             }
+            t::Message::AccountBalance => {
+                rt::TableSeed::<AccountBalanceJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountBalanceResponse => {
+                rt::TableSeed::<AccountBalanceResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountInfo => {
+                rt::TableSeed::<AccountInfoJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountInfoResponse => {
+                rt::TableSeed::<AccountInfoResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountHistory => {
+                rt::TableSeed::<AccountHistoryJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountHistoryResponse => {
+                rt::TableSeed::<AccountHistoryResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountRepresentative => {
+                rt::TableSeed::<AccountRepresentativeJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountRepresentativeResponse => {
+                rt::TableSeed::<AccountRepresentativeResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountsBalances => {
+                rt::TableSeed::<AccountsBalancesJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AccountsBalancesResponse => {
+                rt::TableSeed::<AccountsBalancesResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Receivable => {
+                rt::TableSeed::<ReceivableJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ReceivableResponse => {
+                rt::TableSeed::<ReceivableResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Representatives => {
+                rt::TableSeed::<RepresentativesJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::RepresentativesResponse => {
+                rt::TableSeed::<RepresentativesResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Delegators => {
+                rt::TableSeed::<DelegatorsJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::DelegatorsResponse => {
+                rt::TableSeed::<DelegatorsResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Frontiers => {
+                rt::TableSeed::<FrontiersJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::FrontiersResponse => {
+                rt::TableSeed::<FrontiersResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
             _ => {
                 ::core::result::Result::Err(
                     D::Error::custom(
@@ -342,6 +432,132 @@ pub unsafe fn write_message_value(
         t::Message::EventServiceStop => {
             wr::JsonWrite::write_json(
                 &unsafe { t::EventServiceStop::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountBalance => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountBalance::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountBalanceResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountBalanceResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountInfo => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountInfo::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountInfoResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountInfoResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountHistory => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountHistory::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountHistoryResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountHistoryResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountRepresentative => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountRepresentative::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountRepresentativeResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountRepresentativeResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountsBalances => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountsBalances::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AccountsBalancesResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AccountsBalancesResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Receivable => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Receivable::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ReceivableResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ReceivableResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Representatives => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Representatives::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::RepresentativesResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::RepresentativesResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Delegators => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Delegators::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::DelegatorsResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::DelegatorsResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Frontiers => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Frontiers::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::FrontiersResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::FrontiersResponse::init_from_table(value) },
                 w,
             );
             true
@@ -2412,6 +2628,2882 @@ impl rt::JsonTable for IsAliveJson {
 impl wr::JsonWrite for t::IsAlive<'_> {
     fn write_json(&self, w: &mut wr::JsonWriter) {
         w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `AccountBalance` JSON object into the builder.
+pub struct AccountBalanceJson;
+impl rt::JsonTable for AccountBalanceJson {
+    type Out<'b> = t::AccountBalance<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountBalance<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "include_only_confirmed"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "include_only_confirmed")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "AccountBalance"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalance::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::AccountBalance::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountBalance<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalance::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.include_only_confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != true {
+                w.key("include_only_confirmed");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountBalanceResponse` JSON object into the builder.
+pub struct AccountBalanceResponseJson;
+impl rt::JsonTable for AccountBalanceResponseJson {
+    type Out<'b> = t::AccountBalanceResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountBalanceResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["balance", "receivable"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "balance")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "receivable")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("balance", "AccountBalanceResponse"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("receivable", "AccountBalanceResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceResponse::VT_RECEIVABLE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceResponse::VT_BALANCE, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountBalanceResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceResponse::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceResponse::VT_RECEIVABLE, ::core::option::Option::None)
+        } {
+            w.key("receivable");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountInfo` JSON object into the builder.
+pub struct AccountInfoJson;
+impl rt::JsonTable for AccountInfoJson {
+    type Out<'b> = t::AccountInfo<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::AccountInfo<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[
+            "account",
+            "representative",
+            "weight",
+            "receivable",
+            "include_confirmed",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "representative")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "weight")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "receivable")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "include_confirmed")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "AccountInfo"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfo::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<bool>(t::AccountInfo::VT_INCLUDE_CONFIRMED, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<bool>(t::AccountInfo::VT_RECEIVABLE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<bool>(t::AccountInfo::VT_WEIGHT, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::AccountInfo::VT_REPRESENTATIVE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountInfo<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfo::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.representative();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("representative");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.weight();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("weight");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.receivable();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("receivable");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.include_confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("include_confirmed");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountInfoResponse` JSON object into the builder.
+pub struct AccountInfoResponseJson;
+impl rt::JsonTable for AccountInfoResponseJson {
+    type Out<'b> = t::AccountInfoResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountInfoResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "frontier",
+            "open_block",
+            "representative_block",
+            "balance",
+            "modified_timestamp",
+            "block_count",
+            "account_version",
+            "confirmed_height",
+            "confirmed_frontier",
+            "representative",
+            "weight",
+            "receivable",
+            "confirmed_balance",
+            "confirmed_representative",
+            "confirmed_receivable",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<u32> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f9: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f10: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f11: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f12: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f13: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f14: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "frontier")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "open_block")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "representative_block")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "balance")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "modified_timestamp")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "block_count")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "account_version")?;
+                    f6 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "confirmed_height")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "confirmed_frontier")?;
+                    f8 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(9) => {
+                    rt::once(&f9, "representative")?;
+                    f9 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(10) => {
+                    rt::once(&f10, "weight")?;
+                    f10 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(11) => {
+                    rt::once(&f11, "receivable")?;
+                    f11 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(12) => {
+                    rt::once(&f12, "confirmed_balance")?;
+                    f12 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(13) => {
+                    rt::once(&f13, "confirmed_representative")?;
+                    f13 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(14) => {
+                    rt::once(&f14, "confirmed_receivable")?;
+                    f14 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("frontier", "AccountInfoResponse"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("open_block", "AccountInfoResponse"),
+            );
+        }
+        if f2.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("representative_block", "AccountInfoResponse"),
+            );
+        }
+        if f3.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("balance", "AccountInfoResponse"),
+            );
+        }
+        if f8.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("confirmed_frontier", "AccountInfoResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<u64>(t::AccountInfoResponse::VT_CONFIRMED_HEIGHT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<u64>(t::AccountInfoResponse::VT_BLOCK_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<u64>(t::AccountInfoResponse::VT_MODIFIED_TIMESTAMP, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f14 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_CONFIRMED_RECEIVABLE, v);
+        }
+        if let ::core::option::Option::Some(v) = f13 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_CONFIRMED_REPRESENTATIVE, v);
+        }
+        if let ::core::option::Option::Some(v) = f12 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_CONFIRMED_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f11 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_RECEIVABLE, v);
+        }
+        if let ::core::option::Option::Some(v) = f10 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_WEIGHT, v);
+        }
+        if let ::core::option::Option::Some(v) = f9 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_REPRESENTATIVE, v);
+        }
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_CONFIRMED_FRONTIER, v);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot::<u32>(t::AccountInfoResponse::VT_ACCOUNT_VERSION, v, 0u32);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_REPRESENTATIVE_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_OPEN_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountInfoResponse::VT_FRONTIER, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountInfoResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfoResponse::VT_FRONTIER, ::core::option::Option::None)
+        } {
+            w.key("frontier");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfoResponse::VT_OPEN_BLOCK, ::core::option::Option::None)
+        } {
+            w.key("open_block");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_REPRESENTATIVE_BLOCK,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("representative_block");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfoResponse::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        {
+            let v = self.modified_timestamp();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("modified_timestamp");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.block_count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("block_count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.account_version();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("account_version");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.confirmed_height();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("confirmed_height");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_CONFIRMED_FRONTIER,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("confirmed_frontier");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_REPRESENTATIVE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("representative");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfoResponse::VT_WEIGHT, ::core::option::Option::None)
+        } {
+            w.key("weight");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountInfoResponse::VT_RECEIVABLE, ::core::option::Option::None)
+        } {
+            w.key("receivable");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_CONFIRMED_BALANCE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("confirmed_balance");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_CONFIRMED_REPRESENTATIVE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("confirmed_representative");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountInfoResponse::VT_CONFIRMED_RECEIVABLE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("confirmed_receivable");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountHistory` JSON object into the builder.
+pub struct AccountHistoryJson;
+impl rt::JsonTable for AccountHistoryJson {
+    type Out<'b> = t::AccountHistory<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountHistory<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "account",
+            "count",
+            "offset",
+            "head",
+            "reverse",
+            "raw",
+            "account_filter",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f6 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "offset")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "head")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "reverse")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "raw")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "account_filter")?;
+                    f6 = map
+                        .next_value_seed(
+                            rt::NullOr(rt::VecSeed::new(ctx, &mut *fbb, rt::StrElems)),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::AccountHistory::VT_OFFSET, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::AccountHistory::VT_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistory::VT_ACCOUNT_FILTER, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistory::VT_HEAD, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistory::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<bool>(t::AccountHistory::VT_RAW, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<bool>(t::AccountHistory::VT_REVERSE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountHistory<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistory::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.offset();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("offset");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistory::VT_HEAD, ::core::option::Option::None)
+        } {
+            w.key("head");
+            w.string(v);
+        }
+        {
+            let v = self.reverse();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("reverse");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.raw();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("raw");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = self.account_filter() {
+            w.key("account_filter");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.string(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountHistoryEntry` JSON object into the builder.
+pub struct AccountHistoryEntryJson;
+impl rt::JsonTable for AccountHistoryEntryJson {
+    type Out<'b> = t::AccountHistoryEntry<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountHistoryEntry<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "type",
+            "subtype",
+            "account",
+            "amount",
+            "local_timestamp",
+            "height",
+            "hash",
+            "confirmed",
+            "representative",
+            "link",
+            "balance",
+            "previous",
+            "source",
+            "destination",
+            "opened",
+            "work",
+            "signature",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f9: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f10: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f11: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f12: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f13: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f14: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f15: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f16: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "type")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "subtype")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "account")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "amount")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "local_timestamp")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "height")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "hash")?;
+                    f6 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "confirmed")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "representative")?;
+                    f8 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(9) => {
+                    rt::once(&f9, "link")?;
+                    f9 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(10) => {
+                    rt::once(&f10, "balance")?;
+                    f10 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(11) => {
+                    rt::once(&f11, "previous")?;
+                    f11 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(12) => {
+                    rt::once(&f12, "source")?;
+                    f12 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(13) => {
+                    rt::once(&f13, "destination")?;
+                    f13 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(14) => {
+                    rt::once(&f14, "opened")?;
+                    f14 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(15) => {
+                    rt::once(&f15, "work")?;
+                    f15 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(16) => {
+                    rt::once(&f16, "signature")?;
+                    f16 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("type", "AccountHistoryEntry"),
+            );
+        }
+        if f6.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("hash", "AccountHistoryEntry"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<u64>(t::AccountHistoryEntry::VT_HEIGHT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<u64>(t::AccountHistoryEntry::VT_LOCAL_TIMESTAMP, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f16 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_SIGNATURE, v);
+        }
+        if let ::core::option::Option::Some(v) = f15 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_WORK, v);
+        }
+        if let ::core::option::Option::Some(v) = f14 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_OPENED, v);
+        }
+        if let ::core::option::Option::Some(v) = f13 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_DESTINATION, v);
+        }
+        if let ::core::option::Option::Some(v) = f12 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_SOURCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f11 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_PREVIOUS, v);
+        }
+        if let ::core::option::Option::Some(v) = f10 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f9 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_LINK, v);
+        }
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_REPRESENTATIVE, v);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_HASH, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_AMOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_SUBTYPE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryEntry::VT_TYPE, v);
+        }
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<bool>(t::AccountHistoryEntry::VT_CONFIRMED, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountHistoryEntry<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_TYPE, ::core::option::Option::None)
+        } {
+            w.key("type");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_SUBTYPE, ::core::option::Option::None)
+        } {
+            w.key("subtype");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_AMOUNT, ::core::option::Option::None)
+        } {
+            w.key("amount");
+            w.string(v);
+        }
+        {
+            let v = self.local_timestamp();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("local_timestamp");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.height();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("height");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        {
+            let v = self.confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("confirmed");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountHistoryEntry::VT_REPRESENTATIVE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("representative");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_LINK, ::core::option::Option::None)
+        } {
+            w.key("link");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_PREVIOUS, ::core::option::Option::None)
+        } {
+            w.key("previous");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_SOURCE, ::core::option::Option::None)
+        } {
+            w.key("source");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_DESTINATION, ::core::option::Option::None)
+        } {
+            w.key("destination");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_OPENED, ::core::option::Option::None)
+        } {
+            w.key("opened");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_WORK, ::core::option::Option::None)
+        } {
+            w.key("work");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryEntry::VT_SIGNATURE, ::core::option::Option::None)
+        } {
+            w.key("signature");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountHistoryResponse` JSON object into the builder.
+pub struct AccountHistoryResponseJson;
+impl rt::JsonTable for AccountHistoryResponseJson {
+    type Out<'b> = t::AccountHistoryResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountHistoryResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "history", "previous", "next"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1 = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "history")?;
+                    f1 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        AccountHistoryEntryJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "previous")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "next")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "AccountHistoryResponse"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("history", "AccountHistoryResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryResponse::VT_NEXT, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryResponse::VT_PREVIOUS, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryResponse::VT_HISTORY, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountHistoryResponse::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountHistoryResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryResponse::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = self.history() {
+            w.key("history");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryResponse::VT_PREVIOUS, ::core::option::Option::None)
+        } {
+            w.key("previous");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountHistoryResponse::VT_NEXT, ::core::option::Option::None)
+        } {
+            w.key("next");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountRepresentative` JSON object into the builder.
+pub struct AccountRepresentativeJson;
+impl rt::JsonTable for AccountRepresentativeJson {
+    type Out<'b> = t::AccountRepresentative<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountRepresentative<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "AccountRepresentative"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountRepresentative::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountRepresentative<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountRepresentative::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountRepresentativeResponse` JSON object into the builder.
+pub struct AccountRepresentativeResponseJson;
+impl rt::JsonTable for AccountRepresentativeResponseJson {
+    type Out<'b> = t::AccountRepresentativeResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountRepresentativeResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["representative"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "representative")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("representative", "AccountRepresentativeResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountRepresentativeResponse::VT_REPRESENTATIVE, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountRepresentativeResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::AccountRepresentativeResponse::VT_REPRESENTATIVE,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("representative");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountsBalances` JSON object into the builder.
+pub struct AccountsBalancesJson;
+impl rt::JsonTable for AccountsBalancesJson {
+    type Out<'b> = t::AccountsBalances<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountsBalances<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["accounts", "include_only_confirmed"];
+        let mut f0 = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "accounts")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(rt::VecSeed::new(ctx, &mut *fbb, rt::StrElems)),
+                        )?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "include_only_confirmed")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("accounts", "AccountsBalances"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountsBalances::VT_ACCOUNTS, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<
+                    bool,
+                >(t::AccountsBalances::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountsBalances<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.accounts() {
+            w.key("accounts");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.string(x);
+            }
+            w.end_array();
+        }
+        {
+            let v = self.include_only_confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != true {
+                w.key("include_only_confirmed");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountBalanceEntry` JSON object into the builder.
+pub struct AccountBalanceEntryJson;
+impl rt::JsonTable for AccountBalanceEntryJson {
+    type Out<'b> = t::AccountBalanceEntry<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountBalanceEntry<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "balance", "receivable", "error"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "balance")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "receivable")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "error")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "AccountBalanceEntry"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceEntry::VT_ERROR, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceEntry::VT_RECEIVABLE, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceEntry::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountBalanceEntry::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountBalanceEntry<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceEntry::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceEntry::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceEntry::VT_RECEIVABLE, ::core::option::Option::None)
+        } {
+            w.key("receivable");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountBalanceEntry::VT_ERROR, ::core::option::Option::None)
+        } {
+            w.key("error");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountsBalancesResponse` JSON object into the builder.
+pub struct AccountsBalancesResponseJson;
+impl rt::JsonTable for AccountsBalancesResponseJson {
+    type Out<'b> = t::AccountsBalancesResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountsBalancesResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["balances"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "balances")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        AccountBalanceEntryJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("balances", "AccountsBalancesResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountsBalancesResponse::VT_BALANCES, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountsBalancesResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.balances() {
+            w.key("balances");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Receivable` JSON object into the builder.
+pub struct ReceivableJson;
+impl rt::JsonTable for ReceivableJson {
+    type Out<'b> = t::Receivable<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Receivable<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[
+            "account",
+            "count",
+            "offset",
+            "threshold",
+            "source",
+            "min_version",
+            "sorting",
+            "include_active",
+            "include_only_confirmed",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "offset")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "threshold")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "source")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "min_version")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "sorting")?;
+                    f6 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "include_active")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "include_only_confirmed")?;
+                    f8 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "Receivable"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::Receivable::VT_OFFSET, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::Receivable::VT_COUNT, v, 18446744073709551615u64);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Receivable::VT_THRESHOLD, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Receivable::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot::<bool>(t::Receivable::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+        }
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<bool>(t::Receivable::VT_INCLUDE_ACTIVE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot::<bool>(t::Receivable::VT_SORTING, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<bool>(t::Receivable::VT_MIN_VERSION, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<bool>(t::Receivable::VT_SOURCE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Receivable<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Receivable::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 18446744073709551615u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.offset();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("offset");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Receivable::VT_THRESHOLD, ::core::option::Option::None)
+        } {
+            w.key("threshold");
+            w.string(v);
+        }
+        {
+            let v = self.source();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("source");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.min_version();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("min_version");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.sorting();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("sorting");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.include_active();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("include_active");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.include_only_confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != true {
+                w.key("include_only_confirmed");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ReceivableEntry` JSON object into the builder.
+pub struct ReceivableEntryJson;
+impl rt::JsonTable for ReceivableEntryJson {
+    type Out<'b> = t::ReceivableEntry<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ReceivableEntry<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash", "amount", "source", "min_version"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<u32> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "amount")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "source")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "min_version")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "ReceivableEntry"));
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(rt::missing("amount", "ReceivableEntry"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<u32>(t::ReceivableEntry::VT_MIN_VERSION, v, 0u32);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ReceivableEntry::VT_SOURCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ReceivableEntry::VT_AMOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ReceivableEntry::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ReceivableEntry<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ReceivableEntry::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ReceivableEntry::VT_AMOUNT, ::core::option::Option::None)
+        } {
+            w.key("amount");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ReceivableEntry::VT_SOURCE, ::core::option::Option::None)
+        } {
+            w.key("source");
+            w.string(v);
+        }
+        {
+            let v = self.min_version();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("min_version");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ReceivableResponse` JSON object into the builder.
+pub struct ReceivableResponseJson;
+impl rt::JsonTable for ReceivableResponseJson {
+    type Out<'b> = t::ReceivableResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ReceivableResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["blocks"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "blocks")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        ReceivableEntryJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("blocks", "ReceivableResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ReceivableResponse::VT_BLOCKS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ReceivableResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.blocks() {
+            w.key("blocks");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Representatives` JSON object into the builder.
+pub struct RepresentativesJson;
+impl rt::JsonTable for RepresentativesJson {
+    type Out<'b> = t::Representatives<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::Representatives<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["count", "sorting"];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "count")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "sorting")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<
+                    u64,
+                >(t::Representatives::VT_COUNT, v, 18446744073709551615u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::Representatives::VT_SORTING, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Representatives<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 18446744073709551615u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.sorting();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("sorting");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `RepresentativeWeight` JSON object into the builder.
+pub struct RepresentativeWeightJson;
+impl rt::JsonTable for RepresentativeWeightJson {
+    type Out<'b> = t::RepresentativeWeight<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::RepresentativeWeight<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "weight"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "weight")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "RepresentativeWeight"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("weight", "RepresentativeWeight"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::RepresentativeWeight::VT_WEIGHT, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::RepresentativeWeight::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::RepresentativeWeight<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::RepresentativeWeight::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::RepresentativeWeight::VT_WEIGHT, ::core::option::Option::None)
+        } {
+            w.key("weight");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `RepresentativesResponse` JSON object into the builder.
+pub struct RepresentativesResponseJson;
+impl rt::JsonTable for RepresentativesResponseJson {
+    type Out<'b> = t::RepresentativesResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::RepresentativesResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["representatives"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "representatives")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        RepresentativeWeightJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("representatives", "RepresentativesResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::RepresentativesResponse::VT_REPRESENTATIVES, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::RepresentativesResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.representatives() {
+            w.key("representatives");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Delegators` JSON object into the builder.
+pub struct DelegatorsJson;
+impl rt::JsonTable for DelegatorsJson {
+    type Out<'b> = t::Delegators<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Delegators<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["account", "count", "threshold", "start"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "threshold")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "start")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "Delegators"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::Delegators::VT_COUNT, v, 1024u64);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Delegators::VT_START, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Delegators::VT_THRESHOLD, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Delegators::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Delegators<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Delegators::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 1024u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Delegators::VT_THRESHOLD, ::core::option::Option::None)
+        } {
+            w.key("threshold");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Delegators::VT_START, ::core::option::Option::None)
+        } {
+            w.key("start");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `DelegatorEntry` JSON object into the builder.
+pub struct DelegatorEntryJson;
+impl rt::JsonTable for DelegatorEntryJson {
+    type Out<'b> = t::DelegatorEntry<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::DelegatorEntry<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "balance"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "balance")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "DelegatorEntry"));
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(rt::missing("balance", "DelegatorEntry"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::DelegatorEntry::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::DelegatorEntry::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::DelegatorEntry<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::DelegatorEntry::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::DelegatorEntry::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `DelegatorsResponse` JSON object into the builder.
+pub struct DelegatorsResponseJson;
+impl rt::JsonTable for DelegatorsResponseJson {
+    type Out<'b> = t::DelegatorsResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::DelegatorsResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["delegators"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "delegators")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        DelegatorEntryJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("delegators", "DelegatorsResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::DelegatorsResponse::VT_DELEGATORS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::DelegatorsResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.delegators() {
+            w.key("delegators");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Frontiers` JSON object into the builder.
+pub struct FrontiersJson;
+impl rt::JsonTable for FrontiersJson {
+    type Out<'b> = t::Frontiers<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Frontiers<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["account", "count"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "Frontiers"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::Frontiers::VT_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Frontiers::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Frontiers<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Frontiers::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AccountFrontier` JSON object into the builder.
+pub struct AccountFrontierJson;
+impl rt::JsonTable for AccountFrontierJson {
+    type Out<'b> = t::AccountFrontier<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AccountFrontier<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account", "frontier"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "frontier")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "AccountFrontier"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("frontier", "AccountFrontier"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountFrontier::VT_FRONTIER, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AccountFrontier::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AccountFrontier<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountFrontier::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AccountFrontier::VT_FRONTIER, ::core::option::Option::None)
+        } {
+            w.key("frontier");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `FrontiersResponse` JSON object into the builder.
+pub struct FrontiersResponseJson;
+impl rt::JsonTable for FrontiersResponseJson {
+    type Out<'b> = t::FrontiersResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::FrontiersResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["frontiers"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "frontiers")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        AccountFrontierJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("frontiers", "FrontiersResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::FrontiersResponse::VT_FRONTIERS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::FrontiersResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.frontiers() {
+            w.key("frontiers");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
         w.end_object();
     }
 }

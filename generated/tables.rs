@@ -469,10 +469,46 @@ impl Message {
     pub const TopicServiceStop: Self = Self(12);
     /// Service stop event.
     pub const EventServiceStop: Self = Self(13);
+    /// Balance request.
+    pub const AccountBalance: Self = Self(14);
+    /// Balance answer.
+    pub const AccountBalanceResponse: Self = Self(15);
+    /// Account record request.
+    pub const AccountInfo: Self = Self(16);
+    /// Account record answer.
+    pub const AccountInfoResponse: Self = Self(17);
+    /// Account history request.
+    pub const AccountHistory: Self = Self(18);
+    /// Account history answer.
+    pub const AccountHistoryResponse: Self = Self(19);
+    /// Representative request.
+    pub const AccountRepresentative: Self = Self(20);
+    /// Representative answer.
+    pub const AccountRepresentativeResponse: Self = Self(21);
+    /// Several balances request.
+    pub const AccountsBalances: Self = Self(22);
+    /// Several balances answer.
+    pub const AccountsBalancesResponse: Self = Self(23);
+    /// Receivable sends request.
+    pub const Receivable: Self = Self(24);
+    /// Receivable sends answer.
+    pub const ReceivableResponse: Self = Self(25);
+    /// Representatives request.
+    pub const Representatives: Self = Self(26);
+    /// Representatives answer.
+    pub const RepresentativesResponse: Self = Self(27);
+    /// Delegators request.
+    pub const Delegators: Self = Self(28);
+    /// Delegators answer.
+    pub const DelegatorsResponse: Self = Self(29);
+    /// Frontiers request.
+    pub const Frontiers: Self = Self(30);
+    /// Frontiers answer.
+    pub const FrontiersResponse: Self = Self(31);
     /// The smallest declared value.
     pub const ENUM_MIN: u8 = 0;
     /// The largest declared value.
-    pub const ENUM_MAX: u8 = 13;
+    pub const ENUM_MAX: u8 = 31;
     /// Every declared value, in declaration order.
     pub const ENUM_VALUES: &'static [Self] = &[
         Self::NONE,
@@ -489,6 +525,24 @@ impl Message {
         Self::ServiceStop,
         Self::TopicServiceStop,
         Self::EventServiceStop,
+        Self::AccountBalance,
+        Self::AccountBalanceResponse,
+        Self::AccountInfo,
+        Self::AccountInfoResponse,
+        Self::AccountHistory,
+        Self::AccountHistoryResponse,
+        Self::AccountRepresentative,
+        Self::AccountRepresentativeResponse,
+        Self::AccountsBalances,
+        Self::AccountsBalancesResponse,
+        Self::Receivable,
+        Self::ReceivableResponse,
+        Self::Representatives,
+        Self::RepresentativesResponse,
+        Self::Delegators,
+        Self::DelegatorsResponse,
+        Self::Frontiers,
+        Self::FrontiersResponse,
     ];
     /// The declared name of this value, or `None` for a value this schema does not know.
     pub fn variant_name(self) -> ::core::option::Option<&'static str> {
@@ -509,6 +563,42 @@ impl Message {
             Self::ServiceStop => ::core::option::Option::Some("ServiceStop"),
             Self::TopicServiceStop => ::core::option::Option::Some("TopicServiceStop"),
             Self::EventServiceStop => ::core::option::Option::Some("EventServiceStop"),
+            Self::AccountBalance => ::core::option::Option::Some("AccountBalance"),
+            Self::AccountBalanceResponse => {
+                ::core::option::Option::Some("AccountBalanceResponse")
+            }
+            Self::AccountInfo => ::core::option::Option::Some("AccountInfo"),
+            Self::AccountInfoResponse => {
+                ::core::option::Option::Some("AccountInfoResponse")
+            }
+            Self::AccountHistory => ::core::option::Option::Some("AccountHistory"),
+            Self::AccountHistoryResponse => {
+                ::core::option::Option::Some("AccountHistoryResponse")
+            }
+            Self::AccountRepresentative => {
+                ::core::option::Option::Some("AccountRepresentative")
+            }
+            Self::AccountRepresentativeResponse => {
+                ::core::option::Option::Some("AccountRepresentativeResponse")
+            }
+            Self::AccountsBalances => ::core::option::Option::Some("AccountsBalances"),
+            Self::AccountsBalancesResponse => {
+                ::core::option::Option::Some("AccountsBalancesResponse")
+            }
+            Self::Receivable => ::core::option::Option::Some("Receivable"),
+            Self::ReceivableResponse => {
+                ::core::option::Option::Some("ReceivableResponse")
+            }
+            Self::Representatives => ::core::option::Option::Some("Representatives"),
+            Self::RepresentativesResponse => {
+                ::core::option::Option::Some("RepresentativesResponse")
+            }
+            Self::Delegators => ::core::option::Option::Some("Delegators"),
+            Self::DelegatorsResponse => {
+                ::core::option::Option::Some("DelegatorsResponse")
+            }
+            Self::Frontiers => ::core::option::Option::Some("Frontiers"),
+            Self::FrontiersResponse => ::core::option::Option::Some("FrontiersResponse"),
             _ => ::core::option::Option::None,
         }
     }
@@ -531,6 +621,42 @@ impl Message {
             "ServiceStop" => ::core::option::Option::Some(Self::ServiceStop),
             "TopicServiceStop" => ::core::option::Option::Some(Self::TopicServiceStop),
             "EventServiceStop" => ::core::option::Option::Some(Self::EventServiceStop),
+            "AccountBalance" => ::core::option::Option::Some(Self::AccountBalance),
+            "AccountBalanceResponse" => {
+                ::core::option::Option::Some(Self::AccountBalanceResponse)
+            }
+            "AccountInfo" => ::core::option::Option::Some(Self::AccountInfo),
+            "AccountInfoResponse" => {
+                ::core::option::Option::Some(Self::AccountInfoResponse)
+            }
+            "AccountHistory" => ::core::option::Option::Some(Self::AccountHistory),
+            "AccountHistoryResponse" => {
+                ::core::option::Option::Some(Self::AccountHistoryResponse)
+            }
+            "AccountRepresentative" => {
+                ::core::option::Option::Some(Self::AccountRepresentative)
+            }
+            "AccountRepresentativeResponse" => {
+                ::core::option::Option::Some(Self::AccountRepresentativeResponse)
+            }
+            "AccountsBalances" => ::core::option::Option::Some(Self::AccountsBalances),
+            "AccountsBalancesResponse" => {
+                ::core::option::Option::Some(Self::AccountsBalancesResponse)
+            }
+            "Receivable" => ::core::option::Option::Some(Self::Receivable),
+            "ReceivableResponse" => {
+                ::core::option::Option::Some(Self::ReceivableResponse)
+            }
+            "Representatives" => ::core::option::Option::Some(Self::Representatives),
+            "RepresentativesResponse" => {
+                ::core::option::Option::Some(Self::RepresentativesResponse)
+            }
+            "Delegators" => ::core::option::Option::Some(Self::Delegators),
+            "DelegatorsResponse" => {
+                ::core::option::Option::Some(Self::DelegatorsResponse)
+            }
+            "Frontiers" => ::core::option::Option::Some(Self::Frontiers),
+            "FrontiersResponse" => ::core::option::Option::Some(Self::FrontiersResponse),
             _ => ::core::option::Option::None,
         }
     }
@@ -596,6 +722,24 @@ pub enum MessageT {
     ServiceStop(::std::boxed::Box<ServiceStopT>),
     TopicServiceStop(::std::boxed::Box<TopicServiceStopT>),
     EventServiceStop(::std::boxed::Box<EventServiceStopT>),
+    AccountBalance(::std::boxed::Box<AccountBalanceT>),
+    AccountBalanceResponse(::std::boxed::Box<AccountBalanceResponseT>),
+    AccountInfo(::std::boxed::Box<AccountInfoT>),
+    AccountInfoResponse(::std::boxed::Box<AccountInfoResponseT>),
+    AccountHistory(::std::boxed::Box<AccountHistoryT>),
+    AccountHistoryResponse(::std::boxed::Box<AccountHistoryResponseT>),
+    AccountRepresentative(::std::boxed::Box<AccountRepresentativeT>),
+    AccountRepresentativeResponse(::std::boxed::Box<AccountRepresentativeResponseT>),
+    AccountsBalances(::std::boxed::Box<AccountsBalancesT>),
+    AccountsBalancesResponse(::std::boxed::Box<AccountsBalancesResponseT>),
+    Receivable(::std::boxed::Box<ReceivableT>),
+    ReceivableResponse(::std::boxed::Box<ReceivableResponseT>),
+    Representatives(::std::boxed::Box<RepresentativesT>),
+    RepresentativesResponse(::std::boxed::Box<RepresentativesResponseT>),
+    Delegators(::std::boxed::Box<DelegatorsT>),
+    DelegatorsResponse(::std::boxed::Box<DelegatorsResponseT>),
+    Frontiers(::std::boxed::Box<FrontiersT>),
+    FrontiersResponse(::std::boxed::Box<FrontiersResponseT>),
 }
 impl MessageT {
     /// The union tag this value is written with.
@@ -615,6 +759,26 @@ impl MessageT {
             Self::ServiceStop(_) => Message::ServiceStop,
             Self::TopicServiceStop(_) => Message::TopicServiceStop,
             Self::EventServiceStop(_) => Message::EventServiceStop,
+            Self::AccountBalance(_) => Message::AccountBalance,
+            Self::AccountBalanceResponse(_) => Message::AccountBalanceResponse,
+            Self::AccountInfo(_) => Message::AccountInfo,
+            Self::AccountInfoResponse(_) => Message::AccountInfoResponse,
+            Self::AccountHistory(_) => Message::AccountHistory,
+            Self::AccountHistoryResponse(_) => Message::AccountHistoryResponse,
+            Self::AccountRepresentative(_) => Message::AccountRepresentative,
+            Self::AccountRepresentativeResponse(_) => {
+                Message::AccountRepresentativeResponse
+            }
+            Self::AccountsBalances(_) => Message::AccountsBalances,
+            Self::AccountsBalancesResponse(_) => Message::AccountsBalancesResponse,
+            Self::Receivable(_) => Message::Receivable,
+            Self::ReceivableResponse(_) => Message::ReceivableResponse,
+            Self::Representatives(_) => Message::Representatives,
+            Self::RepresentativesResponse(_) => Message::RepresentativesResponse,
+            Self::Delegators(_) => Message::Delegators,
+            Self::DelegatorsResponse(_) => Message::DelegatorsResponse,
+            Self::Frontiers(_) => Message::Frontiers,
+            Self::FrontiersResponse(_) => Message::FrontiersResponse,
         }
     }
     /// Writes the member table; `None` for `NONE`.
@@ -661,6 +825,60 @@ impl MessageT {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
             Self::EventServiceStop(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountBalance(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountBalanceResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountInfo(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountInfoResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountHistory(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountHistoryResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountRepresentative(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountRepresentativeResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountsBalances(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AccountsBalancesResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Receivable(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ReceivableResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Representatives(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::RepresentativesResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Delegators(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::DelegatorsResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Frontiers(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::FrontiersResponse(v) => {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
         }
@@ -5275,6 +5493,6086 @@ impl IsAliveT {
         IsAlive::create(_fbb, &IsAliveArgs {})
     }
 }
+/// Asks for an account's balance and the total it can still receive.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountBalance<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountBalance<'a> {
+    type Inner = AccountBalance<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountBalance<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_INCLUDE_ONLY_CONFIRMED: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountBalance` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountBalanceArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalance<'bldr>> {
+        let mut builder = AccountBalanceBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.add_include_only_confirmed(args.include_only_confirmed);
+        builder.finish()
+    }
+    /// The account's address, `nano_…` (or the legacy `xrb_…`) form.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// nano-node's option to count only confirmed blocks; every block here is cemented on
+    /// acceptance, so it changes nothing.
+    #[inline]
+    pub fn include_only_confirmed(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<
+                    bool,
+                >(Self::VT_INCLUDE_ONLY_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(true)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountBalanceT {
+        let account = self.account().to_string();
+        let include_only_confirmed = self.include_only_confirmed();
+        AccountBalanceT {
+            account,
+            include_only_confirmed,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountBalance<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                bool,
+            >("include_only_confirmed", Self::VT_INCLUDE_ONLY_CONFIRMED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountBalance::create`]; `Default` gives the schema defaults.
+pub struct AccountBalanceArgs<'a> {
+    /// The account's address, `nano_…` (or the legacy `xrb_…`) form.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// nano-node's option to count only confirmed blocks; every block here is cemented on
+    /// acceptance, so it changes nothing.
+    pub include_only_confirmed: bool,
+}
+impl<'a> ::core::default::Default for AccountBalanceArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            include_only_confirmed: true,
+        }
+    }
+}
+/// Writes a `AccountBalance` field by field; call `finish` once every field is added.
+pub struct AccountBalanceBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AccountBalanceBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalance::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_include_only_confirmed(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountBalance::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountBalance<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountBalance<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountBalance");
+        ds.field("account", &self.account());
+        ds.field("include_only_confirmed", &self.include_only_confirmed());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountBalance`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountBalanceT {
+    /// The account's address, `nano_…` (or the legacy `xrb_…`) form.
+    pub account: ::std::string::String,
+    /// nano-node's option to count only confirmed blocks; every block here is cemented on
+    /// acceptance, so it changes nothing.
+    pub include_only_confirmed: bool,
+}
+impl ::core::default::Default for AccountBalanceT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            include_only_confirmed: true,
+        }
+    }
+}
+impl AccountBalanceT {
+    /// Writes this object as a `AccountBalance` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalance<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let include_only_confirmed = self.include_only_confirmed;
+        AccountBalance::create(
+            _fbb,
+            &AccountBalanceArgs {
+                account,
+                include_only_confirmed,
+            },
+        )
+    }
+}
+/// The answer to `AccountBalance`. An unopened account answers zeros.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountBalanceResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountBalanceResponse<'a> {
+    type Inner = AccountBalanceResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountBalanceResponse<'a> {
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 4;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountBalanceResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountBalanceResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalanceResponse<'bldr>> {
+        let mut builder = AccountBalanceResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.receivable {
+            builder.add_receivable(x);
+        }
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        builder.finish()
+    }
+    /// Balance of the account's head block, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn balance(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Sum of the sends waiting to be received by the account, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn receivable(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountBalanceResponseT {
+        let balance = self.balance().to_string();
+        let receivable = self.receivable().to_string();
+        AccountBalanceResponseT {
+            balance,
+            receivable,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountBalanceResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("receivable", Self::VT_RECEIVABLE, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountBalanceResponse::create`]; `Default` gives the schema defaults.
+pub struct AccountBalanceResponseArgs<'a> {
+    /// Balance of the account's head block, in raw, as a decimal string.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Sum of the sends waiting to be received by the account, in raw, as a decimal string.
+    pub receivable: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountBalanceResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            balance: ::core::option::Option::None,
+            receivable: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountBalanceResponse` field by field; call `finish` once every field is added.
+pub struct AccountBalanceResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountBalanceResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceResponse::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceResponse::VT_RECEIVABLE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountBalanceResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountBalanceResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountBalanceResponse");
+        ds.field("balance", &self.balance());
+        ds.field("receivable", &self.receivable());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountBalanceResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountBalanceResponseT {
+    /// Balance of the account's head block, in raw, as a decimal string.
+    pub balance: ::std::string::String,
+    /// Sum of the sends waiting to be received by the account, in raw, as a decimal string.
+    pub receivable: ::std::string::String,
+}
+impl ::core::default::Default for AccountBalanceResponseT {
+    fn default() -> Self {
+        Self {
+            balance: ::std::string::String::new(),
+            receivable: ::std::string::String::new(),
+        }
+    }
+}
+impl AccountBalanceResponseT {
+    /// Writes this object as a `AccountBalanceResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalanceResponse<'b>> {
+        let balance = ::core::option::Option::Some(_fbb.create_string(&self.balance));
+        let receivable = ::core::option::Option::Some(
+            _fbb.create_string(&self.receivable),
+        );
+        AccountBalanceResponse::create(
+            _fbb,
+            &AccountBalanceResponseArgs {
+                balance,
+                receivable,
+            },
+        )
+    }
+}
+/// Asks for an opened account's record.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountInfo<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountInfo<'a> {
+    type Inner = AccountInfo<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountInfo<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_REPRESENTATIVE: ::flatbuffers::VOffsetT = 6;
+    pub const VT_WEIGHT: ::flatbuffers::VOffsetT = 8;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 10;
+    pub const VT_INCLUDE_CONFIRMED: ::flatbuffers::VOffsetT = 12;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountInfo` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountInfoArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountInfo<'bldr>> {
+        let mut builder = AccountInfoBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.add_include_confirmed(args.include_confirmed);
+        builder.add_receivable(args.receivable);
+        builder.add_weight(args.weight);
+        builder.add_representative(args.representative);
+        builder.finish()
+    }
+    /// The account's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Also answer the current representative.
+    #[inline]
+    pub fn representative(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_REPRESENTATIVE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Also answer the voting weight delegated to the account.
+    #[inline]
+    pub fn weight(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_WEIGHT, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Also answer the sum of the account's receivables.
+    #[inline]
+    pub fn receivable(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Also answer the confirmed values (balance, and representative / receivable when asked);
+    /// every block is cemented on acceptance, so they equal the current ones.
+    #[inline]
+    pub fn include_confirmed(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<bool>(Self::VT_INCLUDE_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountInfoT {
+        let account = self.account().to_string();
+        let representative = self.representative();
+        let weight = self.weight();
+        let receivable = self.receivable();
+        let include_confirmed = self.include_confirmed();
+        AccountInfoT {
+            account,
+            representative,
+            weight,
+            receivable,
+            include_confirmed,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountInfo<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<bool>("representative", Self::VT_REPRESENTATIVE, false)?
+            .visit_field::<bool>("weight", Self::VT_WEIGHT, false)?
+            .visit_field::<bool>("receivable", Self::VT_RECEIVABLE, false)?
+            .visit_field::<bool>("include_confirmed", Self::VT_INCLUDE_CONFIRMED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountInfo::create`]; `Default` gives the schema defaults.
+pub struct AccountInfoArgs<'a> {
+    /// The account's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Also answer the current representative.
+    pub representative: bool,
+    /// Also answer the voting weight delegated to the account.
+    pub weight: bool,
+    /// Also answer the sum of the account's receivables.
+    pub receivable: bool,
+    /// Also answer the confirmed values (balance, and representative / receivable when asked);
+    /// every block is cemented on acceptance, so they equal the current ones.
+    pub include_confirmed: bool,
+}
+impl<'a> ::core::default::Default for AccountInfoArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            representative: false,
+            weight: false,
+            receivable: false,
+            include_confirmed: false,
+        }
+    }
+}
+/// Writes a `AccountInfo` field by field; call `finish` once every field is added.
+pub struct AccountInfoBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AccountInfoBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(AccountInfo::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_representative(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountInfo::VT_REPRESENTATIVE, v, false);
+    }
+    #[inline]
+    pub fn add_weight(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountInfo::VT_WEIGHT, v, false);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountInfo::VT_RECEIVABLE, v, false);
+    }
+    #[inline]
+    pub fn add_include_confirmed(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountInfo::VT_INCLUDE_CONFIRMED, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountInfo<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountInfo<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountInfo");
+        ds.field("account", &self.account());
+        ds.field("representative", &self.representative());
+        ds.field("weight", &self.weight());
+        ds.field("receivable", &self.receivable());
+        ds.field("include_confirmed", &self.include_confirmed());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountInfo`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountInfoT {
+    /// The account's address.
+    pub account: ::std::string::String,
+    /// Also answer the current representative.
+    pub representative: bool,
+    /// Also answer the voting weight delegated to the account.
+    pub weight: bool,
+    /// Also answer the sum of the account's receivables.
+    pub receivable: bool,
+    /// Also answer the confirmed values (balance, and representative / receivable when asked);
+    /// every block is cemented on acceptance, so they equal the current ones.
+    pub include_confirmed: bool,
+}
+impl ::core::default::Default for AccountInfoT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            representative: false,
+            weight: false,
+            receivable: false,
+            include_confirmed: false,
+        }
+    }
+}
+impl AccountInfoT {
+    /// Writes this object as a `AccountInfo` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountInfo<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let representative = self.representative;
+        let weight = self.weight;
+        let receivable = self.receivable;
+        let include_confirmed = self.include_confirmed;
+        AccountInfo::create(
+            _fbb,
+            &AccountInfoArgs {
+                account,
+                representative,
+                weight,
+                receivable,
+                include_confirmed,
+            },
+        )
+    }
+}
+/// The answer to `AccountInfo`; an unopened account is the error `Account not found`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountInfoResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountInfoResponse<'a> {
+    type Inner = AccountInfoResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountInfoResponse<'a> {
+    pub const VT_FRONTIER: ::flatbuffers::VOffsetT = 4;
+    pub const VT_OPEN_BLOCK: ::flatbuffers::VOffsetT = 6;
+    pub const VT_REPRESENTATIVE_BLOCK: ::flatbuffers::VOffsetT = 8;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 10;
+    pub const VT_MODIFIED_TIMESTAMP: ::flatbuffers::VOffsetT = 12;
+    pub const VT_BLOCK_COUNT: ::flatbuffers::VOffsetT = 14;
+    pub const VT_ACCOUNT_VERSION: ::flatbuffers::VOffsetT = 16;
+    pub const VT_CONFIRMED_HEIGHT: ::flatbuffers::VOffsetT = 18;
+    pub const VT_CONFIRMED_FRONTIER: ::flatbuffers::VOffsetT = 20;
+    pub const VT_REPRESENTATIVE: ::flatbuffers::VOffsetT = 22;
+    pub const VT_WEIGHT: ::flatbuffers::VOffsetT = 24;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 26;
+    pub const VT_CONFIRMED_BALANCE: ::flatbuffers::VOffsetT = 28;
+    pub const VT_CONFIRMED_REPRESENTATIVE: ::flatbuffers::VOffsetT = 30;
+    pub const VT_CONFIRMED_RECEIVABLE: ::flatbuffers::VOffsetT = 32;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountInfoResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountInfoResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountInfoResponse<'bldr>> {
+        let mut builder = AccountInfoResponseBuilder::new(_fbb);
+        builder.add_confirmed_height(args.confirmed_height);
+        builder.add_block_count(args.block_count);
+        builder.add_modified_timestamp(args.modified_timestamp);
+        if let ::core::option::Option::Some(x) = args.confirmed_receivable {
+            builder.add_confirmed_receivable(x);
+        }
+        if let ::core::option::Option::Some(x) = args.confirmed_representative {
+            builder.add_confirmed_representative(x);
+        }
+        if let ::core::option::Option::Some(x) = args.confirmed_balance {
+            builder.add_confirmed_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.receivable {
+            builder.add_receivable(x);
+        }
+        if let ::core::option::Option::Some(x) = args.weight {
+            builder.add_weight(x);
+        }
+        if let ::core::option::Option::Some(x) = args.representative {
+            builder.add_representative(x);
+        }
+        if let ::core::option::Option::Some(x) = args.confirmed_frontier {
+            builder.add_confirmed_frontier(x);
+        }
+        builder.add_account_version(args.account_version);
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.representative_block {
+            builder.add_representative_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.open_block {
+            builder.add_open_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.frontier {
+            builder.add_frontier(x);
+        }
+        builder.finish()
+    }
+    /// Hash of the account's latest block, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn frontier(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_FRONTIER, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Hash of the account's first block.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn open_block(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_OPEN_BLOCK, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Hash of the latest block that set the representative.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn representative_block(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_REPRESENTATIVE_BLOCK, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Current balance, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn balance(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// When the account last changed, in seconds since the Unix epoch.
+    #[inline]
+    pub fn modified_timestamp(&self) -> u64 {
+        unsafe {
+            self._tab
+                .get::<u64>(Self::VT_MODIFIED_TIMESTAMP, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Number of blocks in the account's chain.
+    #[inline]
+    pub fn block_count(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_BLOCK_COUNT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// The account's epoch (0, 1 or 2), nano-node's `account_version`.
+    #[inline]
+    pub fn account_version(&self) -> u32 {
+        unsafe {
+            self._tab.get::<u32>(Self::VT_ACCOUNT_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(0u32)
+    }
+    /// Height of the account's latest confirmed block.
+    #[inline]
+    pub fn confirmed_height(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_CONFIRMED_HEIGHT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Hash of the account's latest confirmed block (all zeros when none).
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn confirmed_frontier(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_CONFIRMED_FRONTIER, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The current representative's address, when asked for.
+    #[inline]
+    pub fn representative(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_REPRESENTATIVE, ::core::option::Option::None)
+        }
+    }
+    /// Voting weight delegated to the account, in raw, as a decimal string, when asked for.
+    #[inline]
+    pub fn weight(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WEIGHT, ::core::option::Option::None)
+        }
+    }
+    /// Sum of the account's receivables, in raw, as a decimal string, when asked for.
+    #[inline]
+    pub fn receivable(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+    }
+    /// Balance at the confirmed frontier, with `include_confirmed`.
+    #[inline]
+    pub fn confirmed_balance(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_CONFIRMED_BALANCE, ::core::option::Option::None)
+        }
+    }
+    /// Representative at the confirmed frontier, with `include_confirmed` and `representative`.
+    #[inline]
+    pub fn confirmed_representative(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_CONFIRMED_REPRESENTATIVE, ::core::option::Option::None)
+        }
+    }
+    /// Receivables whose send is confirmed, with `include_confirmed` and `receivable`.
+    #[inline]
+    pub fn confirmed_receivable(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_CONFIRMED_RECEIVABLE, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountInfoResponseT {
+        let frontier = self.frontier().to_string();
+        let open_block = self.open_block().to_string();
+        let representative_block = self.representative_block().to_string();
+        let balance = self.balance().to_string();
+        let modified_timestamp = self.modified_timestamp();
+        let block_count = self.block_count();
+        let account_version = self.account_version();
+        let confirmed_height = self.confirmed_height();
+        let confirmed_frontier = self.confirmed_frontier().to_string();
+        let representative = self.representative().map(|x| x.to_string());
+        let weight = self.weight().map(|x| x.to_string());
+        let receivable = self.receivable().map(|x| x.to_string());
+        let confirmed_balance = self.confirmed_balance().map(|x| x.to_string());
+        let confirmed_representative = self
+            .confirmed_representative()
+            .map(|x| x.to_string());
+        let confirmed_receivable = self.confirmed_receivable().map(|x| x.to_string());
+        AccountInfoResponseT {
+            frontier,
+            open_block,
+            representative_block,
+            balance,
+            modified_timestamp,
+            block_count,
+            account_version,
+            confirmed_height,
+            confirmed_frontier,
+            representative,
+            weight,
+            receivable,
+            confirmed_balance,
+            confirmed_representative,
+            confirmed_receivable,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountInfoResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("frontier", Self::VT_FRONTIER, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("open_block", Self::VT_OPEN_BLOCK, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("representative_block", Self::VT_REPRESENTATIVE_BLOCK, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, true)?
+            .visit_field::<
+                u64,
+            >("modified_timestamp", Self::VT_MODIFIED_TIMESTAMP, false)?
+            .visit_field::<u64>("block_count", Self::VT_BLOCK_COUNT, false)?
+            .visit_field::<u32>("account_version", Self::VT_ACCOUNT_VERSION, false)?
+            .visit_field::<u64>("confirmed_height", Self::VT_CONFIRMED_HEIGHT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("confirmed_frontier", Self::VT_CONFIRMED_FRONTIER, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("representative", Self::VT_REPRESENTATIVE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("weight", Self::VT_WEIGHT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("receivable", Self::VT_RECEIVABLE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("confirmed_balance", Self::VT_CONFIRMED_BALANCE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("confirmed_representative", Self::VT_CONFIRMED_REPRESENTATIVE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("confirmed_receivable", Self::VT_CONFIRMED_RECEIVABLE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountInfoResponse::create`]; `Default` gives the schema defaults.
+pub struct AccountInfoResponseArgs<'a> {
+    /// Hash of the account's latest block, 64 hex digits.
+    pub frontier: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Hash of the account's first block.
+    pub open_block: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Hash of the latest block that set the representative.
+    pub representative_block: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Current balance, in raw, as a decimal string.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// When the account last changed, in seconds since the Unix epoch.
+    pub modified_timestamp: u64,
+    /// Number of blocks in the account's chain.
+    pub block_count: u64,
+    /// The account's epoch (0, 1 or 2), nano-node's `account_version`.
+    pub account_version: u32,
+    /// Height of the account's latest confirmed block.
+    pub confirmed_height: u64,
+    /// Hash of the account's latest confirmed block (all zeros when none).
+    pub confirmed_frontier: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The current representative's address, when asked for.
+    pub representative: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Voting weight delegated to the account, in raw, as a decimal string, when asked for.
+    pub weight: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Sum of the account's receivables, in raw, as a decimal string, when asked for.
+    pub receivable: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Balance at the confirmed frontier, with `include_confirmed`.
+    pub confirmed_balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Representative at the confirmed frontier, with `include_confirmed` and `representative`.
+    pub confirmed_representative: ::core::option::Option<
+        ::flatbuffers::WIPOffset<&'a str>,
+    >,
+    /// Receivables whose send is confirmed, with `include_confirmed` and `receivable`.
+    pub confirmed_receivable: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountInfoResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            frontier: ::core::option::Option::None,
+            open_block: ::core::option::Option::None,
+            representative_block: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            modified_timestamp: 0u64,
+            block_count: 0u64,
+            account_version: 0u32,
+            confirmed_height: 0u64,
+            confirmed_frontier: ::core::option::Option::None,
+            representative: ::core::option::Option::None,
+            weight: ::core::option::Option::None,
+            receivable: ::core::option::Option::None,
+            confirmed_balance: ::core::option::Option::None,
+            confirmed_representative: ::core::option::Option::None,
+            confirmed_receivable: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountInfoResponse` field by field; call `finish` once every field is added.
+pub struct AccountInfoResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountInfoResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_frontier(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_FRONTIER, v);
+    }
+    #[inline]
+    pub fn add_open_block(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_OPEN_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_representative_block(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_REPRESENTATIVE_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_modified_timestamp(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountInfoResponse::VT_MODIFIED_TIMESTAMP, v, 0u64);
+    }
+    #[inline]
+    pub fn add_block_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountInfoResponse::VT_BLOCK_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_account_version(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(AccountInfoResponse::VT_ACCOUNT_VERSION, v, 0u32);
+    }
+    #[inline]
+    pub fn add_confirmed_height(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountInfoResponse::VT_CONFIRMED_HEIGHT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_confirmed_frontier(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_CONFIRMED_FRONTIER, v);
+    }
+    #[inline]
+    pub fn add_representative(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_REPRESENTATIVE, v);
+    }
+    #[inline]
+    pub fn add_weight(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_WEIGHT, v);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_RECEIVABLE, v);
+    }
+    #[inline]
+    pub fn add_confirmed_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_CONFIRMED_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_confirmed_representative(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<&'b str>,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_CONFIRMED_REPRESENTATIVE, v);
+    }
+    #[inline]
+    pub fn add_confirmed_receivable(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountInfoResponse::VT_CONFIRMED_RECEIVABLE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountInfoResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountInfoResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountInfoResponse");
+        ds.field("frontier", &self.frontier());
+        ds.field("open_block", &self.open_block());
+        ds.field("representative_block", &self.representative_block());
+        ds.field("balance", &self.balance());
+        ds.field("modified_timestamp", &self.modified_timestamp());
+        ds.field("block_count", &self.block_count());
+        ds.field("account_version", &self.account_version());
+        ds.field("confirmed_height", &self.confirmed_height());
+        ds.field("confirmed_frontier", &self.confirmed_frontier());
+        ds.field("representative", &self.representative());
+        ds.field("weight", &self.weight());
+        ds.field("receivable", &self.receivable());
+        ds.field("confirmed_balance", &self.confirmed_balance());
+        ds.field("confirmed_representative", &self.confirmed_representative());
+        ds.field("confirmed_receivable", &self.confirmed_receivable());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountInfoResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountInfoResponseT {
+    /// Hash of the account's latest block, 64 hex digits.
+    pub frontier: ::std::string::String,
+    /// Hash of the account's first block.
+    pub open_block: ::std::string::String,
+    /// Hash of the latest block that set the representative.
+    pub representative_block: ::std::string::String,
+    /// Current balance, in raw, as a decimal string.
+    pub balance: ::std::string::String,
+    /// When the account last changed, in seconds since the Unix epoch.
+    pub modified_timestamp: u64,
+    /// Number of blocks in the account's chain.
+    pub block_count: u64,
+    /// The account's epoch (0, 1 or 2), nano-node's `account_version`.
+    pub account_version: u32,
+    /// Height of the account's latest confirmed block.
+    pub confirmed_height: u64,
+    /// Hash of the account's latest confirmed block (all zeros when none).
+    pub confirmed_frontier: ::std::string::String,
+    /// The current representative's address, when asked for.
+    pub representative: ::core::option::Option<::std::string::String>,
+    /// Voting weight delegated to the account, in raw, as a decimal string, when asked for.
+    pub weight: ::core::option::Option<::std::string::String>,
+    /// Sum of the account's receivables, in raw, as a decimal string, when asked for.
+    pub receivable: ::core::option::Option<::std::string::String>,
+    /// Balance at the confirmed frontier, with `include_confirmed`.
+    pub confirmed_balance: ::core::option::Option<::std::string::String>,
+    /// Representative at the confirmed frontier, with `include_confirmed` and `representative`.
+    pub confirmed_representative: ::core::option::Option<::std::string::String>,
+    /// Receivables whose send is confirmed, with `include_confirmed` and `receivable`.
+    pub confirmed_receivable: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for AccountInfoResponseT {
+    fn default() -> Self {
+        Self {
+            frontier: ::std::string::String::new(),
+            open_block: ::std::string::String::new(),
+            representative_block: ::std::string::String::new(),
+            balance: ::std::string::String::new(),
+            modified_timestamp: 0u64,
+            block_count: 0u64,
+            account_version: 0u32,
+            confirmed_height: 0u64,
+            confirmed_frontier: ::std::string::String::new(),
+            representative: ::core::option::Option::None,
+            weight: ::core::option::Option::None,
+            receivable: ::core::option::Option::None,
+            confirmed_balance: ::core::option::Option::None,
+            confirmed_representative: ::core::option::Option::None,
+            confirmed_receivable: ::core::option::Option::None,
+        }
+    }
+}
+impl AccountInfoResponseT {
+    /// Writes this object as a `AccountInfoResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountInfoResponse<'b>> {
+        let frontier = ::core::option::Option::Some(_fbb.create_string(&self.frontier));
+        let open_block = ::core::option::Option::Some(
+            _fbb.create_string(&self.open_block),
+        );
+        let representative_block = ::core::option::Option::Some(
+            _fbb.create_string(&self.representative_block),
+        );
+        let balance = ::core::option::Option::Some(_fbb.create_string(&self.balance));
+        let modified_timestamp = self.modified_timestamp;
+        let block_count = self.block_count;
+        let account_version = self.account_version;
+        let confirmed_height = self.confirmed_height;
+        let confirmed_frontier = ::core::option::Option::Some(
+            _fbb.create_string(&self.confirmed_frontier),
+        );
+        let representative = self.representative.as_ref().map(|x| _fbb.create_string(x));
+        let weight = self.weight.as_ref().map(|x| _fbb.create_string(x));
+        let receivable = self.receivable.as_ref().map(|x| _fbb.create_string(x));
+        let confirmed_balance = self
+            .confirmed_balance
+            .as_ref()
+            .map(|x| _fbb.create_string(x));
+        let confirmed_representative = self
+            .confirmed_representative
+            .as_ref()
+            .map(|x| _fbb.create_string(x));
+        let confirmed_receivable = self
+            .confirmed_receivable
+            .as_ref()
+            .map(|x| _fbb.create_string(x));
+        AccountInfoResponse::create(
+            _fbb,
+            &AccountInfoResponseArgs {
+                frontier,
+                open_block,
+                representative_block,
+                balance,
+                modified_timestamp,
+                block_count,
+                account_version,
+                confirmed_height,
+                confirmed_frontier,
+                representative,
+                weight,
+                receivable,
+                confirmed_balance,
+                confirmed_representative,
+                confirmed_receivable,
+            },
+        )
+    }
+}
+/// Asks for the blocks of an account chain, described as nano-node's `account_history` does.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountHistory<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountHistory<'a> {
+    type Inner = AccountHistory<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountHistory<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_OFFSET: ::flatbuffers::VOffsetT = 8;
+    pub const VT_HEAD: ::flatbuffers::VOffsetT = 10;
+    pub const VT_REVERSE: ::flatbuffers::VOffsetT = 12;
+    pub const VT_RAW: ::flatbuffers::VOffsetT = 14;
+    pub const VT_ACCOUNT_FILTER: ::flatbuffers::VOffsetT = 16;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountHistory` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountHistoryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistory<'bldr>> {
+        let mut builder = AccountHistoryBuilder::new(_fbb);
+        builder.add_offset(args.offset);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.account_filter {
+            builder.add_account_filter(x);
+        }
+        if let ::core::option::Option::Some(x) = args.head {
+            builder.add_head(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.add_raw(args.raw);
+        builder.add_reverse(args.reverse);
+        builder.finish()
+    }
+    /// The account's address; required unless `head` is given (then it is ignored).
+    #[inline]
+    pub fn account(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+    }
+    /// How many entries to answer; at least 1 (`Invalid count` otherwise).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// How many blocks to skip first (each visited block counts, listed or not).
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_OFFSET, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Start from this block (64 hex digits) instead of the account's head or open block.
+    #[inline]
+    pub fn head(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HEAD, ::core::option::Option::None)
+        }
+    }
+    /// Walk from the open block towards the head instead of backwards from the head.
+    #[inline]
+    pub fn reverse(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_REVERSE, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Describe each block by its own fields; changes and epochs are listed too.
+    #[inline]
+    pub fn raw(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_RAW, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// When not empty, only sends to and receives from these addresses are listed.
+    #[inline]
+    pub fn account_filter(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<&'a str>,
+                        >,
+                    >,
+                >(Self::VT_ACCOUNT_FILTER, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountHistoryT {
+        let account = self.account().map(|x| x.to_string());
+        let count = self.count();
+        let offset = self.offset();
+        let head = self.head().map(|x| x.to_string());
+        let reverse = self.reverse();
+        let raw = self.raw();
+        let account_filter = self
+            .account_filter()
+            .map(|x| x.iter().map(|s| s.to_string()).collect());
+        AccountHistoryT {
+            account,
+            count,
+            offset,
+            head,
+            reverse,
+            raw,
+            account_filter,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountHistory<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, false)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<u64>("offset", Self::VT_OFFSET, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("head", Self::VT_HEAD, false)?
+            .visit_field::<bool>("reverse", Self::VT_REVERSE, false)?
+            .visit_field::<bool>("raw", Self::VT_RAW, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
+                >,
+            >("account_filter", Self::VT_ACCOUNT_FILTER, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountHistory::create`]; `Default` gives the schema defaults.
+pub struct AccountHistoryArgs<'a> {
+    /// The account's address; required unless `head` is given (then it is ignored).
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// How many entries to answer; at least 1 (`Invalid count` otherwise).
+    pub count: u64,
+    /// How many blocks to skip first (each visited block counts, listed or not).
+    pub offset: u64,
+    /// Start from this block (64 hex digits) instead of the account's head or open block.
+    pub head: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Walk from the open block towards the head instead of backwards from the head.
+    pub reverse: bool,
+    /// Describe each block by its own fields; changes and epochs are listed too.
+    pub raw: bool,
+    /// When not empty, only sends to and receives from these addresses are listed.
+    pub account_filter: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for AccountHistoryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            count: 0u64,
+            offset: 0u64,
+            head: ::core::option::Option::None,
+            reverse: false,
+            raw: false,
+            account_filter: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountHistory` field by field; call `finish` once every field is added.
+pub struct AccountHistoryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AccountHistoryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistory::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountHistory::VT_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_offset(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountHistory::VT_OFFSET, v, 0u64);
+    }
+    #[inline]
+    pub fn add_head(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(AccountHistory::VT_HEAD, v);
+    }
+    #[inline]
+    pub fn add_reverse(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountHistory::VT_REVERSE, v, false);
+    }
+    #[inline]
+    pub fn add_raw(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountHistory::VT_RAW, v, false);
+    }
+    #[inline]
+    pub fn add_account_filter(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistory::VT_ACCOUNT_FILTER, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountHistory<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountHistory<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountHistory");
+        ds.field("account", &self.account());
+        ds.field("count", &self.count());
+        ds.field("offset", &self.offset());
+        ds.field("head", &self.head());
+        ds.field("reverse", &self.reverse());
+        ds.field("raw", &self.raw());
+        ds.field("account_filter", &self.account_filter());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountHistory`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHistoryT {
+    /// The account's address; required unless `head` is given (then it is ignored).
+    pub account: ::core::option::Option<::std::string::String>,
+    /// How many entries to answer; at least 1 (`Invalid count` otherwise).
+    pub count: u64,
+    /// How many blocks to skip first (each visited block counts, listed or not).
+    pub offset: u64,
+    /// Start from this block (64 hex digits) instead of the account's head or open block.
+    pub head: ::core::option::Option<::std::string::String>,
+    /// Walk from the open block towards the head instead of backwards from the head.
+    pub reverse: bool,
+    /// Describe each block by its own fields; changes and epochs are listed too.
+    pub raw: bool,
+    /// When not empty, only sends to and receives from these addresses are listed.
+    pub account_filter: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::core::default::Default for AccountHistoryT {
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            count: 0u64,
+            offset: 0u64,
+            head: ::core::option::Option::None,
+            reverse: false,
+            raw: false,
+            account_filter: ::core::option::Option::None,
+        }
+    }
+}
+impl AccountHistoryT {
+    /// Writes this object as a `AccountHistory` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistory<'b>> {
+        let account = self.account.as_ref().map(|x| _fbb.create_string(x));
+        let count = self.count;
+        let offset = self.offset;
+        let head = self.head.as_ref().map(|x| _fbb.create_string(x));
+        let reverse = self.reverse;
+        let raw = self.raw;
+        let account_filter = self
+            .account_filter
+            .as_ref()
+            .map(|x| {
+                let w: ::std::vec::Vec<_> = x
+                    .iter()
+                    .map(|s| _fbb.create_string(s))
+                    .collect();
+                _fbb.create_vector(&w)
+            });
+        AccountHistory::create(
+            _fbb,
+            &AccountHistoryArgs {
+                account,
+                count,
+                offset,
+                head,
+                reverse,
+                raw,
+                account_filter,
+            },
+        )
+    }
+}
+/// One block of an account history.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountHistoryEntry<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountHistoryEntry<'a> {
+    type Inner = AccountHistoryEntry<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountHistoryEntry<'a> {
+    pub const VT_TYPE: ::flatbuffers::VOffsetT = 4;
+    pub const VT_SUBTYPE: ::flatbuffers::VOffsetT = 6;
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 8;
+    pub const VT_AMOUNT: ::flatbuffers::VOffsetT = 10;
+    pub const VT_LOCAL_TIMESTAMP: ::flatbuffers::VOffsetT = 12;
+    pub const VT_HEIGHT: ::flatbuffers::VOffsetT = 14;
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 16;
+    pub const VT_CONFIRMED: ::flatbuffers::VOffsetT = 18;
+    pub const VT_REPRESENTATIVE: ::flatbuffers::VOffsetT = 20;
+    pub const VT_LINK: ::flatbuffers::VOffsetT = 22;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 24;
+    pub const VT_PREVIOUS: ::flatbuffers::VOffsetT = 26;
+    pub const VT_SOURCE: ::flatbuffers::VOffsetT = 28;
+    pub const VT_DESTINATION: ::flatbuffers::VOffsetT = 30;
+    pub const VT_OPENED: ::flatbuffers::VOffsetT = 32;
+    pub const VT_WORK: ::flatbuffers::VOffsetT = 34;
+    pub const VT_SIGNATURE: ::flatbuffers::VOffsetT = 36;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountHistoryEntry` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountHistoryEntryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistoryEntry<'bldr>> {
+        let mut builder = AccountHistoryEntryBuilder::new(_fbb);
+        builder.add_height(args.height);
+        builder.add_local_timestamp(args.local_timestamp);
+        if let ::core::option::Option::Some(x) = args.signature {
+            builder.add_signature(x);
+        }
+        if let ::core::option::Option::Some(x) = args.work {
+            builder.add_work(x);
+        }
+        if let ::core::option::Option::Some(x) = args.opened {
+            builder.add_opened(x);
+        }
+        if let ::core::option::Option::Some(x) = args.destination {
+            builder.add_destination(x);
+        }
+        if let ::core::option::Option::Some(x) = args.source {
+            builder.add_source(x);
+        }
+        if let ::core::option::Option::Some(x) = args.previous {
+            builder.add_previous(x);
+        }
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.link {
+            builder.add_link(x);
+        }
+        if let ::core::option::Option::Some(x) = args.representative {
+            builder.add_representative(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        if let ::core::option::Option::Some(x) = args.amount {
+            builder.add_amount(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        if let ::core::option::Option::Some(x) = args.subtype {
+            builder.add_subtype(x);
+        }
+        if let ::core::option::Option::Some(x) = args.r#type {
+            builder.add_type(x);
+        }
+        builder.add_confirmed(args.confirmed);
+        builder.finish()
+    }
+    /// nano-node's `type`: `send`, `receive` or `unknown`; in raw mode the block's own type
+    /// (`state`, `open`, `send`, `receive`, `change`).
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn r#type(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Raw mode, state blocks: `send`, `receive`, `change`, `epoch` or `unknown`.
+    #[inline]
+    pub fn subtype(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SUBTYPE, ::core::option::Option::None)
+        }
+    }
+    /// The counterparty: a send's destination, a receive's sender, an epoch block's signer.
+    #[inline]
+    pub fn account(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+    }
+    /// Amount moved, in raw, as a decimal string, when known.
+    #[inline]
+    pub fn amount(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_AMOUNT, ::core::option::Option::None)
+        }
+    }
+    /// When this node stored the block, in seconds since the Unix epoch.
+    #[inline]
+    pub fn local_timestamp(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_LOCAL_TIMESTAMP, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// The block's position in its chain, 1 for the open block.
+    #[inline]
+    pub fn height(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_HEIGHT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Hash of the block, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Whether the block is confirmed (always true here: blocks are cemented on acceptance).
+    #[inline]
+    pub fn confirmed(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Raw mode: the representative field (state, open and change blocks).
+    #[inline]
+    pub fn representative(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_REPRESENTATIVE, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode, state blocks: the link, 64 hex digits.
+    #[inline]
+    pub fn link(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_LINK, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode: the balance field (state and send blocks), in raw, as a decimal string.
+    #[inline]
+    pub fn balance(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode: the previous block's hash (all blocks but open).
+    #[inline]
+    pub fn previous(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PREVIOUS, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode, legacy receive and open blocks: the source send's hash.
+    #[inline]
+    pub fn source(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SOURCE, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode, legacy send blocks: the destination's address.
+    #[inline]
+    pub fn destination(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DESTINATION, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode, legacy open blocks: the opened account's address.
+    #[inline]
+    pub fn opened(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_OPENED, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode: the work nonce, 16 lowercase hex digits.
+    #[inline]
+    pub fn work(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WORK, ::core::option::Option::None)
+        }
+    }
+    /// Raw mode: the signature, 128 hex digits.
+    #[inline]
+    pub fn signature(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SIGNATURE, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountHistoryEntryT {
+        let r#type = self.r#type().to_string();
+        let subtype = self.subtype().map(|x| x.to_string());
+        let account = self.account().map(|x| x.to_string());
+        let amount = self.amount().map(|x| x.to_string());
+        let local_timestamp = self.local_timestamp();
+        let height = self.height();
+        let hash = self.hash().to_string();
+        let confirmed = self.confirmed();
+        let representative = self.representative().map(|x| x.to_string());
+        let link = self.link().map(|x| x.to_string());
+        let balance = self.balance().map(|x| x.to_string());
+        let previous = self.previous().map(|x| x.to_string());
+        let source = self.source().map(|x| x.to_string());
+        let destination = self.destination().map(|x| x.to_string());
+        let opened = self.opened().map(|x| x.to_string());
+        let work = self.work().map(|x| x.to_string());
+        let signature = self.signature().map(|x| x.to_string());
+        AccountHistoryEntryT {
+            r#type,
+            subtype,
+            account,
+            amount,
+            local_timestamp,
+            height,
+            hash,
+            confirmed,
+            representative,
+            link,
+            balance,
+            previous,
+            source,
+            destination,
+            opened,
+            work,
+            signature,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountHistoryEntry<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("type", Self::VT_TYPE, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("subtype", Self::VT_SUBTYPE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("amount", Self::VT_AMOUNT, false)?
+            .visit_field::<u64>("local_timestamp", Self::VT_LOCAL_TIMESTAMP, false)?
+            .visit_field::<u64>("height", Self::VT_HEIGHT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<bool>("confirmed", Self::VT_CONFIRMED, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("representative", Self::VT_REPRESENTATIVE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("link", Self::VT_LINK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("previous", Self::VT_PREVIOUS, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("source", Self::VT_SOURCE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("destination", Self::VT_DESTINATION, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("opened", Self::VT_OPENED, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("work", Self::VT_WORK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("signature", Self::VT_SIGNATURE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountHistoryEntry::create`]; `Default` gives the schema defaults.
+pub struct AccountHistoryEntryArgs<'a> {
+    /// nano-node's `type`: `send`, `receive` or `unknown`; in raw mode the block's own type
+    /// (`state`, `open`, `send`, `receive`, `change`).
+    pub r#type: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode, state blocks: `send`, `receive`, `change`, `epoch` or `unknown`.
+    pub subtype: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The counterparty: a send's destination, a receive's sender, an epoch block's signer.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Amount moved, in raw, as a decimal string, when known.
+    pub amount: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// When this node stored the block, in seconds since the Unix epoch.
+    pub local_timestamp: u64,
+    /// The block's position in its chain, 1 for the open block.
+    pub height: u64,
+    /// Hash of the block, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Whether the block is confirmed (always true here: blocks are cemented on acceptance).
+    pub confirmed: bool,
+    /// Raw mode: the representative field (state, open and change blocks).
+    pub representative: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode, state blocks: the link, 64 hex digits.
+    pub link: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode: the balance field (state and send blocks), in raw, as a decimal string.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode: the previous block's hash (all blocks but open).
+    pub previous: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode, legacy receive and open blocks: the source send's hash.
+    pub source: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode, legacy send blocks: the destination's address.
+    pub destination: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode, legacy open blocks: the opened account's address.
+    pub opened: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode: the work nonce, 16 lowercase hex digits.
+    pub work: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Raw mode: the signature, 128 hex digits.
+    pub signature: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountHistoryEntryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            r#type: ::core::option::Option::None,
+            subtype: ::core::option::Option::None,
+            account: ::core::option::Option::None,
+            amount: ::core::option::Option::None,
+            local_timestamp: 0u64,
+            height: 0u64,
+            hash: ::core::option::Option::None,
+            confirmed: false,
+            representative: ::core::option::Option::None,
+            link: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            previous: ::core::option::Option::None,
+            source: ::core::option::Option::None,
+            destination: ::core::option::Option::None,
+            opened: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            signature: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountHistoryEntry` field by field; call `finish` once every field is added.
+pub struct AccountHistoryEntryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountHistoryEntryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_type(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_TYPE, v);
+    }
+    #[inline]
+    pub fn add_subtype(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_SUBTYPE, v);
+    }
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_amount(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_AMOUNT, v);
+    }
+    #[inline]
+    pub fn add_local_timestamp(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountHistoryEntry::VT_LOCAL_TIMESTAMP, v, 0u64);
+    }
+    #[inline]
+    pub fn add_height(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(AccountHistoryEntry::VT_HEIGHT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_confirmed(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(AccountHistoryEntry::VT_CONFIRMED, v, false);
+    }
+    #[inline]
+    pub fn add_representative(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_REPRESENTATIVE, v);
+    }
+    #[inline]
+    pub fn add_link(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_LINK, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_previous(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_PREVIOUS, v);
+    }
+    #[inline]
+    pub fn add_source(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_SOURCE, v);
+    }
+    #[inline]
+    pub fn add_destination(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_DESTINATION, v);
+    }
+    #[inline]
+    pub fn add_opened(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_OPENED, v);
+    }
+    #[inline]
+    pub fn add_work(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_WORK, v);
+    }
+    #[inline]
+    pub fn add_signature(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryEntry::VT_SIGNATURE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountHistoryEntry<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountHistoryEntry<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountHistoryEntry");
+        ds.field("type", &self.r#type());
+        ds.field("subtype", &self.subtype());
+        ds.field("account", &self.account());
+        ds.field("amount", &self.amount());
+        ds.field("local_timestamp", &self.local_timestamp());
+        ds.field("height", &self.height());
+        ds.field("hash", &self.hash());
+        ds.field("confirmed", &self.confirmed());
+        ds.field("representative", &self.representative());
+        ds.field("link", &self.link());
+        ds.field("balance", &self.balance());
+        ds.field("previous", &self.previous());
+        ds.field("source", &self.source());
+        ds.field("destination", &self.destination());
+        ds.field("opened", &self.opened());
+        ds.field("work", &self.work());
+        ds.field("signature", &self.signature());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountHistoryEntry`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHistoryEntryT {
+    /// nano-node's `type`: `send`, `receive` or `unknown`; in raw mode the block's own type
+    /// (`state`, `open`, `send`, `receive`, `change`).
+    pub r#type: ::std::string::String,
+    /// Raw mode, state blocks: `send`, `receive`, `change`, `epoch` or `unknown`.
+    pub subtype: ::core::option::Option<::std::string::String>,
+    /// The counterparty: a send's destination, a receive's sender, an epoch block's signer.
+    pub account: ::core::option::Option<::std::string::String>,
+    /// Amount moved, in raw, as a decimal string, when known.
+    pub amount: ::core::option::Option<::std::string::String>,
+    /// When this node stored the block, in seconds since the Unix epoch.
+    pub local_timestamp: u64,
+    /// The block's position in its chain, 1 for the open block.
+    pub height: u64,
+    /// Hash of the block, 64 hex digits.
+    pub hash: ::std::string::String,
+    /// Whether the block is confirmed (always true here: blocks are cemented on acceptance).
+    pub confirmed: bool,
+    /// Raw mode: the representative field (state, open and change blocks).
+    pub representative: ::core::option::Option<::std::string::String>,
+    /// Raw mode, state blocks: the link, 64 hex digits.
+    pub link: ::core::option::Option<::std::string::String>,
+    /// Raw mode: the balance field (state and send blocks), in raw, as a decimal string.
+    pub balance: ::core::option::Option<::std::string::String>,
+    /// Raw mode: the previous block's hash (all blocks but open).
+    pub previous: ::core::option::Option<::std::string::String>,
+    /// Raw mode, legacy receive and open blocks: the source send's hash.
+    pub source: ::core::option::Option<::std::string::String>,
+    /// Raw mode, legacy send blocks: the destination's address.
+    pub destination: ::core::option::Option<::std::string::String>,
+    /// Raw mode, legacy open blocks: the opened account's address.
+    pub opened: ::core::option::Option<::std::string::String>,
+    /// Raw mode: the work nonce, 16 lowercase hex digits.
+    pub work: ::core::option::Option<::std::string::String>,
+    /// Raw mode: the signature, 128 hex digits.
+    pub signature: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for AccountHistoryEntryT {
+    fn default() -> Self {
+        Self {
+            r#type: ::std::string::String::new(),
+            subtype: ::core::option::Option::None,
+            account: ::core::option::Option::None,
+            amount: ::core::option::Option::None,
+            local_timestamp: 0u64,
+            height: 0u64,
+            hash: ::std::string::String::new(),
+            confirmed: false,
+            representative: ::core::option::Option::None,
+            link: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            previous: ::core::option::Option::None,
+            source: ::core::option::Option::None,
+            destination: ::core::option::Option::None,
+            opened: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            signature: ::core::option::Option::None,
+        }
+    }
+}
+impl AccountHistoryEntryT {
+    /// Writes this object as a `AccountHistoryEntry` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistoryEntry<'b>> {
+        let r#type = ::core::option::Option::Some(_fbb.create_string(&self.r#type));
+        let subtype = self.subtype.as_ref().map(|x| _fbb.create_string(x));
+        let account = self.account.as_ref().map(|x| _fbb.create_string(x));
+        let amount = self.amount.as_ref().map(|x| _fbb.create_string(x));
+        let local_timestamp = self.local_timestamp;
+        let height = self.height;
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let confirmed = self.confirmed;
+        let representative = self.representative.as_ref().map(|x| _fbb.create_string(x));
+        let link = self.link.as_ref().map(|x| _fbb.create_string(x));
+        let balance = self.balance.as_ref().map(|x| _fbb.create_string(x));
+        let previous = self.previous.as_ref().map(|x| _fbb.create_string(x));
+        let source = self.source.as_ref().map(|x| _fbb.create_string(x));
+        let destination = self.destination.as_ref().map(|x| _fbb.create_string(x));
+        let opened = self.opened.as_ref().map(|x| _fbb.create_string(x));
+        let work = self.work.as_ref().map(|x| _fbb.create_string(x));
+        let signature = self.signature.as_ref().map(|x| _fbb.create_string(x));
+        AccountHistoryEntry::create(
+            _fbb,
+            &AccountHistoryEntryArgs {
+                r#type,
+                subtype,
+                account,
+                amount,
+                local_timestamp,
+                height,
+                hash,
+                confirmed,
+                representative,
+                link,
+                balance,
+                previous,
+                source,
+                destination,
+                opened,
+                work,
+                signature,
+            },
+        )
+    }
+}
+/// The answer to `AccountHistory`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountHistoryResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountHistoryResponse<'a> {
+    type Inner = AccountHistoryResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountHistoryResponse<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_HISTORY: ::flatbuffers::VOffsetT = 6;
+    pub const VT_PREVIOUS: ::flatbuffers::VOffsetT = 8;
+    pub const VT_NEXT: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountHistoryResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountHistoryResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistoryResponse<'bldr>> {
+        let mut builder = AccountHistoryResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.next {
+            builder.add_next(x);
+        }
+        if let ::core::option::Option::Some(x) = args.previous {
+            builder.add_previous(x);
+        }
+        if let ::core::option::Option::Some(x) = args.history {
+            builder.add_history(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The chain's account address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The entries, in walk order.
+    #[inline]
+    pub fn history(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<
+            'a,
+            ::flatbuffers::ForwardsUOffset<AccountHistoryEntry<'a>>,
+        >,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<AccountHistoryEntry<'a>>,
+                        >,
+                    >,
+                >(Self::VT_HISTORY, ::core::option::Option::None)
+        }
+    }
+    /// Forward walks: the block the walk would visit next, when the chain goes on.
+    #[inline]
+    pub fn previous(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PREVIOUS, ::core::option::Option::None)
+        }
+    }
+    /// Reverse walks: the block the walk would visit next, when the chain goes on.
+    #[inline]
+    pub fn next(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_NEXT, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountHistoryResponseT {
+        let account = self.account().to_string();
+        let history = self
+            .history()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        let previous = self.previous().map(|x| x.to_string());
+        let next = self.next().map(|x| x.to_string());
+        AccountHistoryResponseT {
+            account,
+            history,
+            previous,
+            next,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountHistoryResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<AccountHistoryEntry<'_>>,
+                    >,
+                >,
+            >("history", Self::VT_HISTORY, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("previous", Self::VT_PREVIOUS, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("next", Self::VT_NEXT, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountHistoryResponse::create`]; `Default` gives the schema defaults.
+pub struct AccountHistoryResponseArgs<'a> {
+    /// The chain's account address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The entries, in walk order.
+    pub history: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<AccountHistoryEntry<'a>>,
+            >,
+        >,
+    >,
+    /// Forward walks: the block the walk would visit next, when the chain goes on.
+    pub previous: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Reverse walks: the block the walk would visit next, when the chain goes on.
+    pub next: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountHistoryResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            history: ::core::option::Option::None,
+            previous: ::core::option::Option::None,
+            next: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountHistoryResponse` field by field; call `finish` once every field is added.
+pub struct AccountHistoryResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountHistoryResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryResponse::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_history(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<AccountHistoryEntry<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryResponse::VT_HISTORY, v);
+    }
+    #[inline]
+    pub fn add_previous(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryResponse::VT_PREVIOUS, v);
+    }
+    #[inline]
+    pub fn add_next(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountHistoryResponse::VT_NEXT, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountHistoryResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountHistoryResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountHistoryResponse");
+        ds.field("account", &self.account());
+        ds.field("history", &self.history());
+        ds.field("previous", &self.previous());
+        ds.field("next", &self.next());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountHistoryResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountHistoryResponseT {
+    /// The chain's account address.
+    pub account: ::std::string::String,
+    /// The entries, in walk order.
+    pub history: ::std::vec::Vec<AccountHistoryEntryT>,
+    /// Forward walks: the block the walk would visit next, when the chain goes on.
+    pub previous: ::core::option::Option<::std::string::String>,
+    /// Reverse walks: the block the walk would visit next, when the chain goes on.
+    pub next: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for AccountHistoryResponseT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            history: ::std::vec::Vec::new(),
+            previous: ::core::option::Option::None,
+            next: ::core::option::Option::None,
+        }
+    }
+}
+impl AccountHistoryResponseT {
+    /// Writes this object as a `AccountHistoryResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountHistoryResponse<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let history = {
+            let x = &self.history;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        let previous = self.previous.as_ref().map(|x| _fbb.create_string(x));
+        let next = self.next.as_ref().map(|x| _fbb.create_string(x));
+        AccountHistoryResponse::create(
+            _fbb,
+            &AccountHistoryResponseArgs {
+                account,
+                history,
+                previous,
+                next,
+            },
+        )
+    }
+}
+/// Asks for an opened account's current representative.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountRepresentative<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountRepresentative<'a> {
+    type Inner = AccountRepresentative<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountRepresentative<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountRepresentative` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountRepresentativeArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountRepresentative<'bldr>> {
+        let mut builder = AccountRepresentativeBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The account's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountRepresentativeT {
+        let account = self.account().to_string();
+        AccountRepresentativeT { account }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountRepresentative<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountRepresentative::create`]; `Default` gives the schema defaults.
+pub struct AccountRepresentativeArgs<'a> {
+    /// The account's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountRepresentativeArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountRepresentative` field by field; call `finish` once every field is added.
+pub struct AccountRepresentativeBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountRepresentativeBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountRepresentative::VT_ACCOUNT, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountRepresentative<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountRepresentative<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountRepresentative");
+        ds.field("account", &self.account());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountRepresentative`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRepresentativeT {
+    /// The account's address.
+    pub account: ::std::string::String,
+}
+impl ::core::default::Default for AccountRepresentativeT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+        }
+    }
+}
+impl AccountRepresentativeT {
+    /// Writes this object as a `AccountRepresentative` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountRepresentative<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        AccountRepresentative::create(
+            _fbb,
+            &AccountRepresentativeArgs {
+                account,
+            },
+        )
+    }
+}
+/// The answer to `AccountRepresentative`; an unopened account is `Account not found`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountRepresentativeResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountRepresentativeResponse<'a> {
+    type Inner = AccountRepresentativeResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountRepresentativeResponse<'a> {
+    pub const VT_REPRESENTATIVE: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountRepresentativeResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountRepresentativeResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountRepresentativeResponse<'bldr>> {
+        let mut builder = AccountRepresentativeResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.representative {
+            builder.add_representative(x);
+        }
+        builder.finish()
+    }
+    /// The representative's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn representative(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_REPRESENTATIVE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountRepresentativeResponseT {
+        let representative = self.representative().to_string();
+        AccountRepresentativeResponseT {
+            representative,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountRepresentativeResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("representative", Self::VT_REPRESENTATIVE, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountRepresentativeResponse::create`]; `Default` gives the schema defaults.
+pub struct AccountRepresentativeResponseArgs<'a> {
+    /// The representative's address.
+    pub representative: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountRepresentativeResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            representative: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountRepresentativeResponse` field by field; call `finish` once every field is added.
+pub struct AccountRepresentativeResponseBuilder<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountRepresentativeResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_representative(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountRepresentativeResponse::VT_REPRESENTATIVE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountRepresentativeResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountRepresentativeResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountRepresentativeResponse");
+        ds.field("representative", &self.representative());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountRepresentativeResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRepresentativeResponseT {
+    /// The representative's address.
+    pub representative: ::std::string::String,
+}
+impl ::core::default::Default for AccountRepresentativeResponseT {
+    fn default() -> Self {
+        Self {
+            representative: ::std::string::String::new(),
+        }
+    }
+}
+impl AccountRepresentativeResponseT {
+    /// Writes this object as a `AccountRepresentativeResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountRepresentativeResponse<'b>> {
+        let representative = ::core::option::Option::Some(
+            _fbb.create_string(&self.representative),
+        );
+        AccountRepresentativeResponse::create(
+            _fbb,
+            &AccountRepresentativeResponseArgs {
+                representative,
+            },
+        )
+    }
+}
+/// Asks for the balances of several accounts at once.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountsBalances<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountsBalances<'a> {
+    type Inner = AccountsBalances<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountsBalances<'a> {
+    pub const VT_ACCOUNTS: ::flatbuffers::VOffsetT = 4;
+    pub const VT_INCLUDE_ONLY_CONFIRMED: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountsBalances` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountsBalancesArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountsBalances<'bldr>> {
+        let mut builder = AccountsBalancesBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.accounts {
+            builder.add_accounts(x);
+        }
+        builder.add_include_only_confirmed(args.include_only_confirmed);
+        builder.finish()
+    }
+    /// The addresses; each is answered on its own, a bad one does not fail the others.
+    #[inline]
+    pub fn accounts(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<&'a str>,
+                        >,
+                    >,
+                >(Self::VT_ACCOUNTS, ::core::option::Option::None)
+        }
+    }
+    /// Accepted for nano-node compatibility; changes nothing (every block is cemented).
+    #[inline]
+    pub fn include_only_confirmed(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<
+                    bool,
+                >(Self::VT_INCLUDE_ONLY_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(true)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountsBalancesT {
+        let accounts = self
+            .accounts()
+            .map(|x| x.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        let include_only_confirmed = self.include_only_confirmed();
+        AccountsBalancesT {
+            accounts,
+            include_only_confirmed,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountsBalances<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
+                >,
+            >("accounts", Self::VT_ACCOUNTS, true)?
+            .visit_field::<
+                bool,
+            >("include_only_confirmed", Self::VT_INCLUDE_ONLY_CONFIRMED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountsBalances::create`]; `Default` gives the schema defaults.
+pub struct AccountsBalancesArgs<'a> {
+    /// The addresses; each is answered on its own, a bad one does not fail the others.
+    pub accounts: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+        >,
+    >,
+    /// Accepted for nano-node compatibility; changes nothing (every block is cemented).
+    pub include_only_confirmed: bool,
+}
+impl<'a> ::core::default::Default for AccountsBalancesArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            accounts: ::core::option::Option::None,
+            include_only_confirmed: true,
+        }
+    }
+}
+/// Writes a `AccountsBalances` field by field; call `finish` once every field is added.
+pub struct AccountsBalancesBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AccountsBalancesBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_accounts(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountsBalances::VT_ACCOUNTS, v);
+    }
+    #[inline]
+    pub fn add_include_only_confirmed(&mut self, v: bool) {
+        self.fbb_
+            .push_slot::<bool>(AccountsBalances::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountsBalances<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountsBalances<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountsBalances");
+        ds.field("accounts", &self.accounts());
+        ds.field("include_only_confirmed", &self.include_only_confirmed());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountsBalances`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountsBalancesT {
+    /// The addresses; each is answered on its own, a bad one does not fail the others.
+    pub accounts: ::std::vec::Vec<::std::string::String>,
+    /// Accepted for nano-node compatibility; changes nothing (every block is cemented).
+    pub include_only_confirmed: bool,
+}
+impl ::core::default::Default for AccountsBalancesT {
+    fn default() -> Self {
+        Self {
+            accounts: ::std::vec::Vec::new(),
+            include_only_confirmed: true,
+        }
+    }
+}
+impl AccountsBalancesT {
+    /// Writes this object as a `AccountsBalances` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountsBalances<'b>> {
+        let accounts = {
+            let x = &self.accounts;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x
+                    .iter()
+                    .map(|s| _fbb.create_string(s))
+                    .collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        let include_only_confirmed = self.include_only_confirmed;
+        AccountsBalances::create(
+            _fbb,
+            &AccountsBalancesArgs {
+                accounts,
+                include_only_confirmed,
+            },
+        )
+    }
+}
+/// One account of an `AccountsBalances` answer.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountBalanceEntry<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountBalanceEntry<'a> {
+    type Inner = AccountBalanceEntry<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountBalanceEntry<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 6;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_ERROR: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountBalanceEntry` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountBalanceEntryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalanceEntry<'bldr>> {
+        let mut builder = AccountBalanceEntryBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.error {
+            builder.add_error(x);
+        }
+        if let ::core::option::Option::Some(x) = args.receivable {
+            builder.add_receivable(x);
+        }
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The address exactly as the request gave it.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Balance, in raw, as a decimal string; absent when `error` is set.
+    #[inline]
+    pub fn balance(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+    }
+    /// Sum of receivables, in raw, as a decimal string; absent when `error` is set.
+    #[inline]
+    pub fn receivable(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+    }
+    /// Why this address has no balance (`Bad account number`), as nano-node's `errors` map says.
+    #[inline]
+    pub fn error(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ERROR, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountBalanceEntryT {
+        let account = self.account().to_string();
+        let balance = self.balance().map(|x| x.to_string());
+        let receivable = self.receivable().map(|x| x.to_string());
+        let error = self.error().map(|x| x.to_string());
+        AccountBalanceEntryT {
+            account,
+            balance,
+            receivable,
+            error,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountBalanceEntry<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("receivable", Self::VT_RECEIVABLE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("error", Self::VT_ERROR, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountBalanceEntry::create`]; `Default` gives the schema defaults.
+pub struct AccountBalanceEntryArgs<'a> {
+    /// The address exactly as the request gave it.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Balance, in raw, as a decimal string; absent when `error` is set.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Sum of receivables, in raw, as a decimal string; absent when `error` is set.
+    pub receivable: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Why this address has no balance (`Bad account number`), as nano-node's `errors` map says.
+    pub error: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountBalanceEntryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            receivable: ::core::option::Option::None,
+            error: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountBalanceEntry` field by field; call `finish` once every field is added.
+pub struct AccountBalanceEntryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountBalanceEntryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceEntry::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceEntry::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceEntry::VT_RECEIVABLE, v);
+    }
+    #[inline]
+    pub fn add_error(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountBalanceEntry::VT_ERROR, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountBalanceEntry<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountBalanceEntry<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountBalanceEntry");
+        ds.field("account", &self.account());
+        ds.field("balance", &self.balance());
+        ds.field("receivable", &self.receivable());
+        ds.field("error", &self.error());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountBalanceEntry`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountBalanceEntryT {
+    /// The address exactly as the request gave it.
+    pub account: ::std::string::String,
+    /// Balance, in raw, as a decimal string; absent when `error` is set.
+    pub balance: ::core::option::Option<::std::string::String>,
+    /// Sum of receivables, in raw, as a decimal string; absent when `error` is set.
+    pub receivable: ::core::option::Option<::std::string::String>,
+    /// Why this address has no balance (`Bad account number`), as nano-node's `errors` map says.
+    pub error: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for AccountBalanceEntryT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            balance: ::core::option::Option::None,
+            receivable: ::core::option::Option::None,
+            error: ::core::option::Option::None,
+        }
+    }
+}
+impl AccountBalanceEntryT {
+    /// Writes this object as a `AccountBalanceEntry` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountBalanceEntry<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let balance = self.balance.as_ref().map(|x| _fbb.create_string(x));
+        let receivable = self.receivable.as_ref().map(|x| _fbb.create_string(x));
+        let error = self.error.as_ref().map(|x| _fbb.create_string(x));
+        AccountBalanceEntry::create(
+            _fbb,
+            &AccountBalanceEntryArgs {
+                account,
+                balance,
+                receivable,
+                error,
+            },
+        )
+    }
+}
+/// The answer to `AccountsBalances`: one entry per requested address, in request order.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountsBalancesResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountsBalancesResponse<'a> {
+    type Inner = AccountsBalancesResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountsBalancesResponse<'a> {
+    pub const VT_BALANCES: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountsBalancesResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountsBalancesResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountsBalancesResponse<'bldr>> {
+        let mut builder = AccountsBalancesResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.balances {
+            builder.add_balances(x);
+        }
+        builder.finish()
+    }
+    /// The entries.
+    #[inline]
+    pub fn balances(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<
+            'a,
+            ::flatbuffers::ForwardsUOffset<AccountBalanceEntry<'a>>,
+        >,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<AccountBalanceEntry<'a>>,
+                        >,
+                    >,
+                >(Self::VT_BALANCES, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountsBalancesResponseT {
+        let balances = self
+            .balances()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        AccountsBalancesResponseT {
+            balances,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountsBalancesResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<AccountBalanceEntry<'_>>,
+                    >,
+                >,
+            >("balances", Self::VT_BALANCES, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountsBalancesResponse::create`]; `Default` gives the schema defaults.
+pub struct AccountsBalancesResponseArgs<'a> {
+    /// The entries.
+    pub balances: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<AccountBalanceEntry<'a>>,
+            >,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for AccountsBalancesResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            balances: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountsBalancesResponse` field by field; call `finish` once every field is added.
+pub struct AccountsBalancesResponseBuilder<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AccountsBalancesResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_balances(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<AccountBalanceEntry<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountsBalancesResponse::VT_BALANCES, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountsBalancesResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountsBalancesResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountsBalancesResponse");
+        ds.field("balances", &self.balances());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountsBalancesResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountsBalancesResponseT {
+    /// The entries.
+    pub balances: ::std::vec::Vec<AccountBalanceEntryT>,
+}
+impl ::core::default::Default for AccountsBalancesResponseT {
+    fn default() -> Self {
+        Self {
+            balances: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl AccountsBalancesResponseT {
+    /// Writes this object as a `AccountsBalancesResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountsBalancesResponse<'b>> {
+        let balances = {
+            let x = &self.balances;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        AccountsBalancesResponse::create(
+            _fbb,
+            &AccountsBalancesResponseArgs {
+                balances,
+            },
+        )
+    }
+}
+/// Asks for an account's receivable (pending) sends.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Receivable<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Receivable<'a> {
+    type Inner = Receivable<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Receivable<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_OFFSET: ::flatbuffers::VOffsetT = 8;
+    pub const VT_THRESHOLD: ::flatbuffers::VOffsetT = 10;
+    pub const VT_SOURCE: ::flatbuffers::VOffsetT = 12;
+    pub const VT_MIN_VERSION: ::flatbuffers::VOffsetT = 14;
+    pub const VT_SORTING: ::flatbuffers::VOffsetT = 16;
+    pub const VT_INCLUDE_ACTIVE: ::flatbuffers::VOffsetT = 18;
+    pub const VT_INCLUDE_ONLY_CONFIRMED: ::flatbuffers::VOffsetT = 20;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Receivable` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ReceivableArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Receivable<'bldr>> {
+        let mut builder = ReceivableBuilder::new(_fbb);
+        builder.add_offset(args.offset);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.threshold {
+            builder.add_threshold(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.add_include_only_confirmed(args.include_only_confirmed);
+        builder.add_include_active(args.include_active);
+        builder.add_sorting(args.sorting);
+        builder.add_min_version(args.min_version);
+        builder.add_source(args.source);
+        builder.finish()
+    }
+    /// The receiving account's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// At most this many entries (default: all).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(18446744073709551615u64)
+    }
+    /// Entries to skip first; unsorted they are counted before the threshold filter, as in
+    /// nano-node.
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_OFFSET, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Smallest amount listed, in raw, as a decimal string (default 0).
+    #[inline]
+    pub fn threshold(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_THRESHOLD, ::core::option::Option::None)
+        }
+    }
+    /// Also answer each send's source account.
+    #[inline]
+    pub fn source(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_SOURCE, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Also answer each send's epoch (nano-node's `min_version`).
+    #[inline]
+    pub fn min_version(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_MIN_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Order by amount, largest first (equal amounts keep send-hash order).
+    #[inline]
+    pub fn sorting(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_SORTING, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// nano-node's election filter; every send here is confirmed, so it changes nothing.
+    #[inline]
+    pub fn include_active(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_INCLUDE_ACTIVE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// nano-node's confirmation filter; every send here is confirmed, so it changes nothing.
+    #[inline]
+    pub fn include_only_confirmed(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<
+                    bool,
+                >(Self::VT_INCLUDE_ONLY_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(true)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ReceivableT {
+        let account = self.account().to_string();
+        let count = self.count();
+        let offset = self.offset();
+        let threshold = self.threshold().map(|x| x.to_string());
+        let source = self.source();
+        let min_version = self.min_version();
+        let sorting = self.sorting();
+        let include_active = self.include_active();
+        let include_only_confirmed = self.include_only_confirmed();
+        ReceivableT {
+            account,
+            count,
+            offset,
+            threshold,
+            source,
+            min_version,
+            sorting,
+            include_active,
+            include_only_confirmed,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for Receivable<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<u64>("offset", Self::VT_OFFSET, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("threshold", Self::VT_THRESHOLD, false)?
+            .visit_field::<bool>("source", Self::VT_SOURCE, false)?
+            .visit_field::<bool>("min_version", Self::VT_MIN_VERSION, false)?
+            .visit_field::<bool>("sorting", Self::VT_SORTING, false)?
+            .visit_field::<bool>("include_active", Self::VT_INCLUDE_ACTIVE, false)?
+            .visit_field::<
+                bool,
+            >("include_only_confirmed", Self::VT_INCLUDE_ONLY_CONFIRMED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Receivable::create`]; `Default` gives the schema defaults.
+pub struct ReceivableArgs<'a> {
+    /// The receiving account's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// At most this many entries (default: all).
+    pub count: u64,
+    /// Entries to skip first; unsorted they are counted before the threshold filter, as in
+    /// nano-node.
+    pub offset: u64,
+    /// Smallest amount listed, in raw, as a decimal string (default 0).
+    pub threshold: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Also answer each send's source account.
+    pub source: bool,
+    /// Also answer each send's epoch (nano-node's `min_version`).
+    pub min_version: bool,
+    /// Order by amount, largest first (equal amounts keep send-hash order).
+    pub sorting: bool,
+    /// nano-node's election filter; every send here is confirmed, so it changes nothing.
+    pub include_active: bool,
+    /// nano-node's confirmation filter; every send here is confirmed, so it changes nothing.
+    pub include_only_confirmed: bool,
+}
+impl<'a> ::core::default::Default for ReceivableArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            count: 18446744073709551615u64,
+            offset: 0u64,
+            threshold: ::core::option::Option::None,
+            source: false,
+            min_version: false,
+            sorting: false,
+            include_active: false,
+            include_only_confirmed: true,
+        }
+    }
+}
+/// Writes a `Receivable` field by field; call `finish` once every field is added.
+pub struct ReceivableBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ReceivableBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Receivable::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Receivable::VT_COUNT, v, 18446744073709551615u64);
+    }
+    #[inline]
+    pub fn add_offset(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Receivable::VT_OFFSET, v, 0u64);
+    }
+    #[inline]
+    pub fn add_threshold(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(Receivable::VT_THRESHOLD, v);
+    }
+    #[inline]
+    pub fn add_source(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Receivable::VT_SOURCE, v, false);
+    }
+    #[inline]
+    pub fn add_min_version(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Receivable::VT_MIN_VERSION, v, false);
+    }
+    #[inline]
+    pub fn add_sorting(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Receivable::VT_SORTING, v, false);
+    }
+    #[inline]
+    pub fn add_include_active(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Receivable::VT_INCLUDE_ACTIVE, v, false);
+    }
+    #[inline]
+    pub fn add_include_only_confirmed(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Receivable::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Receivable<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Receivable<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Receivable");
+        ds.field("account", &self.account());
+        ds.field("count", &self.count());
+        ds.field("offset", &self.offset());
+        ds.field("threshold", &self.threshold());
+        ds.field("source", &self.source());
+        ds.field("min_version", &self.min_version());
+        ds.field("sorting", &self.sorting());
+        ds.field("include_active", &self.include_active());
+        ds.field("include_only_confirmed", &self.include_only_confirmed());
+        ds.finish()
+    }
+}
+/// Owned form of [`Receivable`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivableT {
+    /// The receiving account's address.
+    pub account: ::std::string::String,
+    /// At most this many entries (default: all).
+    pub count: u64,
+    /// Entries to skip first; unsorted they are counted before the threshold filter, as in
+    /// nano-node.
+    pub offset: u64,
+    /// Smallest amount listed, in raw, as a decimal string (default 0).
+    pub threshold: ::core::option::Option<::std::string::String>,
+    /// Also answer each send's source account.
+    pub source: bool,
+    /// Also answer each send's epoch (nano-node's `min_version`).
+    pub min_version: bool,
+    /// Order by amount, largest first (equal amounts keep send-hash order).
+    pub sorting: bool,
+    /// nano-node's election filter; every send here is confirmed, so it changes nothing.
+    pub include_active: bool,
+    /// nano-node's confirmation filter; every send here is confirmed, so it changes nothing.
+    pub include_only_confirmed: bool,
+}
+impl ::core::default::Default for ReceivableT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            count: 18446744073709551615u64,
+            offset: 0u64,
+            threshold: ::core::option::Option::None,
+            source: false,
+            min_version: false,
+            sorting: false,
+            include_active: false,
+            include_only_confirmed: true,
+        }
+    }
+}
+impl ReceivableT {
+    /// Writes this object as a `Receivable` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Receivable<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let count = self.count;
+        let offset = self.offset;
+        let threshold = self.threshold.as_ref().map(|x| _fbb.create_string(x));
+        let source = self.source;
+        let min_version = self.min_version;
+        let sorting = self.sorting;
+        let include_active = self.include_active;
+        let include_only_confirmed = self.include_only_confirmed;
+        Receivable::create(
+            _fbb,
+            &ReceivableArgs {
+                account,
+                count,
+                offset,
+                threshold,
+                source,
+                min_version,
+                sorting,
+                include_active,
+                include_only_confirmed,
+            },
+        )
+    }
+}
+/// One receivable send.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ReceivableEntry<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ReceivableEntry<'a> {
+    type Inner = ReceivableEntry<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ReceivableEntry<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_AMOUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_SOURCE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_MIN_VERSION: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ReceivableEntry` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ReceivableEntryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableEntry<'bldr>> {
+        let mut builder = ReceivableEntryBuilder::new(_fbb);
+        builder.add_min_version(args.min_version);
+        if let ::core::option::Option::Some(x) = args.source {
+            builder.add_source(x);
+        }
+        if let ::core::option::Option::Some(x) = args.amount {
+            builder.add_amount(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// Hash of the send block, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Amount sent, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn amount(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_AMOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The sender's address, when `source` was asked for.
+    #[inline]
+    pub fn source(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SOURCE, ::core::option::Option::None)
+        }
+    }
+    /// The send's epoch (0, 1 or 2), when `min_version` was asked for.
+    #[inline]
+    pub fn min_version(&self) -> u32 {
+        unsafe {
+            self._tab.get::<u32>(Self::VT_MIN_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(0u32)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ReceivableEntryT {
+        let hash = self.hash().to_string();
+        let amount = self.amount().to_string();
+        let source = self.source().map(|x| x.to_string());
+        let min_version = self.min_version();
+        ReceivableEntryT {
+            hash,
+            amount,
+            source,
+            min_version,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for ReceivableEntry<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("amount", Self::VT_AMOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("source", Self::VT_SOURCE, false)?
+            .visit_field::<u32>("min_version", Self::VT_MIN_VERSION, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ReceivableEntry::create`]; `Default` gives the schema defaults.
+pub struct ReceivableEntryArgs<'a> {
+    /// Hash of the send block, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Amount sent, in raw, as a decimal string.
+    pub amount: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The sender's address, when `source` was asked for.
+    pub source: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The send's epoch (0, 1 or 2), when `min_version` was asked for.
+    pub min_version: u32,
+}
+impl<'a> ::core::default::Default for ReceivableEntryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            amount: ::core::option::Option::None,
+            source: ::core::option::Option::None,
+            min_version: 0u32,
+        }
+    }
+}
+/// Writes a `ReceivableEntry` field by field; call `finish` once every field is added.
+pub struct ReceivableEntryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ReceivableEntryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ReceivableEntry::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_amount(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ReceivableEntry::VT_AMOUNT, v);
+    }
+    #[inline]
+    pub fn add_source(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ReceivableEntry::VT_SOURCE, v);
+    }
+    #[inline]
+    pub fn add_min_version(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(ReceivableEntry::VT_MIN_VERSION, v, 0u32);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ReceivableEntry<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ReceivableEntry<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ReceivableEntry");
+        ds.field("hash", &self.hash());
+        ds.field("amount", &self.amount());
+        ds.field("source", &self.source());
+        ds.field("min_version", &self.min_version());
+        ds.finish()
+    }
+}
+/// Owned form of [`ReceivableEntry`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivableEntryT {
+    /// Hash of the send block, 64 hex digits.
+    pub hash: ::std::string::String,
+    /// Amount sent, in raw, as a decimal string.
+    pub amount: ::std::string::String,
+    /// The sender's address, when `source` was asked for.
+    pub source: ::core::option::Option<::std::string::String>,
+    /// The send's epoch (0, 1 or 2), when `min_version` was asked for.
+    pub min_version: u32,
+}
+impl ::core::default::Default for ReceivableEntryT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            amount: ::std::string::String::new(),
+            source: ::core::option::Option::None,
+            min_version: 0u32,
+        }
+    }
+}
+impl ReceivableEntryT {
+    /// Writes this object as a `ReceivableEntry` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableEntry<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let amount = ::core::option::Option::Some(_fbb.create_string(&self.amount));
+        let source = self.source.as_ref().map(|x| _fbb.create_string(x));
+        let min_version = self.min_version;
+        ReceivableEntry::create(
+            _fbb,
+            &ReceivableEntryArgs {
+                hash,
+                amount,
+                source,
+                min_version,
+            },
+        )
+    }
+}
+/// The answer to `Receivable`, in send-hash order unless sorted.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ReceivableResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ReceivableResponse<'a> {
+    type Inner = ReceivableResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ReceivableResponse<'a> {
+    pub const VT_BLOCKS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ReceivableResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ReceivableResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableResponse<'bldr>> {
+        let mut builder = ReceivableResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.blocks {
+            builder.add_blocks(x);
+        }
+        builder.finish()
+    }
+    /// The entries.
+    #[inline]
+    pub fn blocks(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<ReceivableEntry<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<ReceivableEntry<'a>>,
+                        >,
+                    >,
+                >(Self::VT_BLOCKS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ReceivableResponseT {
+        let blocks = self
+            .blocks()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        ReceivableResponseT { blocks }
+    }
+}
+impl ::flatbuffers::Verifiable for ReceivableResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<ReceivableEntry<'_>>,
+                    >,
+                >,
+            >("blocks", Self::VT_BLOCKS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ReceivableResponse::create`]; `Default` gives the schema defaults.
+pub struct ReceivableResponseArgs<'a> {
+    /// The entries.
+    pub blocks: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<ReceivableEntry<'a>>,
+            >,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for ReceivableResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            blocks: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `ReceivableResponse` field by field; call `finish` once every field is added.
+pub struct ReceivableResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ReceivableResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_blocks(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<ReceivableEntry<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ReceivableResponse::VT_BLOCKS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ReceivableResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ReceivableResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ReceivableResponse");
+        ds.field("blocks", &self.blocks());
+        ds.finish()
+    }
+}
+/// Owned form of [`ReceivableResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivableResponseT {
+    /// The entries.
+    pub blocks: ::std::vec::Vec<ReceivableEntryT>,
+}
+impl ::core::default::Default for ReceivableResponseT {
+    fn default() -> Self {
+        Self {
+            blocks: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl ReceivableResponseT {
+    /// Writes this object as a `ReceivableResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableResponse<'b>> {
+        let blocks = {
+            let x = &self.blocks;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        ReceivableResponse::create(_fbb, &ReceivableResponseArgs { blocks })
+    }
+}
+/// Asks for the representatives holding at least 10 nano of delegated weight.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Representatives<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Representatives<'a> {
+    type Inner = Representatives<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Representatives<'a> {
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_SORTING: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Representatives` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args RepresentativesArgs,
+    ) -> ::flatbuffers::WIPOffset<Representatives<'bldr>> {
+        let mut builder = RepresentativesBuilder::new(_fbb);
+        builder.add_count(args.count);
+        builder.add_sorting(args.sorting);
+        builder.finish()
+    }
+    /// At most this many (default: all).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(18446744073709551615u64)
+    }
+    /// Order by weight, largest first (ties by account, descending), instead of by account.
+    #[inline]
+    pub fn sorting(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_SORTING, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> RepresentativesT {
+        let count = self.count();
+        let sorting = self.sorting();
+        RepresentativesT { count, sorting }
+    }
+}
+impl ::flatbuffers::Verifiable for Representatives<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<bool>("sorting", Self::VT_SORTING, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Representatives::create`]; `Default` gives the schema defaults.
+pub struct RepresentativesArgs {
+    /// At most this many (default: all).
+    pub count: u64,
+    /// Order by weight, largest first (ties by account, descending), instead of by account.
+    pub sorting: bool,
+}
+impl ::core::default::Default for RepresentativesArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            count: 18446744073709551615u64,
+            sorting: false,
+        }
+    }
+}
+/// Writes a `Representatives` field by field; call `finish` once every field is added.
+pub struct RepresentativesBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> RepresentativesBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_
+            .push_slot::<u64>(Representatives::VT_COUNT, v, 18446744073709551615u64);
+    }
+    #[inline]
+    pub fn add_sorting(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Representatives::VT_SORTING, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Representatives<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Representatives<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Representatives");
+        ds.field("count", &self.count());
+        ds.field("sorting", &self.sorting());
+        ds.finish()
+    }
+}
+/// Owned form of [`Representatives`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepresentativesT {
+    /// At most this many (default: all).
+    pub count: u64,
+    /// Order by weight, largest first (ties by account, descending), instead of by account.
+    pub sorting: bool,
+}
+impl ::core::default::Default for RepresentativesT {
+    fn default() -> Self {
+        Self {
+            count: 18446744073709551615u64,
+            sorting: false,
+        }
+    }
+}
+impl RepresentativesT {
+    /// Writes this object as a `Representatives` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Representatives<'b>> {
+        let count = self.count;
+        let sorting = self.sorting;
+        Representatives::create(
+            _fbb,
+            &RepresentativesArgs {
+                count,
+                sorting,
+            },
+        )
+    }
+}
+/// A representative and its weight.
+#[derive(Copy, Clone, PartialEq)]
+pub struct RepresentativeWeight<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for RepresentativeWeight<'a> {
+    type Inner = RepresentativeWeight<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> RepresentativeWeight<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_WEIGHT: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `RepresentativeWeight` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args RepresentativeWeightArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<RepresentativeWeight<'bldr>> {
+        let mut builder = RepresentativeWeightBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.weight {
+            builder.add_weight(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The representative's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Delegated weight, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn weight(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WEIGHT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> RepresentativeWeightT {
+        let account = self.account().to_string();
+        let weight = self.weight().to_string();
+        RepresentativeWeightT {
+            account,
+            weight,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for RepresentativeWeight<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("weight", Self::VT_WEIGHT, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`RepresentativeWeight::create`]; `Default` gives the schema defaults.
+pub struct RepresentativeWeightArgs<'a> {
+    /// The representative's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Delegated weight, in raw, as a decimal string.
+    pub weight: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for RepresentativeWeightArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            weight: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `RepresentativeWeight` field by field; call `finish` once every field is added.
+pub struct RepresentativeWeightBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> RepresentativeWeightBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(RepresentativeWeight::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_weight(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(RepresentativeWeight::VT_WEIGHT, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<RepresentativeWeight<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for RepresentativeWeight<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("RepresentativeWeight");
+        ds.field("account", &self.account());
+        ds.field("weight", &self.weight());
+        ds.finish()
+    }
+}
+/// Owned form of [`RepresentativeWeight`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepresentativeWeightT {
+    /// The representative's address.
+    pub account: ::std::string::String,
+    /// Delegated weight, in raw, as a decimal string.
+    pub weight: ::std::string::String,
+}
+impl ::core::default::Default for RepresentativeWeightT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            weight: ::std::string::String::new(),
+        }
+    }
+}
+impl RepresentativeWeightT {
+    /// Writes this object as a `RepresentativeWeight` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<RepresentativeWeight<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let weight = ::core::option::Option::Some(_fbb.create_string(&self.weight));
+        RepresentativeWeight::create(
+            _fbb,
+            &RepresentativeWeightArgs {
+                account,
+                weight,
+            },
+        )
+    }
+}
+/// The answer to `Representatives`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct RepresentativesResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for RepresentativesResponse<'a> {
+    type Inner = RepresentativesResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> RepresentativesResponse<'a> {
+    pub const VT_REPRESENTATIVES: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `RepresentativesResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args RepresentativesResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<RepresentativesResponse<'bldr>> {
+        let mut builder = RepresentativesResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.representatives {
+            builder.add_representatives(x);
+        }
+        builder.finish()
+    }
+    /// The representatives, in account order unless sorted.
+    #[inline]
+    pub fn representatives(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<
+            'a,
+            ::flatbuffers::ForwardsUOffset<RepresentativeWeight<'a>>,
+        >,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<RepresentativeWeight<'a>>,
+                        >,
+                    >,
+                >(Self::VT_REPRESENTATIVES, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> RepresentativesResponseT {
+        let representatives = self
+            .representatives()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        RepresentativesResponseT {
+            representatives,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for RepresentativesResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<RepresentativeWeight<'_>>,
+                    >,
+                >,
+            >("representatives", Self::VT_REPRESENTATIVES, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`RepresentativesResponse::create`]; `Default` gives the schema defaults.
+pub struct RepresentativesResponseArgs<'a> {
+    /// The representatives, in account order unless sorted.
+    pub representatives: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<RepresentativeWeight<'a>>,
+            >,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for RepresentativesResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            representatives: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `RepresentativesResponse` field by field; call `finish` once every field is added.
+pub struct RepresentativesResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> RepresentativesResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_representatives(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<RepresentativeWeight<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(RepresentativesResponse::VT_REPRESENTATIVES, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<RepresentativesResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for RepresentativesResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("RepresentativesResponse");
+        ds.field("representatives", &self.representatives());
+        ds.finish()
+    }
+}
+/// Owned form of [`RepresentativesResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepresentativesResponseT {
+    /// The representatives, in account order unless sorted.
+    pub representatives: ::std::vec::Vec<RepresentativeWeightT>,
+}
+impl ::core::default::Default for RepresentativesResponseT {
+    fn default() -> Self {
+        Self {
+            representatives: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl RepresentativesResponseT {
+    /// Writes this object as a `RepresentativesResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<RepresentativesResponse<'b>> {
+        let representatives = {
+            let x = &self.representatives;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        RepresentativesResponse::create(
+            _fbb,
+            &RepresentativesResponseArgs {
+                representatives,
+            },
+        )
+    }
+}
+/// Asks for the accounts that delegate to a representative.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Delegators<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Delegators<'a> {
+    type Inner = Delegators<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Delegators<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_THRESHOLD: ::flatbuffers::VOffsetT = 8;
+    pub const VT_START: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Delegators` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args DelegatorsArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Delegators<'bldr>> {
+        let mut builder = DelegatorsBuilder::new(_fbb);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.start {
+            builder.add_start(x);
+        }
+        if let ::core::option::Option::Some(x) = args.threshold {
+            builder.add_threshold(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The representative's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// At most this many (nano-node's default, 1024).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(1024u64)
+    }
+    /// Smallest balance listed, in raw, as a decimal string (default 0).
+    #[inline]
+    pub fn threshold(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_THRESHOLD, ::core::option::Option::None)
+        }
+    }
+    /// List accounts after this address only (exclusive), for paging.
+    #[inline]
+    pub fn start(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_START, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> DelegatorsT {
+        let account = self.account().to_string();
+        let count = self.count();
+        let threshold = self.threshold().map(|x| x.to_string());
+        let start = self.start().map(|x| x.to_string());
+        DelegatorsT {
+            account,
+            count,
+            threshold,
+            start,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for Delegators<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("threshold", Self::VT_THRESHOLD, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("start", Self::VT_START, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Delegators::create`]; `Default` gives the schema defaults.
+pub struct DelegatorsArgs<'a> {
+    /// The representative's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// At most this many (nano-node's default, 1024).
+    pub count: u64,
+    /// Smallest balance listed, in raw, as a decimal string (default 0).
+    pub threshold: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// List accounts after this address only (exclusive), for paging.
+    pub start: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for DelegatorsArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            count: 1024u64,
+            threshold: ::core::option::Option::None,
+            start: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `Delegators` field by field; call `finish` once every field is added.
+pub struct DelegatorsBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> DelegatorsBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Delegators::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Delegators::VT_COUNT, v, 1024u64);
+    }
+    #[inline]
+    pub fn add_threshold(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(Delegators::VT_THRESHOLD, v);
+    }
+    #[inline]
+    pub fn add_start(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Delegators::VT_START, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Delegators<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Delegators<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Delegators");
+        ds.field("account", &self.account());
+        ds.field("count", &self.count());
+        ds.field("threshold", &self.threshold());
+        ds.field("start", &self.start());
+        ds.finish()
+    }
+}
+/// Owned form of [`Delegators`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelegatorsT {
+    /// The representative's address.
+    pub account: ::std::string::String,
+    /// At most this many (nano-node's default, 1024).
+    pub count: u64,
+    /// Smallest balance listed, in raw, as a decimal string (default 0).
+    pub threshold: ::core::option::Option<::std::string::String>,
+    /// List accounts after this address only (exclusive), for paging.
+    pub start: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for DelegatorsT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            count: 1024u64,
+            threshold: ::core::option::Option::None,
+            start: ::core::option::Option::None,
+        }
+    }
+}
+impl DelegatorsT {
+    /// Writes this object as a `Delegators` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Delegators<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let count = self.count;
+        let threshold = self.threshold.as_ref().map(|x| _fbb.create_string(x));
+        let start = self.start.as_ref().map(|x| _fbb.create_string(x));
+        Delegators::create(
+            _fbb,
+            &DelegatorsArgs {
+                account,
+                count,
+                threshold,
+                start,
+            },
+        )
+    }
+}
+/// A delegating account and its balance.
+#[derive(Copy, Clone, PartialEq)]
+pub struct DelegatorEntry<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for DelegatorEntry<'a> {
+    type Inner = DelegatorEntry<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> DelegatorEntry<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `DelegatorEntry` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args DelegatorEntryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<DelegatorEntry<'bldr>> {
+        let mut builder = DelegatorEntryBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The account's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Its balance, in raw, as a decimal string.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn balance(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> DelegatorEntryT {
+        let account = self.account().to_string();
+        let balance = self.balance().to_string();
+        DelegatorEntryT {
+            account,
+            balance,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for DelegatorEntry<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`DelegatorEntry::create`]; `Default` gives the schema defaults.
+pub struct DelegatorEntryArgs<'a> {
+    /// The account's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Its balance, in raw, as a decimal string.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for DelegatorEntryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `DelegatorEntry` field by field; call `finish` once every field is added.
+pub struct DelegatorEntryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> DelegatorEntryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(DelegatorEntry::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(DelegatorEntry::VT_BALANCE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<DelegatorEntry<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for DelegatorEntry<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("DelegatorEntry");
+        ds.field("account", &self.account());
+        ds.field("balance", &self.balance());
+        ds.finish()
+    }
+}
+/// Owned form of [`DelegatorEntry`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelegatorEntryT {
+    /// The account's address.
+    pub account: ::std::string::String,
+    /// Its balance, in raw, as a decimal string.
+    pub balance: ::std::string::String,
+}
+impl ::core::default::Default for DelegatorEntryT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            balance: ::std::string::String::new(),
+        }
+    }
+}
+impl DelegatorEntryT {
+    /// Writes this object as a `DelegatorEntry` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<DelegatorEntry<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let balance = ::core::option::Option::Some(_fbb.create_string(&self.balance));
+        DelegatorEntry::create(
+            _fbb,
+            &DelegatorEntryArgs {
+                account,
+                balance,
+            },
+        )
+    }
+}
+/// The answer to `Delegators`, in account order.
+#[derive(Copy, Clone, PartialEq)]
+pub struct DelegatorsResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for DelegatorsResponse<'a> {
+    type Inner = DelegatorsResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> DelegatorsResponse<'a> {
+    pub const VT_DELEGATORS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `DelegatorsResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args DelegatorsResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<DelegatorsResponse<'bldr>> {
+        let mut builder = DelegatorsResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.delegators {
+            builder.add_delegators(x);
+        }
+        builder.finish()
+    }
+    /// The delegating accounts and their balances.
+    #[inline]
+    pub fn delegators(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<DelegatorEntry<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<DelegatorEntry<'a>>,
+                        >,
+                    >,
+                >(Self::VT_DELEGATORS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> DelegatorsResponseT {
+        let delegators = self
+            .delegators()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        DelegatorsResponseT { delegators }
+    }
+}
+impl ::flatbuffers::Verifiable for DelegatorsResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<DelegatorEntry<'_>>,
+                    >,
+                >,
+            >("delegators", Self::VT_DELEGATORS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`DelegatorsResponse::create`]; `Default` gives the schema defaults.
+pub struct DelegatorsResponseArgs<'a> {
+    /// The delegating accounts and their balances.
+    pub delegators: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<DelegatorEntry<'a>>>,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for DelegatorsResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            delegators: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `DelegatorsResponse` field by field; call `finish` once every field is added.
+pub struct DelegatorsResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> DelegatorsResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_delegators(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<DelegatorEntry<'b>>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(DelegatorsResponse::VT_DELEGATORS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<DelegatorsResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for DelegatorsResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("DelegatorsResponse");
+        ds.field("delegators", &self.delegators());
+        ds.finish()
+    }
+}
+/// Owned form of [`DelegatorsResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DelegatorsResponseT {
+    /// The delegating accounts and their balances.
+    pub delegators: ::std::vec::Vec<DelegatorEntryT>,
+}
+impl ::core::default::Default for DelegatorsResponseT {
+    fn default() -> Self {
+        Self {
+            delegators: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl DelegatorsResponseT {
+    /// Writes this object as a `DelegatorsResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<DelegatorsResponse<'b>> {
+        let delegators = {
+            let x = &self.delegators;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        DelegatorsResponse::create(
+            _fbb,
+            &DelegatorsResponseArgs {
+                delegators,
+            },
+        )
+    }
+}
+/// Asks for accounts and their head blocks, in account order.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Frontiers<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Frontiers<'a> {
+    type Inner = Frontiers<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Frontiers<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Frontiers` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args FrontiersArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Frontiers<'bldr>> {
+        let mut builder = FrontiersBuilder::new(_fbb);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The first address listed (inclusive).
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// At most this many; at least 1 (`Invalid count` otherwise).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> FrontiersT {
+        let account = self.account().to_string();
+        let count = self.count();
+        FrontiersT { account, count }
+    }
+}
+impl ::flatbuffers::Verifiable for Frontiers<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Frontiers::create`]; `Default` gives the schema defaults.
+pub struct FrontiersArgs<'a> {
+    /// The first address listed (inclusive).
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// At most this many; at least 1 (`Invalid count` otherwise).
+    pub count: u64,
+}
+impl<'a> ::core::default::Default for FrontiersArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            count: 0u64,
+        }
+    }
+}
+/// Writes a `Frontiers` field by field; call `finish` once every field is added.
+pub struct FrontiersBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FrontiersBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Frontiers::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Frontiers::VT_COUNT, v, 0u64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Frontiers<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Frontiers<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Frontiers");
+        ds.field("account", &self.account());
+        ds.field("count", &self.count());
+        ds.finish()
+    }
+}
+/// Owned form of [`Frontiers`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontiersT {
+    /// The first address listed (inclusive).
+    pub account: ::std::string::String,
+    /// At most this many; at least 1 (`Invalid count` otherwise).
+    pub count: u64,
+}
+impl ::core::default::Default for FrontiersT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            count: 0u64,
+        }
+    }
+}
+impl FrontiersT {
+    /// Writes this object as a `Frontiers` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Frontiers<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let count = self.count;
+        Frontiers::create(_fbb, &FrontiersArgs { account, count })
+    }
+}
+/// An account and its head block.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AccountFrontier<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AccountFrontier<'a> {
+    type Inner = AccountFrontier<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AccountFrontier<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_FRONTIER: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AccountFrontier` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AccountFrontierArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AccountFrontier<'bldr>> {
+        let mut builder = AccountFrontierBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.frontier {
+            builder.add_frontier(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The account's address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Hash of its latest block, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn frontier(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_FRONTIER, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AccountFrontierT {
+        let account = self.account().to_string();
+        let frontier = self.frontier().to_string();
+        AccountFrontierT {
+            account,
+            frontier,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AccountFrontier<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("frontier", Self::VT_FRONTIER, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AccountFrontier::create`]; `Default` gives the schema defaults.
+pub struct AccountFrontierArgs<'a> {
+    /// The account's address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Hash of its latest block, 64 hex digits.
+    pub frontier: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AccountFrontierArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+            frontier: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AccountFrontier` field by field; call `finish` once every field is added.
+pub struct AccountFrontierBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AccountFrontierBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountFrontier::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_frontier(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AccountFrontier::VT_FRONTIER, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AccountFrontier<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AccountFrontier<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AccountFrontier");
+        ds.field("account", &self.account());
+        ds.field("frontier", &self.frontier());
+        ds.finish()
+    }
+}
+/// Owned form of [`AccountFrontier`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountFrontierT {
+    /// The account's address.
+    pub account: ::std::string::String,
+    /// Hash of its latest block, 64 hex digits.
+    pub frontier: ::std::string::String,
+}
+impl ::core::default::Default for AccountFrontierT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+            frontier: ::std::string::String::new(),
+        }
+    }
+}
+impl AccountFrontierT {
+    /// Writes this object as a `AccountFrontier` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AccountFrontier<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        let frontier = ::core::option::Option::Some(_fbb.create_string(&self.frontier));
+        AccountFrontier::create(
+            _fbb,
+            &AccountFrontierArgs {
+                account,
+                frontier,
+            },
+        )
+    }
+}
+/// The answer to `Frontiers`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct FrontiersResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for FrontiersResponse<'a> {
+    type Inner = FrontiersResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> FrontiersResponse<'a> {
+    pub const VT_FRONTIERS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `FrontiersResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args FrontiersResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<FrontiersResponse<'bldr>> {
+        let mut builder = FrontiersResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.frontiers {
+            builder.add_frontiers(x);
+        }
+        builder.finish()
+    }
+    /// The accounts and their heads.
+    #[inline]
+    pub fn frontiers(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<AccountFrontier<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<AccountFrontier<'a>>,
+                        >,
+                    >,
+                >(Self::VT_FRONTIERS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> FrontiersResponseT {
+        let frontiers = self
+            .frontiers()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        FrontiersResponseT { frontiers }
+    }
+}
+impl ::flatbuffers::Verifiable for FrontiersResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<AccountFrontier<'_>>,
+                    >,
+                >,
+            >("frontiers", Self::VT_FRONTIERS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`FrontiersResponse::create`]; `Default` gives the schema defaults.
+pub struct FrontiersResponseArgs<'a> {
+    /// The accounts and their heads.
+    pub frontiers: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<AccountFrontier<'a>>,
+            >,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for FrontiersResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            frontiers: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `FrontiersResponse` field by field; call `finish` once every field is added.
+pub struct FrontiersResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> FrontiersResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_frontiers(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<AccountFrontier<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(FrontiersResponse::VT_FRONTIERS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<FrontiersResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for FrontiersResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("FrontiersResponse");
+        ds.field("frontiers", &self.frontiers());
+        ds.finish()
+    }
+}
+/// Owned form of [`FrontiersResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontiersResponseT {
+    /// The accounts and their heads.
+    pub frontiers: ::std::vec::Vec<AccountFrontierT>,
+}
+impl ::core::default::Default for FrontiersResponseT {
+    fn default() -> Self {
+        Self {
+            frontiers: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl FrontiersResponseT {
+    /// Writes this object as a `FrontiersResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<FrontiersResponse<'b>> {
+        let frontiers = {
+            let x = &self.frontiers;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        FrontiersResponse::create(_fbb, &FrontiersResponseArgs { frontiers })
+    }
+}
 /// The frame of every v2 message, in both directions.
 #[derive(Copy, Clone, PartialEq)]
 pub struct Envelope<'a> {
@@ -5511,6 +11809,199 @@ impl<'a> Envelope<'a> {
             ::core::option::Option::None
         }
     }
+    /// `message` as a `AccountBalance`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_balance(
+        &self,
+    ) -> ::core::option::Option<AccountBalance<'a>> {
+        if self.message_type() == Message::AccountBalance {
+            self.message().map(|t| unsafe { AccountBalance::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountBalanceResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_balance_response(
+        &self,
+    ) -> ::core::option::Option<AccountBalanceResponse<'a>> {
+        if self.message_type() == Message::AccountBalanceResponse {
+            self.message().map(|t| unsafe { AccountBalanceResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountInfo`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_info(&self) -> ::core::option::Option<AccountInfo<'a>> {
+        if self.message_type() == Message::AccountInfo {
+            self.message().map(|t| unsafe { AccountInfo::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountInfoResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_info_response(
+        &self,
+    ) -> ::core::option::Option<AccountInfoResponse<'a>> {
+        if self.message_type() == Message::AccountInfoResponse {
+            self.message().map(|t| unsafe { AccountInfoResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountHistory`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_history(
+        &self,
+    ) -> ::core::option::Option<AccountHistory<'a>> {
+        if self.message_type() == Message::AccountHistory {
+            self.message().map(|t| unsafe { AccountHistory::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountHistoryResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_history_response(
+        &self,
+    ) -> ::core::option::Option<AccountHistoryResponse<'a>> {
+        if self.message_type() == Message::AccountHistoryResponse {
+            self.message().map(|t| unsafe { AccountHistoryResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountRepresentative`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_representative(
+        &self,
+    ) -> ::core::option::Option<AccountRepresentative<'a>> {
+        if self.message_type() == Message::AccountRepresentative {
+            self.message().map(|t| unsafe { AccountRepresentative::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountRepresentativeResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_account_representative_response(
+        &self,
+    ) -> ::core::option::Option<AccountRepresentativeResponse<'a>> {
+        if self.message_type() == Message::AccountRepresentativeResponse {
+            self.message()
+                .map(|t| unsafe { AccountRepresentativeResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountsBalances`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_accounts_balances(
+        &self,
+    ) -> ::core::option::Option<AccountsBalances<'a>> {
+        if self.message_type() == Message::AccountsBalances {
+            self.message().map(|t| unsafe { AccountsBalances::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AccountsBalancesResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_accounts_balances_response(
+        &self,
+    ) -> ::core::option::Option<AccountsBalancesResponse<'a>> {
+        if self.message_type() == Message::AccountsBalancesResponse {
+            self.message()
+                .map(|t| unsafe { AccountsBalancesResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Receivable`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_receivable(&self) -> ::core::option::Option<Receivable<'a>> {
+        if self.message_type() == Message::Receivable {
+            self.message().map(|t| unsafe { Receivable::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ReceivableResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_receivable_response(
+        &self,
+    ) -> ::core::option::Option<ReceivableResponse<'a>> {
+        if self.message_type() == Message::ReceivableResponse {
+            self.message().map(|t| unsafe { ReceivableResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Representatives`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_representatives(
+        &self,
+    ) -> ::core::option::Option<Representatives<'a>> {
+        if self.message_type() == Message::Representatives {
+            self.message().map(|t| unsafe { Representatives::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `RepresentativesResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_representatives_response(
+        &self,
+    ) -> ::core::option::Option<RepresentativesResponse<'a>> {
+        if self.message_type() == Message::RepresentativesResponse {
+            self.message()
+                .map(|t| unsafe { RepresentativesResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Delegators`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_delegators(&self) -> ::core::option::Option<Delegators<'a>> {
+        if self.message_type() == Message::Delegators {
+            self.message().map(|t| unsafe { Delegators::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `DelegatorsResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_delegators_response(
+        &self,
+    ) -> ::core::option::Option<DelegatorsResponse<'a>> {
+        if self.message_type() == Message::DelegatorsResponse {
+            self.message().map(|t| unsafe { DelegatorsResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Frontiers`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_frontiers(&self) -> ::core::option::Option<Frontiers<'a>> {
+        if self.message_type() == Message::Frontiers {
+            self.message().map(|t| unsafe { Frontiers::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `FrontiersResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_frontiers_response(
+        &self,
+    ) -> ::core::option::Option<FrontiersResponse<'a>> {
+        if self.message_type() == Message::FrontiersResponse {
+            self.message().map(|t| unsafe { FrontiersResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> EnvelopeT {
         let time = self.time();
@@ -5623,6 +12114,162 @@ impl<'a> Envelope<'a> {
                     ::core::option::Option::None => MessageT::NONE,
                 }
             }
+            Message::AccountBalance => {
+                match self.message_as_account_balance() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountBalance(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountBalanceResponse => {
+                match self.message_as_account_balance_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountBalanceResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountInfo => {
+                match self.message_as_account_info() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountInfo(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountInfoResponse => {
+                match self.message_as_account_info_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountInfoResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountHistory => {
+                match self.message_as_account_history() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountHistory(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountHistoryResponse => {
+                match self.message_as_account_history_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountHistoryResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountRepresentative => {
+                match self.message_as_account_representative() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountRepresentative(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountRepresentativeResponse => {
+                match self.message_as_account_representative_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountRepresentativeResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountsBalances => {
+                match self.message_as_accounts_balances() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountsBalances(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AccountsBalancesResponse => {
+                match self.message_as_accounts_balances_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AccountsBalancesResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Receivable => {
+                match self.message_as_receivable() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Receivable(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ReceivableResponse => {
+                match self.message_as_receivable_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ReceivableResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Representatives => {
+                match self.message_as_representatives() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Representatives(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::RepresentativesResponse => {
+                match self.message_as_representatives_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::RepresentativesResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Delegators => {
+                match self.message_as_delegators() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Delegators(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::DelegatorsResponse => {
+                match self.message_as_delegators_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::DelegatorsResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Frontiers => {
+                match self.message_as_frontiers() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Frontiers(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::FrontiersResponse => {
+                match self.message_as_frontiers_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::FrontiersResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
             _ => MessageT::NONE,
         };
         EnvelopeT {
@@ -5721,6 +12368,98 @@ impl ::flatbuffers::Verifiable for Envelope<'_> {
                         v.verify_union_variant::<
                                 ::flatbuffers::ForwardsUOffset<EventServiceStop>,
                             >("Message::EventServiceStop", pos)
+                    }
+                    Message::AccountBalance => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountBalance>,
+                            >("Message::AccountBalance", pos)
+                    }
+                    Message::AccountBalanceResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountBalanceResponse>,
+                            >("Message::AccountBalanceResponse", pos)
+                    }
+                    Message::AccountInfo => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountInfo>,
+                            >("Message::AccountInfo", pos)
+                    }
+                    Message::AccountInfoResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountInfoResponse>,
+                            >("Message::AccountInfoResponse", pos)
+                    }
+                    Message::AccountHistory => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountHistory>,
+                            >("Message::AccountHistory", pos)
+                    }
+                    Message::AccountHistoryResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountHistoryResponse>,
+                            >("Message::AccountHistoryResponse", pos)
+                    }
+                    Message::AccountRepresentative => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountRepresentative>,
+                            >("Message::AccountRepresentative", pos)
+                    }
+                    Message::AccountRepresentativeResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<
+                                    AccountRepresentativeResponse,
+                                >,
+                            >("Message::AccountRepresentativeResponse", pos)
+                    }
+                    Message::AccountsBalances => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountsBalances>,
+                            >("Message::AccountsBalances", pos)
+                    }
+                    Message::AccountsBalancesResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AccountsBalancesResponse>,
+                            >("Message::AccountsBalancesResponse", pos)
+                    }
+                    Message::Receivable => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Receivable>,
+                            >("Message::Receivable", pos)
+                    }
+                    Message::ReceivableResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ReceivableResponse>,
+                            >("Message::ReceivableResponse", pos)
+                    }
+                    Message::Representatives => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Representatives>,
+                            >("Message::Representatives", pos)
+                    }
+                    Message::RepresentativesResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<RepresentativesResponse>,
+                            >("Message::RepresentativesResponse", pos)
+                    }
+                    Message::Delegators => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Delegators>,
+                            >("Message::Delegators", pos)
+                    }
+                    Message::DelegatorsResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<DelegatorsResponse>,
+                            >("Message::DelegatorsResponse", pos)
+                    }
+                    Message::Frontiers => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Frontiers>,
+                            >("Message::Frontiers", pos)
+                    }
+                    Message::FrontiersResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<FrontiersResponse>,
+                            >("Message::FrontiersResponse", pos)
                     }
                     _ => ::core::result::Result::Ok(()),
                 },
@@ -5851,6 +12590,60 @@ impl ::core::fmt::Debug for Envelope<'_> {
             }
             Message::EventServiceStop => {
                 ds.field("message", &self.message_as_event_service_stop());
+            }
+            Message::AccountBalance => {
+                ds.field("message", &self.message_as_account_balance());
+            }
+            Message::AccountBalanceResponse => {
+                ds.field("message", &self.message_as_account_balance_response());
+            }
+            Message::AccountInfo => {
+                ds.field("message", &self.message_as_account_info());
+            }
+            Message::AccountInfoResponse => {
+                ds.field("message", &self.message_as_account_info_response());
+            }
+            Message::AccountHistory => {
+                ds.field("message", &self.message_as_account_history());
+            }
+            Message::AccountHistoryResponse => {
+                ds.field("message", &self.message_as_account_history_response());
+            }
+            Message::AccountRepresentative => {
+                ds.field("message", &self.message_as_account_representative());
+            }
+            Message::AccountRepresentativeResponse => {
+                ds.field("message", &self.message_as_account_representative_response());
+            }
+            Message::AccountsBalances => {
+                ds.field("message", &self.message_as_accounts_balances());
+            }
+            Message::AccountsBalancesResponse => {
+                ds.field("message", &self.message_as_accounts_balances_response());
+            }
+            Message::Receivable => {
+                ds.field("message", &self.message_as_receivable());
+            }
+            Message::ReceivableResponse => {
+                ds.field("message", &self.message_as_receivable_response());
+            }
+            Message::Representatives => {
+                ds.field("message", &self.message_as_representatives());
+            }
+            Message::RepresentativesResponse => {
+                ds.field("message", &self.message_as_representatives_response());
+            }
+            Message::Delegators => {
+                ds.field("message", &self.message_as_delegators());
+            }
+            Message::DelegatorsResponse => {
+                ds.field("message", &self.message_as_delegators_response());
+            }
+            Message::Frontiers => {
+                ds.field("message", &self.message_as_frontiers());
+            }
+            Message::FrontiersResponse => {
+                ds.field("message", &self.message_as_frontiers_response());
             }
             _ => {
                 ds.field("message", &self.message().map(|_| "<unknown member>"));

@@ -51,9 +51,11 @@ fn minimal_request(method: &MethodInfo, wire: WireEncoding) -> (String, Vec<u8>)
             fields.push((field.to_owned(), r#""x""#));
             continue;
         }
-        // The last field filled with a string wanted another type: try an empty table.
+        // The last field filled with a string wanted another type: try an empty table, then an
+        // empty vector.
         match fields.last_mut() {
             Some(last) if last.1 == r#""x""# => last.1 = "{}",
+            Some(last) if last.1 == "{}" => last.1 = "[]",
             _ => panic!(
                 "cannot derive a minimal {} request from the schema ({json}): {err}",
                 method.name

@@ -82,6 +82,31 @@ round_trips! {
     success_round_trips: success() => Success, SuccessJson;
     is_alive_round_trips: Just(IsAliveT {}) => IsAlive, IsAliveJson;
     envelope_round_trips: envelope() => Envelope, EnvelopeJson;
+    // ---- accounts tables ----
+    account_balance_round_trips: account_balance() => AccountBalance, AccountBalanceJson;
+    account_balance_response_round_trips: account_balance_response() => AccountBalanceResponse, AccountBalanceResponseJson;
+    account_info_round_trips: account_info() => AccountInfo, AccountInfoJson;
+    account_info_response_round_trips: account_info_response() => AccountInfoResponse, AccountInfoResponseJson;
+    account_history_round_trips: account_history() => AccountHistory, AccountHistoryJson;
+    account_history_entry_round_trips: account_history_entry() => AccountHistoryEntry, AccountHistoryEntryJson;
+    account_history_response_round_trips: account_history_response() => AccountHistoryResponse, AccountHistoryResponseJson;
+    account_representative_round_trips: account_representative() => AccountRepresentative, AccountRepresentativeJson;
+    account_representative_response_round_trips: account_representative_response() => AccountRepresentativeResponse, AccountRepresentativeResponseJson;
+    accounts_balances_round_trips: accounts_balances() => AccountsBalances, AccountsBalancesJson;
+    account_balance_entry_round_trips: account_balance_entry() => AccountBalanceEntry, AccountBalanceEntryJson;
+    accounts_balances_response_round_trips: accounts_balances_response() => AccountsBalancesResponse, AccountsBalancesResponseJson;
+    receivable_round_trips: receivable() => Receivable, ReceivableJson;
+    receivable_entry_round_trips: receivable_entry() => ReceivableEntry, ReceivableEntryJson;
+    receivable_response_round_trips: receivable_response() => ReceivableResponse, ReceivableResponseJson;
+    representatives_round_trips: representatives() => Representatives, RepresentativesJson;
+    representative_weight_round_trips: representative_weight() => RepresentativeWeight, RepresentativeWeightJson;
+    representatives_response_round_trips: representatives_response() => RepresentativesResponse, RepresentativesResponseJson;
+    delegators_round_trips: delegators() => Delegators, DelegatorsJson;
+    delegator_entry_round_trips: delegator_entry() => DelegatorEntry, DelegatorEntryJson;
+    delegators_response_round_trips: delegators_response() => DelegatorsResponse, DelegatorsResponseJson;
+    frontiers_round_trips: frontiers() => Frontiers, FrontiersJson;
+    account_frontier_round_trips: account_frontier() => AccountFrontier, AccountFrontierJson;
+    frontiers_response_round_trips: frontiers_response() => FrontiersResponse, FrontiersResponseJson;
 }
 
 proptest! {

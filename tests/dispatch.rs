@@ -88,7 +88,7 @@ fn run(buf: &[u8]) -> Result<(Message, String), DispatchError<Refused>> {
 
 #[test]
 fn registry_matches_the_schema() {
-    assert_eq!(MESSAGE_NAMES.len(), 14);
+    assert_eq!(MESSAGE_NAMES.len(), 32);
     assert_eq!(MESSAGE_NAMES[0], "NONE");
     assert_eq!(MESSAGE_NAMES[6], "AccountWeight");
     assert_eq!(
@@ -133,7 +133,7 @@ fn registry_matches_the_schema() {
     ] {
         assert!(method_for(not_request).is_none(), "{not_request:?}");
     }
-    assert_eq!(METHODS.len(), 6);
+    assert_eq!(METHODS.len(), 15);
     assert!(METHODS.iter().all(|m| !m.permissions.is_empty()));
     assert!(SKIPPED_METHODS.is_empty());
 }
@@ -180,6 +180,43 @@ fn requests_without_a_method_answer_not_implemented() {
         (
             r#"{"message_type":"TopicServiceStop","message":{}}"#,
             "TopicServiceStop",
+        ),
+        // ---- accounts messages ----
+        (
+            r#"{"message_type":"AccountBalance","message":{"account":"a"}}"#,
+            "AccountBalance",
+        ),
+        (
+            r#"{"message_type":"AccountInfo","message":{"account":"a"}}"#,
+            "AccountInfo",
+        ),
+        (
+            r#"{"message_type":"AccountHistory","message":{}}"#,
+            "AccountHistory",
+        ),
+        (
+            r#"{"message_type":"AccountRepresentative","message":{"account":"a"}}"#,
+            "AccountRepresentative",
+        ),
+        (
+            r#"{"message_type":"AccountsBalances","message":{"accounts":[]}}"#,
+            "AccountsBalances",
+        ),
+        (
+            r#"{"message_type":"Receivable","message":{"account":"a"}}"#,
+            "Receivable",
+        ),
+        (
+            r#"{"message_type":"Representatives","message":{}}"#,
+            "Representatives",
+        ),
+        (
+            r#"{"message_type":"Delegators","message":{"account":"a"}}"#,
+            "Delegators",
+        ),
+        (
+            r#"{"message_type":"Frontiers","message":{"account":"a"}}"#,
+            "Frontiers",
         ),
     ];
     for (json, method) in cases {

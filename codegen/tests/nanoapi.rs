@@ -200,8 +200,19 @@ fn shared_messages_match_nano_node_field_for_field() {
             );
         }
     }
+    // Envelope's `message` union may grow (appended members, checked member by member above),
+    // so its member list is left out of the comparison of Envelope's fields.
+    let without_members = |facts: Vec<String>| -> Vec<String> {
+        facts
+            .into_iter()
+            .map(|f| match (f.find(" {"), f.find("} ")) {
+                (Some(a), Some(b)) if a < b => format!("{}{}", &f[..a], &f[b + 1..]),
+                _ => f,
+            })
+            .collect()
+    };
     assert_eq!(
-        field_facts(&ours, "Envelope"),
-        field_facts(&reference, "Envelope")
+        without_members(field_facts(&ours, "Envelope")),
+        without_members(field_facts(&reference, "Envelope"))
     );
 }

@@ -203,3 +203,18 @@ impl Service for RequestCore {
         }
     }
 }
+
+/// Serves one request and waits for its answer, however it comes (inline or later): what an
+/// in-process caller (the HTTP gateway, a test) does with the core.
+pub async fn answer(
+    service: &dyn Service,
+    caller: &Caller,
+    encoding: Encoding,
+    payload: Bytes,
+) -> BytesMut {
+    let mut out = BytesMut::new();
+    match service.serve(caller, encoding, payload, &mut out) {
+        Reply::Ready => out,
+        Reply::Later(pending) => pending.await,
+    }
+}

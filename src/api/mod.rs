@@ -17,7 +17,7 @@
 //! not compile), one file per message group, and `unserved` (requests answered "not implemented"
 //! on purpose, listed in [`UNSERVED`]).
 
-mod account;
+mod accounts;
 mod caller;
 pub mod core;
 mod encoding;
@@ -26,8 +26,12 @@ mod node;
 mod unserved;
 pub mod v2;
 
-pub use self::core::{LegacyRpc, Pending, Refusal, Reply, RequestCore, Service};
-pub use account::{AccountBalance, ParsedAccount};
+pub use self::core::{answer, LegacyRpc, Pending, Refusal, Reply, RequestCore, Service};
+pub use accounts::{
+    AccountBalance, AccountSummary, AccountsBalance, HistoryEntry, HistoryKind, HistoryPage,
+    HistoryQuery, HistoryStart, InfoQuery, ParsedAccount, ReceivableItem, ReceivableQuery,
+    REPRESENTATIVE_MINIMUM,
+};
 pub use caller::{Caller, EventSink, NodeControl, PushError, Transport};
 pub use encoding::Encoding;
 pub use error::{ApiError, Category};

@@ -348,7 +348,7 @@ pub(crate) fn write_error(
     );
 }
 
-// `Api`'s requests are inherent methods in the group files (`node`, `account`, `unserved`); the
+// `Api`'s requests are inherent methods in the group files (`node`, `accounts`, `blocks`, `keys`, …, `unserved`); the
 // generated macro forwards the `Handler` trait to them and fails to compile if one is missing.
 crate::schema::dispatch::impl_handler_for_inherent! {
     schema = crate::schema;

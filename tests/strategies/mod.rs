@@ -232,6 +232,7 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         service_stop().prop_map(|m| MessageT::ServiceStop(Box::new(m))),
         topic_service_stop().prop_map(|m| MessageT::TopicServiceStop(Box::new(m))),
         Just(MessageT::EventServiceStop(Box::default())),
+        accounts::account_message(),
     ]
 }
 
@@ -245,3 +246,8 @@ pub fn envelope() -> impl Strategy<Value = EnvelopeT> {
         },
     )
 }
+
+// ---- accounts strategies ----
+mod accounts;
+#[allow(unused_imports)] // flatc_compat uses only `message()`
+pub use accounts::*;

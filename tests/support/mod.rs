@@ -179,6 +179,27 @@ pub async fn start_ledger_node_with(tweak: impl FnOnce(&mut IpcConfig)) -> (Test
     (TestNode { server, dir }, ledger)
 }
 
+/// Serves one request through `service` in-process and waits for its answer, inline or deferred
+/// (blocking handlers run on the blocking pool of a shared test runtime).
+pub fn serve_sync(
+    service: &dyn Service,
+    caller: &Caller,
+    encoding: nanoipc::api::Encoding,
+    payload: &[u8],
+) -> Vec<u8> {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let rt = RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    let payload = bytes::Bytes::copy_from_slice(payload);
+    rt.block_on(nanoipc::api::answer(service, caller, encoding, payload))
+        .to_vec()
+}
+
 /// A request frame, byte for byte as the seed describes it.
 pub fn frame(encoding: u8, payload: &[u8]) -> Vec<u8> {
     let mut v = vec![b'N', encoding, 0, 0];
