@@ -12,11 +12,16 @@
 //! group (`node`, `account`).
 
 mod account;
+mod blocks;
+mod confirmation;
+pub mod convert;
 mod error;
 mod node;
 pub mod v2;
 
 pub use account::{AccountBalance, ParsedAccount};
+pub use blocks::parse_block_hash;
+pub use confirmation::{CementedBlock, ConfirmationHistory, Quorum, CONFIRMATION_HISTORY_SIZE};
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
 
@@ -28,6 +33,10 @@ use crate::schema::JsonOptions;
 pub struct Api {
     ledger: Ledger,
     json: JsonOptions,
+    /// When this node started, for `uptime` (monotonic, like nano-node's `steady_clock`).
+    started: std::time::Instant,
+    /// The blocks cemented since start, for `confirmation_history` (shared by every clone).
+    cemented: std::sync::Arc<confirmation::RecentlyCemented>,
 }
 
 /// Facts about one call that a handler may need. Credentials and the schema's permissions are not
@@ -43,7 +52,13 @@ impl Api {
     /// An API over `ledger`. `json` decides what the JSON codec does with unknown fields
     /// (`[node.ipc.flatbuffers] skip_unexpected_fields_in_json`).
     pub fn new(ledger: Ledger, json: JsonOptions) -> Self {
-        Api { ledger, json }
+        let cemented = std::sync::Arc::new(confirmation::RecentlyCemented::new(&ledger));
+        Api {
+            ledger,
+            json,
+            started: std::time::Instant::now(),
+            cemented,
+        }
     }
 
     /// The ledger every answer comes from.

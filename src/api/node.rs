@@ -1,4 +1,4 @@
-//! Node-level requests: liveness, version and block counts.
+//! Node-level requests: liveness, version, uptime and block counts.
 //!
 //! The service/subscription requests this node does not serve yet (TopicConfirmation,
 //! ServiceRegister, ServiceStop, TopicServiceStop) have no code here: the generated `Handler`
@@ -10,7 +10,10 @@ use flatbuffers::{FlatBufferBuilder, WIPOffset};
 use super::{Api, ApiError, CallContext};
 use crate::ledger::primitives::BlockHash;
 use crate::ledger::BlockCount;
-use crate::schema::{IsAlive, Success, SuccessArgs};
+use crate::schema::{
+    BlockCountResponse, BlockCountResponseT, IsAlive, Success, SuccessArgs, Uptime, UptimeResponse,
+    UptimeResponseT, Version, VersionResponse, VersionResponseT,
+};
 
 /// RPC protocol revision nano-node reports as `rpc_version`.
 pub const RPC_VERSION: u32 = 1;
@@ -64,8 +67,13 @@ impl Api {
     }
 
     /// Blocks in the ledger, unchecked (always 0: no network feeds this node) and cemented.
-    pub fn block_count(&self) -> Result<BlockCount, ApiError> {
+    pub fn block_counts(&self) -> Result<BlockCount, ApiError> {
         Ok(self.ledger.block_count()?)
+    }
+
+    /// Whole seconds since this node started, from a monotonic clock (nano-node's `uptime`).
+    pub fn uptime_seconds(&self) -> u64 {
+        self.started.elapsed().as_secs()
     }
 
     pub(super) fn is_alive<'b>(
@@ -75,5 +83,52 @@ impl Api {
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<Success<'b>>, ApiError> {
         Ok(Success::create(fbb, &SuccessArgs { message: None }))
+    }
+
+    pub(super) fn version<'b>(
+        &self,
+        _ctx: &CallContext,
+        _req: Version<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<VersionResponse<'b>>, ApiError> {
+        let v = self.node_version()?;
+        Ok(VersionResponseT {
+            rpc_version: v.rpc_version,
+            store_version: v.store_version,
+            protocol_version: v.protocol_version,
+            node_vendor: Some(v.node_vendor),
+            store_vendor: Some(v.store_vendor),
+            network: Some(v.network.to_owned()),
+            network_identifier: Some(v.network_identifier.encode_hex()),
+            build_info: Some(v.build_info),
+        }
+        .pack(fbb))
+    }
+
+    pub(super) fn block_count<'b>(
+        &self,
+        _ctx: &CallContext,
+        _req: crate::schema::BlockCount<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<BlockCountResponse<'b>>, ApiError> {
+        let c = self.block_counts()?;
+        Ok(BlockCountResponseT {
+            count: c.count,
+            unchecked: c.unchecked,
+            cemented: c.cemented,
+        }
+        .pack(fbb))
+    }
+
+    pub(super) fn uptime<'b>(
+        &self,
+        _ctx: &CallContext,
+        _req: Uptime<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<UptimeResponse<'b>>, ApiError> {
+        Ok(UptimeResponseT {
+            seconds: self.uptime_seconds(),
+        }
+        .pack(fbb))
     }
 }

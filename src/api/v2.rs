@@ -304,4 +304,85 @@ impl Handler for Api {
     ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
         Api::account_weight(self, ctx, req, fbb)
     }
+
+    fn version<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Version<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::VersionResponse<'b>>, ApiError> {
+        Api::version(self, ctx, req, fbb)
+    }
+
+    fn block_count<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::BlockCount<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::BlockCountResponse<'b>>, ApiError> {
+        Api::block_count(self, ctx, req, fbb)
+    }
+
+    fn uptime<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Uptime<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::UptimeResponse<'b>>, ApiError> {
+        Api::uptime(self, ctx, req, fbb)
+    }
+
+    fn available_supply<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::AvailableSupply<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::AvailableSupplyResponse<'b>>, ApiError> {
+        Api::available_supply(self, ctx, req, fbb)
+    }
+
+    fn block_query<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::BlockQuery<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::BlockInfo<'b>>, ApiError> {
+        Api::block_query(self, ctx, req, fbb)
+    }
+
+    fn blocks<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Blocks<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::BlocksResponse<'b>>, ApiError> {
+        Api::blocks(self, ctx, req, fbb)
+    }
+
+    fn chain<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Chain<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ChainResponse<'b>>, ApiError> {
+        Api::chain(self, ctx, req, fbb)
+    }
+
+    fn successors<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Successors<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ChainResponse<'b>>, ApiError> {
+        Api::successors(self, ctx, req, fbb)
+    }
+
+    fn receivable_exists<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::ReceivableExists<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ReceivableExistsResponse<'b>>, ApiError> {
+        Api::receivable_exists(self, ctx, req, fbb)
+    }
 }

@@ -38,7 +38,7 @@ fn version(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyErr
 
 /// `block_count`: count, unchecked, cemented.
 fn block_count(api: &Api, _: &Call<'_>, _: &LegacyRequest) -> Result<Tree, LegacyError> {
-    let c = api.block_count()?;
+    let c = api.block_counts()?;
     let mut t = Tree::object();
     t.put("count", c.count.to_string())
         .put("unchecked", c.unchecked.to_string())
