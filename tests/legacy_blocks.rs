@@ -74,11 +74,11 @@ fn block_info_of_state_blocks_with_json_block() {
     );
     // An opening state block is a receive; a zero-link block that keeps the balance a change.
     let subtype = |h: &BlockHash| {
-        let v = json(&f.legacy(&format!(
-            r#"{{"action":"block_info","hash":"{}"}}"#,
-            hex(h)
-        )));
-        (v["subtype"].as_str().unwrap().to_owned(), v["amount"].clone())
+        let v = json(&f.legacy(&format!(r#"{{"action":"block_info","hash":"{}"}}"#, hex(h))));
+        (
+            v["subtype"].as_str().unwrap().to_owned(),
+            v["amount"].clone(),
+        )
     };
     assert_eq!(subtype(&f.h.open), ("receive".to_owned(), "1000".into()));
     assert_eq!(subtype(&f.h.change), ("change".to_owned(), "0".into()));
@@ -96,9 +96,15 @@ fn block_info_errors() {
     let f = Fixture::new();
     for (body, error) in [
         (r#"{"action":"block_info"}"#, "Unable to parse JSON"),
-        (r#"{"action":"block_info","hash":"xyz"}"#, "Invalid block hash"),
+        (
+            r#"{"action":"block_info","hash":"xyz"}"#,
+            "Invalid block hash",
+        ),
         (r#"{"action":"block_info","hash":""}"#, "Invalid block hash"),
-        (r#"{"action":"block_info","hash":{"a":1}}"#, "Invalid block hash"),
+        (
+            r#"{"action":"block_info","hash":{"a":1}}"#,
+            "Invalid block hash",
+        ),
         (
             r#"{"action":"block_info","hash":"00000000000000000000000000000000000000000000000000000000000000001"}"#,
             "Invalid block hash",
@@ -114,15 +120,27 @@ fn block_info_errors() {
 #[test]
 fn block_account() {
     let f = Fixture::new();
-    let body = format!(r#"{{"action":"block_account","hash":"{}"}}"#, hex(&f.h.send4));
+    let body = format!(
+        r#"{{"action":"block_account","hash":"{}"}}"#,
+        hex(&f.h.send4)
+    );
     assert_eq!(
         f.legacy(&body),
-        format!("{{\n    \"account\": \"{}\"\n}}\n", f.k.account.encode_address())
+        format!(
+            "{{\n    \"account\": \"{}\"\n}}\n",
+            f.k.account.encode_address()
+        )
     );
     for (body, error) in [
         (r#"{"action":"block_account"}"#, "Unable to parse JSON"),
-        (r#"{"action":"block_account","hash":"zz"}"#, "Invalid block hash"),
-        (r#"{"action":"block_account","hash":"FF"}"#, "Block not found"),
+        (
+            r#"{"action":"block_account","hash":"zz"}"#,
+            "Invalid block hash",
+        ),
+        (
+            r#"{"action":"block_account","hash":"FF"}"#,
+            "Block not found",
+        ),
     ] {
         assert_eq!(f.legacy(body), legacy_error(error), "{body}");
     }
@@ -152,7 +170,11 @@ fn blocks_keys_are_the_hashes_as_sent() {
         hex(&f.h.send1)
     );
     let text = f.legacy(&body);
-    assert_eq!(text.matches(&format!("\"{lower}\": {{")).count(), 2, "{text}");
+    assert_eq!(
+        text.matches(&format!("\"{lower}\": {{")).count(),
+        2,
+        "{text}"
+    );
     let v = json(&text);
     assert_eq!(v["blocks"][hex(&f.h.send1)]["type"], "state");
     assert_eq!(v["blocks"][&lower]["type"], "open");
@@ -214,10 +236,7 @@ fn blocks_info_with_every_extra() {
     };
     let s = |x: &str| x.to_owned();
     // Received by the genesis account's `recv`.
-    assert_eq!(
-        extras(&h.send2),
-        (s("0"), s("0"), hex(&h.recv), s("0"))
-    );
+    assert_eq!(extras(&h.send2), (s("0"), s("0"), hex(&h.recv), s("0")));
     // Still receivable.
     assert_eq!(extras(&h.send4), (s("1"), s("1"), s(ZERO_HASH), s("0")));
     // A receive whose source block is known names its sender.
@@ -268,15 +287,15 @@ fn blocks_info_byte_for_byte_without_extras() {
     let expected = format!(
         "{{\n    \"blocks\": {{\n        \"{hash}\": {{\n            \"block_account\": \"{k}\",\n            \"amount\": \"100\",\n            \"balance\": \"500\",\n            \"height\": \"3\",\n            \"local_timestamp\": \"{ts}\",\n            \"successor\": \"{ZERO_HASH}\",\n            \"confirmed\": \"true\",\n            \"contents\": \"{contents}\",\n            \"subtype\": \"send\"\n        }}\n    }},\n    \"blocks_not_found\": \"\"\n}}\n"
     );
-    let body = format!(
-        r#"{{"action":"blocks_info","include_not_found":true,"hashes":["{hash}"]}}"#
-    );
+    let body =
+        format!(r#"{{"action":"blocks_info","include_not_found":true,"hashes":["{hash}"]}}"#);
     assert_eq!(f.legacy(&body), expected);
     // `receivable` overrides `pending`; without either no flag keys.
-    let body = format!(
-        r#"{{"action":"blocks_info","pending":"1","receivable":"0","hashes":["{hash}"]}}"#
-    );
-    assert!(json(&f.legacy(&body))["blocks"][&hash].get("pending").is_none());
+    let body =
+        format!(r#"{{"action":"blocks_info","pending":"1","receivable":"0","hashes":["{hash}"]}}"#);
+    assert!(json(&f.legacy(&body))["blocks"][&hash]
+        .get("pending")
+        .is_none());
     let body = format!(r#"{{"action":"blocks_info","receivable":"1","hashes":["{hash}"]}}"#);
     assert_eq!(json(&f.legacy(&body))["blocks"][&hash]["pending"], "1");
 }
@@ -286,10 +305,7 @@ fn chain_and_successors() {
     let f = Fixture::new();
     let h = &f.h;
     let walk = |action: &str, start: &BlockHash, extra: &str| {
-        let body = format!(
-            r#"{{"action":"{action}","block":"{}"{extra}}}"#,
-            hex(start)
-        );
+        let body = format!(r#"{{"action":"{action}","block":"{}"{extra}}}"#, hex(start));
         let text = f.legacy(&body);
         match &json(&text)["blocks"] {
             serde_json::Value::String(s) if s.is_empty() => Vec::new(),
@@ -322,15 +338,26 @@ fn chain_and_successors() {
     );
     // Offset past the end, or an unknown start: nothing, printed "".
     assert_eq!(
-        walk("chain", &h.send1, r#","count":"5","offset":"18446744073709551615""#),
+        walk(
+            "chain",
+            &h.send1,
+            r#","count":"5","offset":"18446744073709551615""#
+        ),
         Vec::<String>::new()
     );
     let body = r#"{"action":"chain","block":"FF","count":"1"}"#;
     assert_eq!(f.legacy(body), "{\n    \"blocks\": \"\"\n}\n");
     // A count of u64::MAX allocates nothing up front.
     assert_eq!(
-        walk("successors", &f.h.open, r#","count":"18446744073709551615""#),
-        [h.open, h.send2, h.send4].iter().map(hex).collect::<Vec<_>>()
+        walk(
+            "successors",
+            &f.h.open,
+            r#","count":"18446744073709551615""#
+        ),
+        [h.open, h.send2, h.send4]
+            .iter()
+            .map(hex)
+            .collect::<Vec<_>>()
     );
     // Exact bytes, as the reference prints a fresh node's chain.
     let body = format!(r#"{{"action": "chain", "block": "{GENESIS_HASH}", "count": 1}}"#);
@@ -352,8 +379,14 @@ fn chain_errors_in_nano_order() {
             (r#""block":"xyz""#.to_owned(), "Invalid block hash"),
             (format!(r#""block":"{g}","count":"0""#), "Invalid count"),
             (format!(r#""block":"{g}","count":"1.5""#), "Invalid count"),
-            (format!(r#""block":"{g}","count":"x","offset":"x""#), "Invalid count"),
-            (format!(r#""block":"{g}","count":"1","offset":"x""#), "Invalid offset"),
+            (
+                format!(r#""block":"{g}","count":"x","offset":"x""#),
+                "Invalid count",
+            ),
+            (
+                format!(r#""block":"{g}","count":"1","offset":"x""#),
+                "Invalid offset",
+            ),
             (
                 format!(r#""block":"{g}","count":"18446744073709551616""#),
                 "Invalid count",
@@ -385,7 +418,11 @@ fn receivable_exists_and_its_deprecated_alias() {
     ] {
         assert_eq!(ask("receivable_exists", &f.h.send4, extra), yes, "{extra}");
     }
-    assert_eq!(ask("receivable_exists", &f.h.send2, ""), no, "already received");
+    assert_eq!(
+        ask("receivable_exists", &f.h.send2, ""),
+        no,
+        "already received"
+    );
     assert_eq!(ask("receivable_exists", &f.h.change, ""), no, "not a send");
     assert_eq!(ask("receivable_exists", &f.h.genesis, ""), no, "not a send");
     assert_eq!(
@@ -395,7 +432,10 @@ fn receivable_exists_and_its_deprecated_alias() {
     for action in ["receivable_exists", "pending_exists"] {
         // Errors drop the deprecated key.
         for (body, error) in [
-            (format!(r#"{{"action":"{action}"}}"#), "Unable to parse JSON"),
+            (
+                format!(r#"{{"action":"{action}"}}"#),
+                "Unable to parse JSON",
+            ),
             (
                 format!(r#"{{"action":"{action}","hash":"q"}}"#),
                 "Invalid block hash",

@@ -126,6 +126,11 @@ impl Fixture {
 
 /// One request through `handler` in `encoding`; the answer as text.
 pub fn call(handler: &dyn RequestHandler, encoding: Encoding, body: &str) -> String {
+    String::from_utf8(call_bytes(handler, encoding, body.as_bytes())).unwrap()
+}
+
+/// One request payload through `handler` in `encoding`; the answer payload.
+pub fn call_bytes(handler: &dyn RequestHandler, encoding: Encoding, body: &[u8]) -> Vec<u8> {
     let session = SessionInfo {
         id: 1,
         transport: TransportKind::Local,
@@ -137,13 +142,13 @@ pub fn call(handler: &dyn RequestHandler, encoding: Encoding, body: &str) -> Str
     handler.handle(
         Request {
             encoding,
-            payload: Bytes::copy_from_slice(body.as_bytes()),
+            payload: Bytes::copy_from_slice(body),
             session: &session,
             node: &node,
         },
         &mut out,
     );
-    String::from_utf8(out.to_vec()).unwrap()
+    out.to_vec()
 }
 
 /// A v2 JSON envelope request; the answer envelope parsed.

@@ -120,7 +120,10 @@ fn block_account(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, L
     let hash = hash_field(req, "hash")?;
     let details = api.block_info(&hash)?;
     let mut t = Tree::object();
-    t.put("account", details.info.stored.sideband.account.encode_address());
+    t.put(
+        "account",
+        details.info.stored.sideband.account.encode_address(),
+    );
     Ok(t)
 }
 
@@ -178,7 +181,10 @@ fn confirmation_quorum(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<T
             "online_weight_quorum_percent",
             q.online_weight_quorum_percent.to_string(),
         )
-        .put("online_weight_minimum", q.online_weight_minimum.encode_dec())
+        .put(
+            "online_weight_minimum",
+            q.online_weight_minimum.encode_dec(),
+        )
         .put("online_stake_total", q.online_stake_total.encode_dec())
         .put("trended_stake_total", q.trended_stake_total.encode_dec())
         .put("peers_stake_total", q.peers_stake_total.encode_dec());
@@ -191,11 +197,7 @@ fn confirmation_quorum(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<T
 
 /// `confirmation_history`: confirmation_stats {count, [average]}, confirmations (hash,
 /// duration, time, tally, final, blocks, voters, request_count per block cemented since start).
-fn confirmation_history(
-    api: &Api,
-    _: &Call<'_>,
-    req: &LegacyRequest,
-) -> Result<Tree, LegacyError> {
+fn confirmation_history(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree, LegacyError> {
     let filter = match req.text("hash") {
         Some(_) => Some(hash_field(req, "hash")?),
         None => None,
