@@ -8,8 +8,8 @@
 //! Handlers are synchronous: LMDB reads take microseconds and never wait for the writer, so they
 //! run inline on the runtime worker that decoded the frame.
 //!
-//! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
-//! group (`node`, `account`).
+//! Layout: `error` (the wire error model), `v2` (envelopes in and out), `convert` (ledger values
+//! to schema objects), one file per message group (`node`, `account`, `blocks`, `confirmation`).
 
 mod account;
 mod blocks;
