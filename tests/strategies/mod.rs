@@ -9,6 +9,9 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 
+mod blocks;
+pub use blocks::*;
+
 pub fn s() -> impl Strategy<Value = String> {
     any::<String>()
 }
@@ -256,6 +259,7 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         service_stop().prop_map(|m| MessageT::ServiceStop(Box::new(m))),
         topic_service_stop().prop_map(|m| MessageT::TopicServiceStop(Box::new(m))),
         Just(MessageT::EventServiceStop(Box::default())),
+        blocks_message(),
     ]
 }
 
