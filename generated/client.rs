@@ -819,4 +819,342 @@ pub trait NanoApiClient: Send {
                 ))
         }
     }
+    /// Versions and identity of the node.
+    ///
+    /// Sends `Version`, expects `VersionResponse`. Permissions (any one): `api_version`.
+    fn version(
+        &mut self,
+        req: &t::VersionT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::VersionResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Version,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::VersionResponse)?;
+            env.message_as_version_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the VersionResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Block counts of the ledger.
+    ///
+    /// Sends `BlockCount`, expects `BlockCountResponse`. Permissions (any one): `api_block_count`.
+    fn block_count(
+        &mut self,
+        req: &t::BlockCountT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::BlockCountResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::BlockCount,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::BlockCountResponse)?;
+            env.message_as_block_count_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the BlockCountResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Seconds since the node started.
+    ///
+    /// Sends `Uptime`, expects `UptimeResponse`. Permissions (any one): `api_uptime`.
+    fn uptime(
+        &mut self,
+        req: &t::UptimeT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::UptimeResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Uptime,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::UptimeResponse)?;
+            env.message_as_uptime_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the UptimeResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// The supply in circulation.
+    ///
+    /// Sends `AvailableSupply`, expects `AvailableSupplyResponse`. Permissions (any one): `api_available_supply`.
+    fn available_supply(
+        &mut self,
+        req: &t::AvailableSupplyT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::AvailableSupplyResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::AvailableSupply,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::AvailableSupplyResponse,
+            )?;
+            env.message_as_available_supply_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the AvailableSupplyResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// One block with its ledger data.
+    ///
+    /// Sends `BlockQuery`, expects `BlockInfo`. Permissions (any one): `api_block_query`.
+    fn block_query(
+        &mut self,
+        req: &t::BlockQueryT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<t::BlockInfoT, CallError<Self::TransportError>>,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::BlockQuery,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::BlockInfo)?;
+            env.message_as_block_info()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the BlockInfo message is missing".to_string(),
+                ))
+        }
+    }
+    /// Several blocks with their ledger data.
+    ///
+    /// Sends `Blocks`, expects `BlocksResponse`. Permissions (any one): `api_blocks`.
+    fn blocks(
+        &mut self,
+        req: &t::BlocksT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::BlocksResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Blocks,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::BlocksResponse)?;
+            env.message_as_blocks_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the BlocksResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Hashes along the previous links of a chain.
+    ///
+    /// Sends `Chain`, expects `ChainResponse`. Permissions (any one): `api_chain`.
+    fn chain(
+        &mut self,
+        req: &t::ChainT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ChainResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Chain,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::ChainResponse)?;
+            env.message_as_chain_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ChainResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Hashes along the successors of a chain.
+    ///
+    /// Sends `Successors`, expects `ChainResponse`. Permissions (any one): `api_successors`.
+    fn successors(
+        &mut self,
+        req: &t::SuccessorsT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ChainResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Successors,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::ChainResponse)?;
+            env.message_as_chain_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ChainResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Whether a send is still receivable.
+    ///
+    /// Sends `ReceivableExists`, expects `ReceivableExistsResponse`. Permissions (any one): `api_receivable_exists`.
+    fn receivable_exists(
+        &mut self,
+        req: &t::ReceivableExistsT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ReceivableExistsResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::ReceivableExists,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::ReceivableExistsResponse,
+            )?;
+            env.message_as_receivable_exists_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ReceivableExistsResponse message is missing".to_string(),
+                ))
+        }
+    }
 }

@@ -35,6 +35,22 @@ pub const MESSAGE_NAMES: &[&str] = &[
     "DelegatorsResponse",
     "Frontiers",
     "FrontiersResponse",
+    "Version",
+    "VersionResponse",
+    "BlockCount",
+    "BlockCountResponse",
+    "Uptime",
+    "UptimeResponse",
+    "AvailableSupply",
+    "AvailableSupplyResponse",
+    "BlockQuery",
+    "Blocks",
+    "BlocksResponse",
+    "Chain",
+    "Successors",
+    "ChainResponse",
+    "ReceivableExists",
+    "ReceivableExistsResponse",
 ];
 /// The tag of a member by its name (`None` for unknown names and for `NONE`).
 pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
@@ -168,6 +184,69 @@ pub static METHODS: &[MethodInfo] = &[
         permissions: &["api_frontiers", "account_query"],
         doc: "Accounts and their head blocks.",
     },
+    MethodInfo {
+        name: "Version",
+        request: Message::Version,
+        response: Message::VersionResponse,
+        permissions: &["api_version"],
+        doc: "Versions and identity of the node.",
+    },
+    MethodInfo {
+        name: "BlockCount",
+        request: Message::BlockCount,
+        response: Message::BlockCountResponse,
+        permissions: &["api_block_count"],
+        doc: "Block counts of the ledger.",
+    },
+    MethodInfo {
+        name: "Uptime",
+        request: Message::Uptime,
+        response: Message::UptimeResponse,
+        permissions: &["api_uptime"],
+        doc: "Seconds since the node started.",
+    },
+    MethodInfo {
+        name: "AvailableSupply",
+        request: Message::AvailableSupply,
+        response: Message::AvailableSupplyResponse,
+        permissions: &["api_available_supply"],
+        doc: "The supply in circulation.",
+    },
+    MethodInfo {
+        name: "BlockQuery",
+        request: Message::BlockQuery,
+        response: Message::BlockInfo,
+        permissions: &["api_block_query"],
+        doc: "One block with its ledger data.",
+    },
+    MethodInfo {
+        name: "Blocks",
+        request: Message::Blocks,
+        response: Message::BlocksResponse,
+        permissions: &["api_blocks"],
+        doc: "Several blocks with their ledger data.",
+    },
+    MethodInfo {
+        name: "Chain",
+        request: Message::Chain,
+        response: Message::ChainResponse,
+        permissions: &["api_chain"],
+        doc: "Hashes along the previous links of a chain.",
+    },
+    MethodInfo {
+        name: "Successors",
+        request: Message::Successors,
+        response: Message::ChainResponse,
+        permissions: &["api_successors"],
+        doc: "Hashes along the successors of a chain.",
+    },
+    MethodInfo {
+        name: "ReceivableExists",
+        request: Message::ReceivableExists,
+        response: Message::ReceivableExistsResponse,
+        permissions: &["api_receivable_exists"],
+        doc: "Whether a send is still receivable.",
+    },
 ];
 /// Methods of the service that cannot be dispatched because their request or response is
 /// not a member of `Message`.
@@ -191,6 +270,15 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
         Message::Representatives => METHODS.get(12),
         Message::Delegators => METHODS.get(13),
         Message::Frontiers => METHODS.get(14),
+        Message::Version => METHODS.get(15),
+        Message::BlockCount => METHODS.get(16),
+        Message::Uptime => METHODS.get(17),
+        Message::AvailableSupply => METHODS.get(18),
+        Message::BlockQuery => METHODS.get(19),
+        Message::Blocks => METHODS.get(20),
+        Message::Chain => METHODS.get(21),
+        Message::Successors => METHODS.get(22),
+        Message::ReceivableExists => METHODS.get(23),
         _ => ::core::option::Option::None,
     }
 }
@@ -449,6 +537,150 @@ pub trait Handler {
     > {
         ::core::result::Result::Err(self.not_implemented("Frontiers"))
     }
+    /// Versions and identity of the node.
+    ///
+    /// Request `Version`, answered by `VersionResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Version"))`.
+    #[allow(unused_variables)]
+    fn version<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Version<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::VersionResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Version"))
+    }
+    /// Block counts of the ledger.
+    ///
+    /// Request `BlockCount`, answered by `BlockCountResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("BlockCount"))`.
+    #[allow(unused_variables)]
+    fn block_count<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::BlockCount<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::BlockCountResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("BlockCount"))
+    }
+    /// Seconds since the node started.
+    ///
+    /// Request `Uptime`, answered by `UptimeResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Uptime"))`.
+    #[allow(unused_variables)]
+    fn uptime<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Uptime<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::UptimeResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Uptime"))
+    }
+    /// The supply in circulation.
+    ///
+    /// Request `AvailableSupply`, answered by `AvailableSupplyResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("AvailableSupply"))`.
+    #[allow(unused_variables)]
+    fn available_supply<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::AvailableSupply<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::AvailableSupplyResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("AvailableSupply"))
+    }
+    /// One block with its ledger data.
+    ///
+    /// Request `BlockQuery`, answered by `BlockInfo`. Unless implemented, answers
+    /// `Err(self.not_implemented("BlockQuery"))`.
+    #[allow(unused_variables)]
+    fn block_query<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::BlockQuery<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::BlockInfo<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("BlockQuery"))
+    }
+    /// Several blocks with their ledger data.
+    ///
+    /// Request `Blocks`, answered by `BlocksResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Blocks"))`.
+    #[allow(unused_variables)]
+    fn blocks<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Blocks<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::BlocksResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Blocks"))
+    }
+    /// Hashes along the previous links of a chain.
+    ///
+    /// Request `Chain`, answered by `ChainResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Chain"))`.
+    #[allow(unused_variables)]
+    fn chain<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Chain<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ChainResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Chain"))
+    }
+    /// Hashes along the successors of a chain.
+    ///
+    /// Request `Successors`, answered by `ChainResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Successors"))`.
+    #[allow(unused_variables)]
+    fn successors<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Successors<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ChainResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Successors"))
+    }
+    /// Whether a send is still receivable.
+    ///
+    /// Request `ReceivableExists`, answered by `ReceivableExistsResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("ReceivableExists"))`.
+    #[allow(unused_variables)]
+    fn receivable_exists<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::ReceivableExists<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ReceivableExistsResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("ReceivableExists"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -676,6 +908,114 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
                 }
             }
         }
+        Message::Version => {
+            match env.message_as_version() {
+                ::core::option::Option::Some(req) => {
+                    h.version(ctx, req, fbb)
+                        .map(|o| (Message::VersionResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::BlockCount => {
+            match env.message_as_block_count() {
+                ::core::option::Option::Some(req) => {
+                    h.block_count(ctx, req, fbb)
+                        .map(|o| (Message::BlockCountResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Uptime => {
+            match env.message_as_uptime() {
+                ::core::option::Option::Some(req) => {
+                    h.uptime(ctx, req, fbb)
+                        .map(|o| (Message::UptimeResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::AvailableSupply => {
+            match env.message_as_available_supply() {
+                ::core::option::Option::Some(req) => {
+                    h.available_supply(ctx, req, fbb)
+                        .map(|o| (Message::AvailableSupplyResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::BlockQuery => {
+            match env.message_as_block_query() {
+                ::core::option::Option::Some(req) => {
+                    h.block_query(ctx, req, fbb)
+                        .map(|o| (Message::BlockInfo, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Blocks => {
+            match env.message_as_blocks() {
+                ::core::option::Option::Some(req) => {
+                    h.blocks(ctx, req, fbb)
+                        .map(|o| (Message::BlocksResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Chain => {
+            match env.message_as_chain() {
+                ::core::option::Option::Some(req) => {
+                    h.chain(ctx, req, fbb)
+                        .map(|o| (Message::ChainResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Successors => {
+            match env.message_as_successors() {
+                ::core::option::Option::Some(req) => {
+                    h.successors(ctx, req, fbb)
+                        .map(|o| (Message::ChainResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::ReceivableExists => {
+            match env.message_as_receivable_exists() {
+                ::core::option::Option::Some(req) => {
+                    h.receivable_exists(ctx, req, fbb)
+                        .map(|o| (Message::ReceivableExistsResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
         other => ::core::result::Result::Err(DispatchError::NotARequest(other)),
     }
 }
@@ -896,6 +1236,114 @@ macro_rules! impl_handler_for_inherent {
                 $err,
             > {
                 <$ty>::frontiers(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn version<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Version<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::VersionResponse<'b>>,
+                $err,
+            > {
+                <$ty>::version(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn block_count<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::BlockCount<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::BlockCountResponse<'b>>,
+                $err,
+            > {
+                <$ty>::block_count(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn uptime<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Uptime<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::UptimeResponse<'b>>,
+                $err,
+            > {
+                <$ty>::uptime(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn available_supply<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::AvailableSupply<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::AvailableSupplyResponse<'b>>,
+                $err,
+            > {
+                <$ty>::available_supply(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn block_query<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::BlockQuery<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::BlockInfo<'b>>,
+                $err,
+            > {
+                <$ty>::block_query(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn blocks<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Blocks<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::BlocksResponse<'b>>,
+                $err,
+            > {
+                <$ty>::blocks(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn chain<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Chain<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ChainResponse<'b>>,
+                $err,
+            > {
+                <$ty>::chain(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn successors<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Successors<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ChainResponse<'b>>,
+                $err,
+            > {
+                <$ty>::successors(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn receivable_exists<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::ReceivableExists<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ReceivableExistsResponse<'b>>,
+                $err,
+            > {
+                <$ty>::receivable_exists(self, ctx, req, fbb)
             }
         }
     };

@@ -331,6 +331,86 @@ impl rt::JsonUnion for t::Message {
                     .deserialize(d)
                     .map(|o| o.as_union_value())
             }
+            t::Message::Version => {
+                rt::TableSeed::<VersionJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::VersionResponse => {
+                rt::TableSeed::<VersionResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlockCount => {
+                rt::TableSeed::<BlockCountJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlockCountResponse => {
+                rt::TableSeed::<BlockCountResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Uptime => {
+                rt::TableSeed::<UptimeJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::UptimeResponse => {
+                rt::TableSeed::<UptimeResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AvailableSupply => {
+                rt::TableSeed::<AvailableSupplyJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::AvailableSupplyResponse => {
+                rt::TableSeed::<AvailableSupplyResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlockQuery => {
+                rt::TableSeed::<BlockQueryJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Blocks => {
+                rt::TableSeed::<BlocksJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlocksResponse => {
+                rt::TableSeed::<BlocksResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Chain => {
+                rt::TableSeed::<ChainJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Successors => {
+                rt::TableSeed::<SuccessorsJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ChainResponse => {
+                rt::TableSeed::<ChainResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ReceivableExists => {
+                rt::TableSeed::<ReceivableExistsJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ReceivableExistsResponse => {
+                rt::TableSeed::<ReceivableExistsResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
             _ => {
                 ::core::result::Result::Err(
                     D::Error::custom(
@@ -558,6 +638,106 @@ pub unsafe fn write_message_value(
         t::Message::FrontiersResponse => {
             wr::JsonWrite::write_json(
                 &unsafe { t::FrontiersResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Version => {
+            wr::JsonWrite::write_json(&unsafe { t::Version::init_from_table(value) }, w);
+            true
+        }
+        t::Message::VersionResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::VersionResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::BlockCount => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlockCount::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::BlockCountResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlockCountResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Uptime => {
+            wr::JsonWrite::write_json(&unsafe { t::Uptime::init_from_table(value) }, w);
+            true
+        }
+        t::Message::UptimeResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::UptimeResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AvailableSupply => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AvailableSupply::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::AvailableSupplyResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::AvailableSupplyResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::BlockQuery => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlockQuery::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Blocks => {
+            wr::JsonWrite::write_json(&unsafe { t::Blocks::init_from_table(value) }, w);
+            true
+        }
+        t::Message::BlocksResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlocksResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Chain => {
+            wr::JsonWrite::write_json(&unsafe { t::Chain::init_from_table(value) }, w);
+            true
+        }
+        t::Message::Successors => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Successors::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ChainResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ChainResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ReceivableExists => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ReceivableExists::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ReceivableExistsResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ReceivableExistsResponse::init_from_table(value) },
                 w,
             );
             true
@@ -1503,12 +1683,37 @@ impl rt::JsonTable for BlockInfoJson {
         fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
         mut map: A,
     ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::BlockInfo<'b>>, A::Error> {
-        const FIELDS: &[&str] = &["block_type", "block"];
+        const FIELDS: &[&str] = &[
+            "block_type",
+            "block",
+            "account",
+            "amount",
+            "balance",
+            "height",
+            "local_timestamp",
+            "successor",
+            "confirmed",
+            "subtype",
+            "receivable",
+            "receive_hash",
+            "source_account",
+        ];
         let mut f0_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
         let mut f0: ::core::option::Option<
             ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
         > = ::core::option::Option::None;
         let mut f0_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<t::BlockSubType> = ::core::option::Option::None;
+        let mut f9: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f10: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f11: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
         while let ::core::option::Option::Some(key) = map
             .next_key_seed(rt::KeySeed(FIELDS))?
         {
@@ -1540,6 +1745,60 @@ impl rt::JsonTable for BlockInfoJson {
                         }
                     }
                 }
+                rt::Key::Field(2) => {
+                    rt::once(&f1, "account")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f2, "amount")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f3, "balance")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f4, "height")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f5, "local_timestamp")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f6, "successor")?;
+                    f6 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f7, "confirmed")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(9) => {
+                    rt::once(&f8, "subtype")?;
+                    f8 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::BlockSubType>::new())?,
+                    );
+                }
+                rt::Key::Field(10) => {
+                    rt::once(&f9, "receivable")?;
+                    f9 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(11) => {
+                    rt::once(&f10, "receive_hash")?;
+                    f10 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(12) => {
+                    rt::once(&f11, "source_account")?;
+                    f11 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
                 rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
                 #[allow(unreachable_patterns)]
                 rt::Key::Field(_) => {
@@ -1567,10 +1826,57 @@ impl rt::JsonTable for BlockInfoJson {
             );
         }
         let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<u64>(t::BlockInfo::VT_LOCAL_TIMESTAMP, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<u64>(t::BlockInfo::VT_HEIGHT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f11 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_SOURCE_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f10 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_RECEIVE_HASH, v);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_SUCCESSOR, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_AMOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockInfo::VT_ACCOUNT, v);
+        }
         if let ::core::option::Option::Some(v) = f0 {
             fbb.push_slot_always::<
                     ::flatbuffers::WIPOffset<_>,
                 >(t::BlockInfo::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f9 {
+            fbb.push_slot::<bool>(t::BlockInfo::VT_RECEIVABLE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot::<
+                    t::BlockSubType,
+                >(t::BlockInfo::VT_SUBTYPE, v, t::BlockSubType::invalid);
+        }
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<bool>(t::BlockInfo::VT_CONFIRMED, v, false);
         }
         if f0.is_some() {
             if let ::core::option::Option::Some(v) = f0_type {
@@ -1599,6 +1905,99 @@ impl wr::JsonWrite for t::BlockInfo<'_> {
                     }
                 }
             }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_AMOUNT, ::core::option::Option::None)
+        } {
+            w.key("amount");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        {
+            let v = self.height();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("height");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.local_timestamp();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("local_timestamp");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_SUCCESSOR, ::core::option::Option::None)
+        } {
+            w.key("successor");
+            w.string(v);
+        }
+        {
+            let v = self.confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("confirmed");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.subtype();
+            if v != t::BlockSubType::invalid {
+                w.key("subtype");
+                write_enum_block_sub_type(w, v);
+            }
+        }
+        {
+            let v = self.receivable();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("receivable");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_RECEIVE_HASH, ::core::option::Option::None)
+        } {
+            w.key("receive_hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockInfo::VT_SOURCE_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("source_account");
+            w.string(v);
         }
         w.end_object();
     }
@@ -5503,6 +5902,1236 @@ impl wr::JsonWrite for t::FrontiersResponse<'_> {
                 wr::JsonWrite::write_json(&x, w);
             }
             w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Version` JSON object into the builder.
+pub struct VersionJson;
+impl rt::JsonTable for VersionJson {
+    type Out<'b> = t::Version<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Version<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Version<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `VersionResponse` JSON object into the builder.
+pub struct VersionResponseJson;
+impl rt::JsonTable for VersionResponseJson {
+    type Out<'b> = t::VersionResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::VersionResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "rpc_version",
+            "store_version",
+            "protocol_version",
+            "node_vendor",
+            "store_vendor",
+            "network",
+            "network_identifier",
+            "build_info",
+        ];
+        let mut f0: ::core::option::Option<u32> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u32> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u32> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "rpc_version")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "store_version")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "protocol_version")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "node_vendor")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "store_vendor")?;
+                    f4 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "network")?;
+                    f5 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "network_identifier")?;
+                    f6 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "build_info")?;
+                    f7 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::VersionResponse::VT_BUILD_INFO, v);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::VersionResponse::VT_NETWORK_IDENTIFIER, v);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::VersionResponse::VT_NETWORK, v);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::VersionResponse::VT_STORE_VENDOR, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::VersionResponse::VT_NODE_VENDOR, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u32>(t::VersionResponse::VT_PROTOCOL_VERSION, v, 0u32);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u32>(t::VersionResponse::VT_STORE_VERSION, v, 0u32);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u32>(t::VersionResponse::VT_RPC_VERSION, v, 0u32);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::VersionResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.rpc_version();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("rpc_version");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.store_version();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("store_version");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.protocol_version();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("protocol_version");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::VersionResponse::VT_NODE_VENDOR, ::core::option::Option::None)
+        } {
+            w.key("node_vendor");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::VersionResponse::VT_STORE_VENDOR, ::core::option::Option::None)
+        } {
+            w.key("store_vendor");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::VersionResponse::VT_NETWORK, ::core::option::Option::None)
+        } {
+            w.key("network");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(
+                    t::VersionResponse::VT_NETWORK_IDENTIFIER,
+                    ::core::option::Option::None,
+                )
+        } {
+            w.key("network_identifier");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::VersionResponse::VT_BUILD_INFO, ::core::option::Option::None)
+        } {
+            w.key("build_info");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `BlockCount` JSON object into the builder.
+pub struct BlockCountJson;
+impl rt::JsonTable for BlockCountJson {
+    type Out<'b> = t::BlockCount<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::BlockCount<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlockCount<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `BlockCountResponse` JSON object into the builder.
+pub struct BlockCountResponseJson;
+impl rt::JsonTable for BlockCountResponseJson {
+    type Out<'b> = t::BlockCountResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::BlockCountResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["count", "unchecked", "cemented"];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "count")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "unchecked")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "cemented")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::BlockCountResponse::VT_CEMENTED, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::BlockCountResponse::VT_UNCHECKED, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u64>(t::BlockCountResponse::VT_COUNT, v, 0u64);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlockCountResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.unchecked();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("unchecked");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.cemented();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("cemented");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Uptime` JSON object into the builder.
+pub struct UptimeJson;
+impl rt::JsonTable for UptimeJson {
+    type Out<'b> = t::Uptime<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Uptime<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Uptime<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `UptimeResponse` JSON object into the builder.
+pub struct UptimeResponseJson;
+impl rt::JsonTable for UptimeResponseJson {
+    type Out<'b> = t::UptimeResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::UptimeResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["seconds"];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "seconds")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u64>(t::UptimeResponse::VT_SECONDS, v, 0u64);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::UptimeResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.seconds();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("seconds");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `AvailableSupply` JSON object into the builder.
+pub struct AvailableSupplyJson;
+impl rt::JsonTable for AvailableSupplyJson {
+    type Out<'b> = t::AvailableSupply<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AvailableSupply<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AvailableSupply<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `AvailableSupplyResponse` JSON object into the builder.
+pub struct AvailableSupplyResponseJson;
+impl rt::JsonTable for AvailableSupplyResponseJson {
+    type Out<'b> = t::AvailableSupplyResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::AvailableSupplyResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["available"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "available")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::AvailableSupplyResponse::VT_AVAILABLE, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::AvailableSupplyResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::AvailableSupplyResponse::VT_AVAILABLE, ::core::option::Option::None)
+        } {
+            w.key("available");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `BlockQuery` JSON object into the builder.
+pub struct BlockQueryJson;
+impl rt::JsonTable for BlockQueryJson {
+    type Out<'b> = t::BlockQuery<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::BlockQuery<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["hash"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "BlockQuery"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockQuery::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlockQuery<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockQuery::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Blocks` JSON object into the builder.
+pub struct BlocksJson;
+impl rt::JsonTable for BlocksJson {
+    type Out<'b> = t::Blocks<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Blocks<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[
+            "hashes",
+            "include_not_found",
+            "receivable",
+            "receive_hash",
+            "source",
+        ];
+        let mut f0 = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hashes")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(rt::VecSeed::new(ctx, &mut *fbb, rt::StrElems)),
+                        )?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "include_not_found")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "receivable")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "receive_hash")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "source")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hashes", "Blocks"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Blocks::VT_HASHES, v);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<bool>(t::Blocks::VT_SOURCE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<bool>(t::Blocks::VT_RECEIVE_HASH, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<bool>(t::Blocks::VT_RECEIVABLE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::Blocks::VT_INCLUDE_NOT_FOUND, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Blocks<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.hashes() {
+            w.key("hashes");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.string(x);
+            }
+            w.end_array();
+        }
+        {
+            let v = self.include_not_found();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("include_not_found");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.receivable();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("receivable");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.receive_hash();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("receive_hash");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.source();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("source");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `BlocksResponse` JSON object into the builder.
+pub struct BlocksResponseJson;
+impl rt::JsonTable for BlocksResponseJson {
+    type Out<'b> = t::BlocksResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::BlocksResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["blocks", "blocks_not_found"];
+        let mut f0 = ::core::option::Option::None;
+        let mut f1 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "blocks")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<BlockInfoJson>(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "blocks_not_found")?;
+                    f1 = map
+                        .next_value_seed(
+                            rt::NullOr(rt::VecSeed::new(ctx, &mut *fbb, rt::StrElems)),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlocksResponse::VT_BLOCKS_NOT_FOUND, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlocksResponse::VT_BLOCKS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlocksResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.blocks() {
+            w.key("blocks");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        if let ::core::option::Option::Some(v) = self.blocks_not_found() {
+            w.key("blocks_not_found");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.string(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Chain` JSON object into the builder.
+pub struct ChainJson;
+impl rt::JsonTable for ChainJson {
+    type Out<'b> = t::Chain<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Chain<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["block", "count", "offset", "reverse"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "block")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "offset")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "reverse")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("block", "Chain"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::Chain::VT_OFFSET, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::Chain::VT_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Chain::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<bool>(t::Chain::VT_REVERSE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Chain<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Chain::VT_BLOCK, ::core::option::Option::None)
+        } {
+            w.key("block");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.offset();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("offset");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.reverse();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("reverse");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Successors` JSON object into the builder.
+pub struct SuccessorsJson;
+impl rt::JsonTable for SuccessorsJson {
+    type Out<'b> = t::Successors<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Successors<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["block", "count", "offset", "reverse"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "block")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "count")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "offset")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "reverse")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("block", "Successors"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::Successors::VT_OFFSET, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::Successors::VT_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Successors::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<bool>(t::Successors::VT_REVERSE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Successors<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Successors::VT_BLOCK, ::core::option::Option::None)
+        } {
+            w.key("block");
+            w.string(v);
+        }
+        {
+            let v = self.count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.offset();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("offset");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.reverse();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("reverse");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ChainResponse` JSON object into the builder.
+pub struct ChainResponseJson;
+impl rt::JsonTable for ChainResponseJson {
+    type Out<'b> = t::ChainResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ChainResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["blocks"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "blocks")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(rt::VecSeed::new(ctx, &mut *fbb, rt::StrElems)),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ChainResponse::VT_BLOCKS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ChainResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.blocks() {
+            w.key("blocks");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.string(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ReceivableExists` JSON object into the builder.
+pub struct ReceivableExistsJson;
+impl rt::JsonTable for ReceivableExistsJson {
+    type Out<'b> = t::ReceivableExists<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ReceivableExists<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash", "include_active", "include_only_confirmed"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "include_active")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "include_only_confirmed")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "ReceivableExists"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ReceivableExists::VT_HASH, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<
+                    bool,
+                >(t::ReceivableExists::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::ReceivableExists::VT_INCLUDE_ACTIVE, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ReceivableExists<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ReceivableExists::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        {
+            let v = self.include_active();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("include_active");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.include_only_confirmed();
+            #[allow(clippy::float_cmp)]
+            if v != true {
+                w.key("include_only_confirmed");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ReceivableExistsResponse` JSON object into the builder.
+pub struct ReceivableExistsResponseJson;
+impl rt::JsonTable for ReceivableExistsResponseJson {
+    type Out<'b> = t::ReceivableExistsResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ReceivableExistsResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["exists"];
+        let mut f0: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "exists")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<bool>(t::ReceivableExistsResponse::VT_EXISTS, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ReceivableExistsResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.exists();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("exists");
+                w.scalar(v);
+            }
         }
         w.end_object();
     }

@@ -505,10 +505,42 @@ impl Message {
     pub const Frontiers: Self = Self(30);
     /// Frontiers answer.
     pub const FrontiersResponse: Self = Self(31);
+    /// Node version request.
+    pub const Version: Self = Self(32);
+    /// Node version answer.
+    pub const VersionResponse: Self = Self(33);
+    /// Block count request.
+    pub const BlockCount: Self = Self(34);
+    /// Block count answer.
+    pub const BlockCountResponse: Self = Self(35);
+    /// Uptime request.
+    pub const Uptime: Self = Self(36);
+    /// Uptime answer.
+    pub const UptimeResponse: Self = Self(37);
+    /// Available supply request.
+    pub const AvailableSupply: Self = Self(38);
+    /// Available supply answer.
+    pub const AvailableSupplyResponse: Self = Self(39);
+    /// One block request (answered by `BlockInfo`).
+    pub const BlockQuery: Self = Self(40);
+    /// Several blocks request.
+    pub const Blocks: Self = Self(41);
+    /// Several blocks answer.
+    pub const BlocksResponse: Self = Self(42);
+    /// Chain walk request (previous links).
+    pub const Chain: Self = Self(43);
+    /// Chain walk request (successors).
+    pub const Successors: Self = Self(44);
+    /// Chain walk answer.
+    pub const ChainResponse: Self = Self(45);
+    /// Receivable existence request.
+    pub const ReceivableExists: Self = Self(46);
+    /// Receivable existence answer.
+    pub const ReceivableExistsResponse: Self = Self(47);
     /// The smallest declared value.
     pub const ENUM_MIN: u8 = 0;
     /// The largest declared value.
-    pub const ENUM_MAX: u8 = 31;
+    pub const ENUM_MAX: u8 = 47;
     /// Every declared value, in declaration order.
     pub const ENUM_VALUES: &'static [Self] = &[
         Self::NONE,
@@ -543,6 +575,22 @@ impl Message {
         Self::DelegatorsResponse,
         Self::Frontiers,
         Self::FrontiersResponse,
+        Self::Version,
+        Self::VersionResponse,
+        Self::BlockCount,
+        Self::BlockCountResponse,
+        Self::Uptime,
+        Self::UptimeResponse,
+        Self::AvailableSupply,
+        Self::AvailableSupplyResponse,
+        Self::BlockQuery,
+        Self::Blocks,
+        Self::BlocksResponse,
+        Self::Chain,
+        Self::Successors,
+        Self::ChainResponse,
+        Self::ReceivableExists,
+        Self::ReceivableExistsResponse,
     ];
     /// The declared name of this value, or `None` for a value this schema does not know.
     pub fn variant_name(self) -> ::core::option::Option<&'static str> {
@@ -599,6 +647,28 @@ impl Message {
             }
             Self::Frontiers => ::core::option::Option::Some("Frontiers"),
             Self::FrontiersResponse => ::core::option::Option::Some("FrontiersResponse"),
+            Self::Version => ::core::option::Option::Some("Version"),
+            Self::VersionResponse => ::core::option::Option::Some("VersionResponse"),
+            Self::BlockCount => ::core::option::Option::Some("BlockCount"),
+            Self::BlockCountResponse => {
+                ::core::option::Option::Some("BlockCountResponse")
+            }
+            Self::Uptime => ::core::option::Option::Some("Uptime"),
+            Self::UptimeResponse => ::core::option::Option::Some("UptimeResponse"),
+            Self::AvailableSupply => ::core::option::Option::Some("AvailableSupply"),
+            Self::AvailableSupplyResponse => {
+                ::core::option::Option::Some("AvailableSupplyResponse")
+            }
+            Self::BlockQuery => ::core::option::Option::Some("BlockQuery"),
+            Self::Blocks => ::core::option::Option::Some("Blocks"),
+            Self::BlocksResponse => ::core::option::Option::Some("BlocksResponse"),
+            Self::Chain => ::core::option::Option::Some("Chain"),
+            Self::Successors => ::core::option::Option::Some("Successors"),
+            Self::ChainResponse => ::core::option::Option::Some("ChainResponse"),
+            Self::ReceivableExists => ::core::option::Option::Some("ReceivableExists"),
+            Self::ReceivableExistsResponse => {
+                ::core::option::Option::Some("ReceivableExistsResponse")
+            }
             _ => ::core::option::Option::None,
         }
     }
@@ -657,6 +727,28 @@ impl Message {
             }
             "Frontiers" => ::core::option::Option::Some(Self::Frontiers),
             "FrontiersResponse" => ::core::option::Option::Some(Self::FrontiersResponse),
+            "Version" => ::core::option::Option::Some(Self::Version),
+            "VersionResponse" => ::core::option::Option::Some(Self::VersionResponse),
+            "BlockCount" => ::core::option::Option::Some(Self::BlockCount),
+            "BlockCountResponse" => {
+                ::core::option::Option::Some(Self::BlockCountResponse)
+            }
+            "Uptime" => ::core::option::Option::Some(Self::Uptime),
+            "UptimeResponse" => ::core::option::Option::Some(Self::UptimeResponse),
+            "AvailableSupply" => ::core::option::Option::Some(Self::AvailableSupply),
+            "AvailableSupplyResponse" => {
+                ::core::option::Option::Some(Self::AvailableSupplyResponse)
+            }
+            "BlockQuery" => ::core::option::Option::Some(Self::BlockQuery),
+            "Blocks" => ::core::option::Option::Some(Self::Blocks),
+            "BlocksResponse" => ::core::option::Option::Some(Self::BlocksResponse),
+            "Chain" => ::core::option::Option::Some(Self::Chain),
+            "Successors" => ::core::option::Option::Some(Self::Successors),
+            "ChainResponse" => ::core::option::Option::Some(Self::ChainResponse),
+            "ReceivableExists" => ::core::option::Option::Some(Self::ReceivableExists),
+            "ReceivableExistsResponse" => {
+                ::core::option::Option::Some(Self::ReceivableExistsResponse)
+            }
             _ => ::core::option::Option::None,
         }
     }
@@ -740,6 +832,22 @@ pub enum MessageT {
     DelegatorsResponse(::std::boxed::Box<DelegatorsResponseT>),
     Frontiers(::std::boxed::Box<FrontiersT>),
     FrontiersResponse(::std::boxed::Box<FrontiersResponseT>),
+    Version(::std::boxed::Box<VersionT>),
+    VersionResponse(::std::boxed::Box<VersionResponseT>),
+    BlockCount(::std::boxed::Box<BlockCountT>),
+    BlockCountResponse(::std::boxed::Box<BlockCountResponseT>),
+    Uptime(::std::boxed::Box<UptimeT>),
+    UptimeResponse(::std::boxed::Box<UptimeResponseT>),
+    AvailableSupply(::std::boxed::Box<AvailableSupplyT>),
+    AvailableSupplyResponse(::std::boxed::Box<AvailableSupplyResponseT>),
+    BlockQuery(::std::boxed::Box<BlockQueryT>),
+    Blocks(::std::boxed::Box<BlocksT>),
+    BlocksResponse(::std::boxed::Box<BlocksResponseT>),
+    Chain(::std::boxed::Box<ChainT>),
+    Successors(::std::boxed::Box<SuccessorsT>),
+    ChainResponse(::std::boxed::Box<ChainResponseT>),
+    ReceivableExists(::std::boxed::Box<ReceivableExistsT>),
+    ReceivableExistsResponse(::std::boxed::Box<ReceivableExistsResponseT>),
 }
 impl MessageT {
     /// The union tag this value is written with.
@@ -779,6 +887,22 @@ impl MessageT {
             Self::DelegatorsResponse(_) => Message::DelegatorsResponse,
             Self::Frontiers(_) => Message::Frontiers,
             Self::FrontiersResponse(_) => Message::FrontiersResponse,
+            Self::Version(_) => Message::Version,
+            Self::VersionResponse(_) => Message::VersionResponse,
+            Self::BlockCount(_) => Message::BlockCount,
+            Self::BlockCountResponse(_) => Message::BlockCountResponse,
+            Self::Uptime(_) => Message::Uptime,
+            Self::UptimeResponse(_) => Message::UptimeResponse,
+            Self::AvailableSupply(_) => Message::AvailableSupply,
+            Self::AvailableSupplyResponse(_) => Message::AvailableSupplyResponse,
+            Self::BlockQuery(_) => Message::BlockQuery,
+            Self::Blocks(_) => Message::Blocks,
+            Self::BlocksResponse(_) => Message::BlocksResponse,
+            Self::Chain(_) => Message::Chain,
+            Self::Successors(_) => Message::Successors,
+            Self::ChainResponse(_) => Message::ChainResponse,
+            Self::ReceivableExists(_) => Message::ReceivableExists,
+            Self::ReceivableExistsResponse(_) => Message::ReceivableExistsResponse,
         }
     }
     /// Writes the member table; `None` for `NONE`.
@@ -879,6 +1003,48 @@ impl MessageT {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
             Self::FrontiersResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Version(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::VersionResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::BlockCount(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::BlockCountResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Uptime(v) => ::core::option::Option::Some(v.pack(fbb).as_union_value()),
+            Self::UptimeResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AvailableSupply(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::AvailableSupplyResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::BlockQuery(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Blocks(v) => ::core::option::Option::Some(v.pack(fbb).as_union_value()),
+            Self::BlocksResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Chain(v) => ::core::option::Option::Some(v.pack(fbb).as_union_value()),
+            Self::Successors(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ChainResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ReceivableExists(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ReceivableExistsResponse(v) => {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
         }
@@ -2837,6 +3003,17 @@ impl<'a> ::flatbuffers::Follow<'a> for BlockInfo<'a> {
 impl<'a> BlockInfo<'a> {
     pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 4;
     pub const VT_BLOCK: ::flatbuffers::VOffsetT = 6;
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 8;
+    pub const VT_AMOUNT: ::flatbuffers::VOffsetT = 10;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 12;
+    pub const VT_HEIGHT: ::flatbuffers::VOffsetT = 14;
+    pub const VT_LOCAL_TIMESTAMP: ::flatbuffers::VOffsetT = 16;
+    pub const VT_SUCCESSOR: ::flatbuffers::VOffsetT = 18;
+    pub const VT_CONFIRMED: ::flatbuffers::VOffsetT = 20;
+    pub const VT_SUBTYPE: ::flatbuffers::VOffsetT = 22;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 24;
+    pub const VT_RECEIVE_HASH: ::flatbuffers::VOffsetT = 26;
+    pub const VT_SOURCE_ACCOUNT: ::flatbuffers::VOffsetT = 28;
     /// Wraps a table.
     ///
     /// # Safety
@@ -2854,12 +3031,35 @@ impl<'a> BlockInfo<'a> {
         A: ::flatbuffers::Allocator + 'bldr,
     >(
         _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
-        args: &'args BlockInfoArgs,
+        args: &'args BlockInfoArgs<'args>,
     ) -> ::flatbuffers::WIPOffset<BlockInfo<'bldr>> {
         let mut builder = BlockInfoBuilder::new(_fbb);
+        builder.add_local_timestamp(args.local_timestamp);
+        builder.add_height(args.height);
+        if let ::core::option::Option::Some(x) = args.source_account {
+            builder.add_source_account(x);
+        }
+        if let ::core::option::Option::Some(x) = args.receive_hash {
+            builder.add_receive_hash(x);
+        }
+        if let ::core::option::Option::Some(x) = args.successor {
+            builder.add_successor(x);
+        }
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.amount {
+            builder.add_amount(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
         if let ::core::option::Option::Some(x) = args.block {
             builder.add_block(x);
         }
+        builder.add_receivable(args.receivable);
+        builder.add_subtype(args.subtype);
+        builder.add_confirmed(args.confirmed);
         builder.add_block_type(args.block_type);
         builder.finish()
     }
@@ -2933,6 +3133,110 @@ impl<'a> BlockInfo<'a> {
             ::core::option::Option::None
         }
     }
+    /// The account whose chain holds the block, as an address.
+    #[inline]
+    pub fn account(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+    }
+    /// The amount the block moved (sent or received), in raw, as a decimal string; "0" for a change
+    /// or an epoch block, the whole balance for an opening block.
+    #[inline]
+    pub fn amount(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_AMOUNT, ::core::option::Option::None)
+        }
+    }
+    /// The account balance after the block, in raw, as a decimal string.
+    #[inline]
+    pub fn balance(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+    }
+    /// The block's position in its account chain; 1 for the opening block.
+    #[inline]
+    pub fn height(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_HEIGHT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// When this node stored the block, in seconds since the Unix epoch.
+    #[inline]
+    pub fn local_timestamp(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_LOCAL_TIMESTAMP, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Hash of the next block in the chain, 64 hex digits; all zeros for the head.
+    #[inline]
+    pub fn successor(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SUCCESSOR, ::core::option::Option::None)
+        }
+    }
+    /// Whether the block is cemented. This node cements every block in the write that accepts it,
+    /// so a block it answers about is always confirmed.
+    #[inline]
+    pub fn confirmed(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// What a state block did to its account (`invalid`, i.e. absent, for the legacy kinds, as in
+    /// nano-node's `block_info`).
+    #[inline]
+    pub fn subtype(&self) -> BlockSubType {
+        unsafe {
+            self._tab.get::<BlockSubType>(Self::VT_SUBTYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(BlockSubType::invalid)
+    }
+    /// Asked for with `Blocks.receivable`: true when the block is a send its destination has not
+    /// received yet.
+    #[inline]
+    pub fn receivable(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Asked for with `Blocks.receive_hash`: for a send already received, the hash of the block
+    /// that received it; all zeros otherwise. Absent when not asked for.
+    #[inline]
+    pub fn receive_hash(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_RECEIVE_HASH, ::core::option::Option::None)
+        }
+    }
+    /// Asked for with `Blocks.source`: for a receive or open whose source block is in the ledger,
+    /// the account that sent it; "0" otherwise (nano-node's spelling). Absent when not asked for.
+    #[inline]
+    pub fn source_account(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SOURCE_ACCOUNT, ::core::option::Option::None)
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> BlockInfoT {
         let block = match self.block_type() {
@@ -2978,7 +3282,31 @@ impl<'a> BlockInfo<'a> {
             }
             _ => BlockT::NONE,
         };
-        BlockInfoT { block }
+        let account = self.account().map(|x| x.to_string());
+        let amount = self.amount().map(|x| x.to_string());
+        let balance = self.balance().map(|x| x.to_string());
+        let height = self.height();
+        let local_timestamp = self.local_timestamp();
+        let successor = self.successor().map(|x| x.to_string());
+        let confirmed = self.confirmed();
+        let subtype = self.subtype();
+        let receivable = self.receivable();
+        let receive_hash = self.receive_hash().map(|x| x.to_string());
+        let source_account = self.source_account().map(|x| x.to_string());
+        BlockInfoT {
+            block,
+            account,
+            amount,
+            balance,
+            height,
+            local_timestamp,
+            successor,
+            confirmed,
+            subtype,
+            receivable,
+            receive_hash,
+            source_account,
+        }
     }
 }
 impl ::flatbuffers::Verifiable for BlockInfo<'_> {
@@ -3026,25 +3354,87 @@ impl ::flatbuffers::Verifiable for BlockInfo<'_> {
                     _ => ::core::result::Result::Ok(()),
                 },
             )?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("amount", Self::VT_AMOUNT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, false)?
+            .visit_field::<u64>("height", Self::VT_HEIGHT, false)?
+            .visit_field::<u64>("local_timestamp", Self::VT_LOCAL_TIMESTAMP, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("successor", Self::VT_SUCCESSOR, false)?
+            .visit_field::<bool>("confirmed", Self::VT_CONFIRMED, false)?
+            .visit_field::<BlockSubType>("subtype", Self::VT_SUBTYPE, false)?
+            .visit_field::<bool>("receivable", Self::VT_RECEIVABLE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("receive_hash", Self::VT_RECEIVE_HASH, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("source_account", Self::VT_SOURCE_ACCOUNT, false)?
             .finish();
         ::core::result::Result::Ok(())
     }
 }
 /// Field values for [`BlockInfo::create`]; `Default` gives the schema defaults.
-pub struct BlockInfoArgs {
+pub struct BlockInfoArgs<'a> {
     /// The tag of `block`.
     pub block_type: Block,
     /// The block itself, in whichever form it was stored.
     pub block: ::core::option::Option<
         ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
     >,
+    /// The account whose chain holds the block, as an address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The amount the block moved (sent or received), in raw, as a decimal string; "0" for a change
+    /// or an epoch block, the whole balance for an opening block.
+    pub amount: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The account balance after the block, in raw, as a decimal string.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The block's position in its account chain; 1 for the opening block.
+    pub height: u64,
+    /// When this node stored the block, in seconds since the Unix epoch.
+    pub local_timestamp: u64,
+    /// Hash of the next block in the chain, 64 hex digits; all zeros for the head.
+    pub successor: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Whether the block is cemented. This node cements every block in the write that accepts it,
+    /// so a block it answers about is always confirmed.
+    pub confirmed: bool,
+    /// What a state block did to its account (`invalid`, i.e. absent, for the legacy kinds, as in
+    /// nano-node's `block_info`).
+    pub subtype: BlockSubType,
+    /// Asked for with `Blocks.receivable`: true when the block is a send its destination has not
+    /// received yet.
+    pub receivable: bool,
+    /// Asked for with `Blocks.receive_hash`: for a send already received, the hash of the block
+    /// that received it; all zeros otherwise. Absent when not asked for.
+    pub receive_hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Asked for with `Blocks.source`: for a receive or open whose source block is in the ledger,
+    /// the account that sent it; "0" otherwise (nano-node's spelling). Absent when not asked for.
+    pub source_account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
 }
-impl ::core::default::Default for BlockInfoArgs {
+impl<'a> ::core::default::Default for BlockInfoArgs<'a> {
     #[inline]
     fn default() -> Self {
         Self {
             block_type: Block::NONE,
             block: ::core::option::Option::None,
+            account: ::core::option::Option::None,
+            amount: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            height: 0u64,
+            local_timestamp: 0u64,
+            successor: ::core::option::Option::None,
+            confirmed: false,
+            subtype: BlockSubType::invalid,
+            receivable: false,
+            receive_hash: ::core::option::Option::None,
+            source_account: ::core::option::Option::None,
         }
     }
 }
@@ -3065,6 +3455,61 @@ impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlockInfoBuilder<'a, 'b, A> {
     ) {
         self.fbb_
             .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockInfo::VT_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockInfo::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_amount(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockInfo::VT_AMOUNT, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockInfo::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_height(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(BlockInfo::VT_HEIGHT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_local_timestamp(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(BlockInfo::VT_LOCAL_TIMESTAMP, v, 0u64);
+    }
+    #[inline]
+    pub fn add_successor(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockInfo::VT_SUCCESSOR, v);
+    }
+    #[inline]
+    pub fn add_confirmed(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(BlockInfo::VT_CONFIRMED, v, false);
+    }
+    #[inline]
+    pub fn add_subtype(&mut self, v: BlockSubType) {
+        self.fbb_
+            .push_slot::<BlockSubType>(BlockInfo::VT_SUBTYPE, v, BlockSubType::invalid);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(BlockInfo::VT_RECEIVABLE, v, false);
+    }
+    #[inline]
+    pub fn add_receive_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockInfo::VT_RECEIVE_HASH, v);
+    }
+    #[inline]
+    pub fn add_source_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockInfo::VT_SOURCE_ACCOUNT, v);
     }
     /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
     #[inline]
@@ -3103,6 +3548,17 @@ impl ::core::fmt::Debug for BlockInfo<'_> {
                 ds.field("block", &self.block().map(|_| "<unknown member>"));
             }
         }
+        ds.field("account", &self.account());
+        ds.field("amount", &self.amount());
+        ds.field("balance", &self.balance());
+        ds.field("height", &self.height());
+        ds.field("local_timestamp", &self.local_timestamp());
+        ds.field("successor", &self.successor());
+        ds.field("confirmed", &self.confirmed());
+        ds.field("subtype", &self.subtype());
+        ds.field("receivable", &self.receivable());
+        ds.field("receive_hash", &self.receive_hash());
+        ds.field("source_account", &self.source_account());
         ds.finish()
     }
 }
@@ -3111,10 +3567,51 @@ impl ::core::fmt::Debug for BlockInfo<'_> {
 pub struct BlockInfoT {
     /// The block itself, in whichever form it was stored.
     pub block: BlockT,
+    /// The account whose chain holds the block, as an address.
+    pub account: ::core::option::Option<::std::string::String>,
+    /// The amount the block moved (sent or received), in raw, as a decimal string; "0" for a change
+    /// or an epoch block, the whole balance for an opening block.
+    pub amount: ::core::option::Option<::std::string::String>,
+    /// The account balance after the block, in raw, as a decimal string.
+    pub balance: ::core::option::Option<::std::string::String>,
+    /// The block's position in its account chain; 1 for the opening block.
+    pub height: u64,
+    /// When this node stored the block, in seconds since the Unix epoch.
+    pub local_timestamp: u64,
+    /// Hash of the next block in the chain, 64 hex digits; all zeros for the head.
+    pub successor: ::core::option::Option<::std::string::String>,
+    /// Whether the block is cemented. This node cements every block in the write that accepts it,
+    /// so a block it answers about is always confirmed.
+    pub confirmed: bool,
+    /// What a state block did to its account (`invalid`, i.e. absent, for the legacy kinds, as in
+    /// nano-node's `block_info`).
+    pub subtype: BlockSubType,
+    /// Asked for with `Blocks.receivable`: true when the block is a send its destination has not
+    /// received yet.
+    pub receivable: bool,
+    /// Asked for with `Blocks.receive_hash`: for a send already received, the hash of the block
+    /// that received it; all zeros otherwise. Absent when not asked for.
+    pub receive_hash: ::core::option::Option<::std::string::String>,
+    /// Asked for with `Blocks.source`: for a receive or open whose source block is in the ledger,
+    /// the account that sent it; "0" otherwise (nano-node's spelling). Absent when not asked for.
+    pub source_account: ::core::option::Option<::std::string::String>,
 }
 impl ::core::default::Default for BlockInfoT {
     fn default() -> Self {
-        Self { block: BlockT::NONE }
+        Self {
+            block: BlockT::NONE,
+            account: ::core::option::Option::None,
+            amount: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            height: 0u64,
+            local_timestamp: 0u64,
+            successor: ::core::option::Option::None,
+            confirmed: false,
+            subtype: BlockSubType::invalid,
+            receivable: false,
+            receive_hash: ::core::option::Option::None,
+            source_account: ::core::option::Option::None,
+        }
     }
 }
 impl BlockInfoT {
@@ -3125,7 +3622,35 @@ impl BlockInfoT {
     ) -> ::flatbuffers::WIPOffset<BlockInfo<'b>> {
         let block_type = self.block.union_type();
         let block = self.block.pack(_fbb);
-        BlockInfo::create(_fbb, &BlockInfoArgs { block_type, block })
+        let account = self.account.as_ref().map(|x| _fbb.create_string(x));
+        let amount = self.amount.as_ref().map(|x| _fbb.create_string(x));
+        let balance = self.balance.as_ref().map(|x| _fbb.create_string(x));
+        let height = self.height;
+        let local_timestamp = self.local_timestamp;
+        let successor = self.successor.as_ref().map(|x| _fbb.create_string(x));
+        let confirmed = self.confirmed;
+        let subtype = self.subtype;
+        let receivable = self.receivable;
+        let receive_hash = self.receive_hash.as_ref().map(|x| _fbb.create_string(x));
+        let source_account = self.source_account.as_ref().map(|x| _fbb.create_string(x));
+        BlockInfo::create(
+            _fbb,
+            &BlockInfoArgs {
+                block_type,
+                block,
+                account,
+                amount,
+                balance,
+                height,
+                local_timestamp,
+                successor,
+                confirmed,
+                subtype,
+                receivable,
+                receive_hash,
+                source_account,
+            },
+        )
     }
 }
 /// Registers the calling session as a named external service.
@@ -11573,6 +12098,2896 @@ impl FrontiersResponseT {
         FrontiersResponse::create(_fbb, &FrontiersResponseArgs { frontiers })
     }
 }
+/// Asks for the node's versions and identity (legacy `version`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct Version<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Version<'a> {
+    type Inner = Version<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Version<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Version` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args VersionArgs,
+    ) -> ::flatbuffers::WIPOffset<Version<'bldr>> {
+        let mut builder = VersionBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> VersionT {
+        VersionT {}
+    }
+}
+impl ::flatbuffers::Verifiable for Version<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Version::create`]; `Default` gives the schema defaults.
+pub struct VersionArgs {}
+impl ::core::default::Default for VersionArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `Version` field by field; call `finish` once every field is added.
+pub struct VersionBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> VersionBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Version<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Version<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Version");
+        ds.finish()
+    }
+}
+/// Owned form of [`Version`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionT {}
+impl ::core::default::Default for VersionT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl VersionT {
+    /// Writes this object as a `Version` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Version<'b>> {
+        Version::create(_fbb, &VersionArgs {})
+    }
+}
+/// The answer to `Version`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct VersionResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for VersionResponse<'a> {
+    type Inner = VersionResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> VersionResponse<'a> {
+    pub const VT_RPC_VERSION: ::flatbuffers::VOffsetT = 4;
+    pub const VT_STORE_VERSION: ::flatbuffers::VOffsetT = 6;
+    pub const VT_PROTOCOL_VERSION: ::flatbuffers::VOffsetT = 8;
+    pub const VT_NODE_VENDOR: ::flatbuffers::VOffsetT = 10;
+    pub const VT_STORE_VENDOR: ::flatbuffers::VOffsetT = 12;
+    pub const VT_NETWORK: ::flatbuffers::VOffsetT = 14;
+    pub const VT_NETWORK_IDENTIFIER: ::flatbuffers::VOffsetT = 16;
+    pub const VT_BUILD_INFO: ::flatbuffers::VOffsetT = 18;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `VersionResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args VersionResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<VersionResponse<'bldr>> {
+        let mut builder = VersionResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.build_info {
+            builder.add_build_info(x);
+        }
+        if let ::core::option::Option::Some(x) = args.network_identifier {
+            builder.add_network_identifier(x);
+        }
+        if let ::core::option::Option::Some(x) = args.network {
+            builder.add_network(x);
+        }
+        if let ::core::option::Option::Some(x) = args.store_vendor {
+            builder.add_store_vendor(x);
+        }
+        if let ::core::option::Option::Some(x) = args.node_vendor {
+            builder.add_node_vendor(x);
+        }
+        builder.add_protocol_version(args.protocol_version);
+        builder.add_store_version(args.store_version);
+        builder.add_rpc_version(args.rpc_version);
+        builder.finish()
+    }
+    /// The RPC protocol revision, 1 as in nano-node.
+    #[inline]
+    pub fn rpc_version(&self) -> u32 {
+        unsafe {
+            self._tab.get::<u32>(Self::VT_RPC_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(0u32)
+    }
+    /// The ledger's on-disk layout version.
+    #[inline]
+    pub fn store_version(&self) -> u32 {
+        unsafe {
+            self._tab.get::<u32>(Self::VT_STORE_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(0u32)
+    }
+    /// The node protocol version of the nano-node release whose behaviour this node follows.
+    #[inline]
+    pub fn protocol_version(&self) -> u32 {
+        unsafe {
+            self._tab.get::<u32>(Self::VT_PROTOCOL_VERSION, ::core::option::Option::None)
+        }
+            .unwrap_or(0u32)
+    }
+    /// The node software and its version.
+    #[inline]
+    pub fn node_vendor(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_NODE_VENDOR, ::core::option::Option::None)
+        }
+    }
+    /// The storage engine and its version, e.g. `LMDB 0.9.33`.
+    #[inline]
+    pub fn store_vendor(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_STORE_VENDOR, ::core::option::Option::None)
+        }
+    }
+    /// The network name: `live`, `beta` or `dev`.
+    #[inline]
+    pub fn network(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_NETWORK, ::core::option::Option::None)
+        }
+    }
+    /// The genesis block hash, which identifies the network, 64 hex digits.
+    #[inline]
+    pub fn network_identifier(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_NETWORK_IDENTIFIER, ::core::option::Option::None)
+        }
+    }
+    /// A free-form description of the build.
+    #[inline]
+    pub fn build_info(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BUILD_INFO, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> VersionResponseT {
+        let rpc_version = self.rpc_version();
+        let store_version = self.store_version();
+        let protocol_version = self.protocol_version();
+        let node_vendor = self.node_vendor().map(|x| x.to_string());
+        let store_vendor = self.store_vendor().map(|x| x.to_string());
+        let network = self.network().map(|x| x.to_string());
+        let network_identifier = self.network_identifier().map(|x| x.to_string());
+        let build_info = self.build_info().map(|x| x.to_string());
+        VersionResponseT {
+            rpc_version,
+            store_version,
+            protocol_version,
+            node_vendor,
+            store_vendor,
+            network,
+            network_identifier,
+            build_info,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for VersionResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u32>("rpc_version", Self::VT_RPC_VERSION, false)?
+            .visit_field::<u32>("store_version", Self::VT_STORE_VERSION, false)?
+            .visit_field::<u32>("protocol_version", Self::VT_PROTOCOL_VERSION, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("node_vendor", Self::VT_NODE_VENDOR, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("store_vendor", Self::VT_STORE_VENDOR, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("network", Self::VT_NETWORK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("network_identifier", Self::VT_NETWORK_IDENTIFIER, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("build_info", Self::VT_BUILD_INFO, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`VersionResponse::create`]; `Default` gives the schema defaults.
+pub struct VersionResponseArgs<'a> {
+    /// The RPC protocol revision, 1 as in nano-node.
+    pub rpc_version: u32,
+    /// The ledger's on-disk layout version.
+    pub store_version: u32,
+    /// The node protocol version of the nano-node release whose behaviour this node follows.
+    pub protocol_version: u32,
+    /// The node software and its version.
+    pub node_vendor: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The storage engine and its version, e.g. `LMDB 0.9.33`.
+    pub store_vendor: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The network name: `live`, `beta` or `dev`.
+    pub network: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The genesis block hash, which identifies the network, 64 hex digits.
+    pub network_identifier: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// A free-form description of the build.
+    pub build_info: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for VersionResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            rpc_version: 0u32,
+            store_version: 0u32,
+            protocol_version: 0u32,
+            node_vendor: ::core::option::Option::None,
+            store_vendor: ::core::option::Option::None,
+            network: ::core::option::Option::None,
+            network_identifier: ::core::option::Option::None,
+            build_info: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `VersionResponse` field by field; call `finish` once every field is added.
+pub struct VersionResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> VersionResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_rpc_version(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(VersionResponse::VT_RPC_VERSION, v, 0u32);
+    }
+    #[inline]
+    pub fn add_store_version(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(VersionResponse::VT_STORE_VERSION, v, 0u32);
+    }
+    #[inline]
+    pub fn add_protocol_version(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(VersionResponse::VT_PROTOCOL_VERSION, v, 0u32);
+    }
+    #[inline]
+    pub fn add_node_vendor(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(VersionResponse::VT_NODE_VENDOR, v);
+    }
+    #[inline]
+    pub fn add_store_vendor(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(VersionResponse::VT_STORE_VENDOR, v);
+    }
+    #[inline]
+    pub fn add_network(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(VersionResponse::VT_NETWORK, v);
+    }
+    #[inline]
+    pub fn add_network_identifier(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(VersionResponse::VT_NETWORK_IDENTIFIER, v);
+    }
+    #[inline]
+    pub fn add_build_info(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(VersionResponse::VT_BUILD_INFO, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<VersionResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for VersionResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("VersionResponse");
+        ds.field("rpc_version", &self.rpc_version());
+        ds.field("store_version", &self.store_version());
+        ds.field("protocol_version", &self.protocol_version());
+        ds.field("node_vendor", &self.node_vendor());
+        ds.field("store_vendor", &self.store_vendor());
+        ds.field("network", &self.network());
+        ds.field("network_identifier", &self.network_identifier());
+        ds.field("build_info", &self.build_info());
+        ds.finish()
+    }
+}
+/// Owned form of [`VersionResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionResponseT {
+    /// The RPC protocol revision, 1 as in nano-node.
+    pub rpc_version: u32,
+    /// The ledger's on-disk layout version.
+    pub store_version: u32,
+    /// The node protocol version of the nano-node release whose behaviour this node follows.
+    pub protocol_version: u32,
+    /// The node software and its version.
+    pub node_vendor: ::core::option::Option<::std::string::String>,
+    /// The storage engine and its version, e.g. `LMDB 0.9.33`.
+    pub store_vendor: ::core::option::Option<::std::string::String>,
+    /// The network name: `live`, `beta` or `dev`.
+    pub network: ::core::option::Option<::std::string::String>,
+    /// The genesis block hash, which identifies the network, 64 hex digits.
+    pub network_identifier: ::core::option::Option<::std::string::String>,
+    /// A free-form description of the build.
+    pub build_info: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for VersionResponseT {
+    fn default() -> Self {
+        Self {
+            rpc_version: 0u32,
+            store_version: 0u32,
+            protocol_version: 0u32,
+            node_vendor: ::core::option::Option::None,
+            store_vendor: ::core::option::Option::None,
+            network: ::core::option::Option::None,
+            network_identifier: ::core::option::Option::None,
+            build_info: ::core::option::Option::None,
+        }
+    }
+}
+impl VersionResponseT {
+    /// Writes this object as a `VersionResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<VersionResponse<'b>> {
+        let rpc_version = self.rpc_version;
+        let store_version = self.store_version;
+        let protocol_version = self.protocol_version;
+        let node_vendor = self.node_vendor.as_ref().map(|x| _fbb.create_string(x));
+        let store_vendor = self.store_vendor.as_ref().map(|x| _fbb.create_string(x));
+        let network = self.network.as_ref().map(|x| _fbb.create_string(x));
+        let network_identifier = self
+            .network_identifier
+            .as_ref()
+            .map(|x| _fbb.create_string(x));
+        let build_info = self.build_info.as_ref().map(|x| _fbb.create_string(x));
+        VersionResponse::create(
+            _fbb,
+            &VersionResponseArgs {
+                rpc_version,
+                store_version,
+                protocol_version,
+                node_vendor,
+                store_vendor,
+                network,
+                network_identifier,
+                build_info,
+            },
+        )
+    }
+}
+/// Asks how many blocks the ledger holds (legacy `block_count`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlockCount<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlockCount<'a> {
+    type Inner = BlockCount<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlockCount<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlockCount` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlockCountArgs,
+    ) -> ::flatbuffers::WIPOffset<BlockCount<'bldr>> {
+        let mut builder = BlockCountBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlockCountT {
+        BlockCountT {}
+    }
+}
+impl ::flatbuffers::Verifiable for BlockCount<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlockCount::create`]; `Default` gives the schema defaults.
+pub struct BlockCountArgs {}
+impl ::core::default::Default for BlockCountArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `BlockCount` field by field; call `finish` once every field is added.
+pub struct BlockCountBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlockCountBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlockCount<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlockCount<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlockCount");
+        ds.finish()
+    }
+}
+/// Owned form of [`BlockCount`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockCountT {}
+impl ::core::default::Default for BlockCountT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl BlockCountT {
+    /// Writes this object as a `BlockCount` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlockCount<'b>> {
+        BlockCount::create(_fbb, &BlockCountArgs {})
+    }
+}
+/// The answer to `BlockCount`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlockCountResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlockCountResponse<'a> {
+    type Inner = BlockCountResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlockCountResponse<'a> {
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_UNCHECKED: ::flatbuffers::VOffsetT = 6;
+    pub const VT_CEMENTED: ::flatbuffers::VOffsetT = 8;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlockCountResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlockCountResponseArgs,
+    ) -> ::flatbuffers::WIPOffset<BlockCountResponse<'bldr>> {
+        let mut builder = BlockCountResponseBuilder::new(_fbb);
+        builder.add_cemented(args.cemented);
+        builder.add_unchecked(args.unchecked);
+        builder.add_count(args.count);
+        builder.finish()
+    }
+    /// Blocks in the ledger.
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Blocks waiting for a missing dependency; always 0, as no network feeds this node.
+    #[inline]
+    pub fn unchecked(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_UNCHECKED, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Cemented (confirmed) blocks; equal to `count`, as every block is cemented on acceptance.
+    #[inline]
+    pub fn cemented(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_CEMENTED, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlockCountResponseT {
+        let count = self.count();
+        let unchecked = self.unchecked();
+        let cemented = self.cemented();
+        BlockCountResponseT {
+            count,
+            unchecked,
+            cemented,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for BlockCountResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<u64>("unchecked", Self::VT_UNCHECKED, false)?
+            .visit_field::<u64>("cemented", Self::VT_CEMENTED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlockCountResponse::create`]; `Default` gives the schema defaults.
+pub struct BlockCountResponseArgs {
+    /// Blocks in the ledger.
+    pub count: u64,
+    /// Blocks waiting for a missing dependency; always 0, as no network feeds this node.
+    pub unchecked: u64,
+    /// Cemented (confirmed) blocks; equal to `count`, as every block is cemented on acceptance.
+    pub cemented: u64,
+}
+impl ::core::default::Default for BlockCountResponseArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            count: 0u64,
+            unchecked: 0u64,
+            cemented: 0u64,
+        }
+    }
+}
+/// Writes a `BlockCountResponse` field by field; call `finish` once every field is added.
+pub struct BlockCountResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlockCountResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(BlockCountResponse::VT_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_unchecked(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(BlockCountResponse::VT_UNCHECKED, v, 0u64);
+    }
+    #[inline]
+    pub fn add_cemented(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(BlockCountResponse::VT_CEMENTED, v, 0u64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlockCountResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlockCountResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlockCountResponse");
+        ds.field("count", &self.count());
+        ds.field("unchecked", &self.unchecked());
+        ds.field("cemented", &self.cemented());
+        ds.finish()
+    }
+}
+/// Owned form of [`BlockCountResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockCountResponseT {
+    /// Blocks in the ledger.
+    pub count: u64,
+    /// Blocks waiting for a missing dependency; always 0, as no network feeds this node.
+    pub unchecked: u64,
+    /// Cemented (confirmed) blocks; equal to `count`, as every block is cemented on acceptance.
+    pub cemented: u64,
+}
+impl ::core::default::Default for BlockCountResponseT {
+    fn default() -> Self {
+        Self {
+            count: 0u64,
+            unchecked: 0u64,
+            cemented: 0u64,
+        }
+    }
+}
+impl BlockCountResponseT {
+    /// Writes this object as a `BlockCountResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlockCountResponse<'b>> {
+        let count = self.count;
+        let unchecked = self.unchecked;
+        let cemented = self.cemented;
+        BlockCountResponse::create(
+            _fbb,
+            &BlockCountResponseArgs {
+                count,
+                unchecked,
+                cemented,
+            },
+        )
+    }
+}
+/// Asks how long the node has been running (legacy `uptime`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct Uptime<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Uptime<'a> {
+    type Inner = Uptime<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Uptime<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Uptime` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args UptimeArgs,
+    ) -> ::flatbuffers::WIPOffset<Uptime<'bldr>> {
+        let mut builder = UptimeBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> UptimeT {
+        UptimeT {}
+    }
+}
+impl ::flatbuffers::Verifiable for Uptime<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Uptime::create`]; `Default` gives the schema defaults.
+pub struct UptimeArgs {}
+impl ::core::default::Default for UptimeArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `Uptime` field by field; call `finish` once every field is added.
+pub struct UptimeBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> UptimeBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Uptime<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Uptime<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Uptime");
+        ds.finish()
+    }
+}
+/// Owned form of [`Uptime`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UptimeT {}
+impl ::core::default::Default for UptimeT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl UptimeT {
+    /// Writes this object as a `Uptime` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Uptime<'b>> {
+        Uptime::create(_fbb, &UptimeArgs {})
+    }
+}
+/// The answer to `Uptime`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct UptimeResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for UptimeResponse<'a> {
+    type Inner = UptimeResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> UptimeResponse<'a> {
+    pub const VT_SECONDS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `UptimeResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args UptimeResponseArgs,
+    ) -> ::flatbuffers::WIPOffset<UptimeResponse<'bldr>> {
+        let mut builder = UptimeResponseBuilder::new(_fbb);
+        builder.add_seconds(args.seconds);
+        builder.finish()
+    }
+    /// Whole seconds since the node started, from a monotonic clock.
+    #[inline]
+    pub fn seconds(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_SECONDS, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> UptimeResponseT {
+        let seconds = self.seconds();
+        UptimeResponseT { seconds }
+    }
+}
+impl ::flatbuffers::Verifiable for UptimeResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("seconds", Self::VT_SECONDS, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`UptimeResponse::create`]; `Default` gives the schema defaults.
+pub struct UptimeResponseArgs {
+    /// Whole seconds since the node started, from a monotonic clock.
+    pub seconds: u64,
+}
+impl ::core::default::Default for UptimeResponseArgs {
+    #[inline]
+    fn default() -> Self {
+        Self { seconds: 0u64 }
+    }
+}
+/// Writes a `UptimeResponse` field by field; call `finish` once every field is added.
+pub struct UptimeResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> UptimeResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_seconds(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(UptimeResponse::VT_SECONDS, v, 0u64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<UptimeResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for UptimeResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("UptimeResponse");
+        ds.field("seconds", &self.seconds());
+        ds.finish()
+    }
+}
+/// Owned form of [`UptimeResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UptimeResponseT {
+    /// Whole seconds since the node started, from a monotonic clock.
+    pub seconds: u64,
+}
+impl ::core::default::Default for UptimeResponseT {
+    fn default() -> Self {
+        Self { seconds: 0u64 }
+    }
+}
+impl UptimeResponseT {
+    /// Writes this object as a `UptimeResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<UptimeResponse<'b>> {
+        let seconds = self.seconds;
+        UptimeResponse::create(_fbb, &UptimeResponseArgs { seconds })
+    }
+}
+/// Asks for the supply in circulation (legacy `available_supply`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct AvailableSupply<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AvailableSupply<'a> {
+    type Inner = AvailableSupply<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AvailableSupply<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AvailableSupply` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AvailableSupplyArgs,
+    ) -> ::flatbuffers::WIPOffset<AvailableSupply<'bldr>> {
+        let mut builder = AvailableSupplyBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AvailableSupplyT {
+        AvailableSupplyT {}
+    }
+}
+impl ::flatbuffers::Verifiable for AvailableSupply<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AvailableSupply::create`]; `Default` gives the schema defaults.
+pub struct AvailableSupplyArgs {}
+impl ::core::default::Default for AvailableSupplyArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `AvailableSupply` field by field; call `finish` once every field is added.
+pub struct AvailableSupplyBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> AvailableSupplyBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AvailableSupply<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AvailableSupply<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AvailableSupply");
+        ds.finish()
+    }
+}
+/// Owned form of [`AvailableSupply`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvailableSupplyT {}
+impl ::core::default::Default for AvailableSupplyT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl AvailableSupplyT {
+    /// Writes this object as a `AvailableSupply` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AvailableSupply<'b>> {
+        AvailableSupply::create(_fbb, &AvailableSupplyArgs {})
+    }
+}
+/// The answer to `AvailableSupply`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct AvailableSupplyResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for AvailableSupplyResponse<'a> {
+    type Inner = AvailableSupplyResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> AvailableSupplyResponse<'a> {
+    pub const VT_AVAILABLE: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `AvailableSupplyResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args AvailableSupplyResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<AvailableSupplyResponse<'bldr>> {
+        let mut builder = AvailableSupplyResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.available {
+            builder.add_available(x);
+        }
+        builder.finish()
+    }
+    /// The genesis amount minus the balances of the genesis account and nano-node's two reserved
+    /// accounts (landing, faucet) and minus what was sent to the burn account, in raw, as a
+    /// decimal string.
+    #[inline]
+    pub fn available(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_AVAILABLE, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> AvailableSupplyResponseT {
+        let available = self.available().map(|x| x.to_string());
+        AvailableSupplyResponseT {
+            available,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for AvailableSupplyResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("available", Self::VT_AVAILABLE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`AvailableSupplyResponse::create`]; `Default` gives the schema defaults.
+pub struct AvailableSupplyResponseArgs<'a> {
+    /// The genesis amount minus the balances of the genesis account and nano-node's two reserved
+    /// accounts (landing, faucet) and minus what was sent to the burn account, in raw, as a
+    /// decimal string.
+    pub available: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for AvailableSupplyResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            available: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `AvailableSupplyResponse` field by field; call `finish` once every field is added.
+pub struct AvailableSupplyResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> AvailableSupplyResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_available(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(AvailableSupplyResponse::VT_AVAILABLE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<AvailableSupplyResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for AvailableSupplyResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("AvailableSupplyResponse");
+        ds.field("available", &self.available());
+        ds.finish()
+    }
+}
+/// Owned form of [`AvailableSupplyResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvailableSupplyResponseT {
+    /// The genesis amount minus the balances of the genesis account and nano-node's two reserved
+    /// accounts (landing, faucet) and minus what was sent to the burn account, in raw, as a
+    /// decimal string.
+    pub available: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for AvailableSupplyResponseT {
+    fn default() -> Self {
+        Self {
+            available: ::core::option::Option::None,
+        }
+    }
+}
+impl AvailableSupplyResponseT {
+    /// Writes this object as a `AvailableSupplyResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<AvailableSupplyResponse<'b>> {
+        let available = self.available.as_ref().map(|x| _fbb.create_string(x));
+        AvailableSupplyResponse::create(
+            _fbb,
+            &AvailableSupplyResponseArgs {
+                available,
+            },
+        )
+    }
+}
+/// Asks for one block and what the ledger knows about it (legacy `block_info`). The answer is
+/// `BlockInfo`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlockQuery<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlockQuery<'a> {
+    type Inner = BlockQuery<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlockQuery<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlockQuery` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlockQueryArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<BlockQuery<'bldr>> {
+        let mut builder = BlockQueryBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// The block hash, 1 to 64 hex digits (shorter values are left-padded with zeros).
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlockQueryT {
+        let hash = self.hash().to_string();
+        BlockQueryT { hash }
+    }
+}
+impl ::flatbuffers::Verifiable for BlockQuery<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlockQuery::create`]; `Default` gives the schema defaults.
+pub struct BlockQueryArgs<'a> {
+    /// The block hash, 1 to 64 hex digits (shorter values are left-padded with zeros).
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for BlockQueryArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `BlockQuery` field by field; call `finish` once every field is added.
+pub struct BlockQueryBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlockQueryBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockQuery::VT_HASH, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlockQuery<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlockQuery<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlockQuery");
+        ds.field("hash", &self.hash());
+        ds.finish()
+    }
+}
+/// Owned form of [`BlockQuery`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockQueryT {
+    /// The block hash, 1 to 64 hex digits (shorter values are left-padded with zeros).
+    pub hash: ::std::string::String,
+}
+impl ::core::default::Default for BlockQueryT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+        }
+    }
+}
+impl BlockQueryT {
+    /// Writes this object as a `BlockQuery` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlockQuery<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        BlockQuery::create(_fbb, &BlockQueryArgs { hash })
+    }
+}
+/// Asks for several blocks at once (legacy `blocks` / `blocks_info`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct Blocks<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Blocks<'a> {
+    type Inner = Blocks<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Blocks<'a> {
+    pub const VT_HASHES: ::flatbuffers::VOffsetT = 4;
+    pub const VT_INCLUDE_NOT_FOUND: ::flatbuffers::VOffsetT = 6;
+    pub const VT_RECEIVABLE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_RECEIVE_HASH: ::flatbuffers::VOffsetT = 10;
+    pub const VT_SOURCE: ::flatbuffers::VOffsetT = 12;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Blocks` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlocksArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Blocks<'bldr>> {
+        let mut builder = BlocksBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.hashes {
+            builder.add_hashes(x);
+        }
+        builder.add_source(args.source);
+        builder.add_receive_hash(args.receive_hash);
+        builder.add_receivable(args.receivable);
+        builder.add_include_not_found(args.include_not_found);
+        builder.finish()
+    }
+    /// Block hashes, 1 to 64 hex digits each. A malformed one fails the request with
+    /// `Bad hash number`.
+    #[inline]
+    pub fn hashes(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<&'a str>,
+                        >,
+                    >,
+                >(Self::VT_HASHES, ::core::option::Option::None)
+        }
+    }
+    /// When true, unknown hashes are listed in `blocks_not_found`; when false (nano-node's default)
+    /// the first unknown hash fails the request with `Block not found`.
+    #[inline]
+    pub fn include_not_found(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<bool>(Self::VT_INCLUDE_NOT_FOUND, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// When true, each answer carries `BlockInfo.receivable`.
+    #[inline]
+    pub fn receivable(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_RECEIVABLE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// When true, each answer carries `BlockInfo.receive_hash`.
+    #[inline]
+    pub fn receive_hash(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_RECEIVE_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// When true, each answer carries `BlockInfo.source_account`.
+    #[inline]
+    pub fn source(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_SOURCE, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlocksT {
+        let hashes = self
+            .hashes()
+            .map(|x| x.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        let include_not_found = self.include_not_found();
+        let receivable = self.receivable();
+        let receive_hash = self.receive_hash();
+        let source = self.source();
+        BlocksT {
+            hashes,
+            include_not_found,
+            receivable,
+            receive_hash,
+            source,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for Blocks<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
+                >,
+            >("hashes", Self::VT_HASHES, true)?
+            .visit_field::<bool>("include_not_found", Self::VT_INCLUDE_NOT_FOUND, false)?
+            .visit_field::<bool>("receivable", Self::VT_RECEIVABLE, false)?
+            .visit_field::<bool>("receive_hash", Self::VT_RECEIVE_HASH, false)?
+            .visit_field::<bool>("source", Self::VT_SOURCE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Blocks::create`]; `Default` gives the schema defaults.
+pub struct BlocksArgs<'a> {
+    /// Block hashes, 1 to 64 hex digits each. A malformed one fails the request with
+    /// `Bad hash number`.
+    pub hashes: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+        >,
+    >,
+    /// When true, unknown hashes are listed in `blocks_not_found`; when false (nano-node's default)
+    /// the first unknown hash fails the request with `Block not found`.
+    pub include_not_found: bool,
+    /// When true, each answer carries `BlockInfo.receivable`.
+    pub receivable: bool,
+    /// When true, each answer carries `BlockInfo.receive_hash`.
+    pub receive_hash: bool,
+    /// When true, each answer carries `BlockInfo.source_account`.
+    pub source: bool,
+}
+impl<'a> ::core::default::Default for BlocksArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hashes: ::core::option::Option::None,
+            include_not_found: false,
+            receivable: false,
+            receive_hash: false,
+            source: false,
+        }
+    }
+}
+/// Writes a `Blocks` field by field; call `finish` once every field is added.
+pub struct BlocksBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlocksBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hashes(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
+        >,
+    ) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Blocks::VT_HASHES, v);
+    }
+    #[inline]
+    pub fn add_include_not_found(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Blocks::VT_INCLUDE_NOT_FOUND, v, false);
+    }
+    #[inline]
+    pub fn add_receivable(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Blocks::VT_RECEIVABLE, v, false);
+    }
+    #[inline]
+    pub fn add_receive_hash(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Blocks::VT_RECEIVE_HASH, v, false);
+    }
+    #[inline]
+    pub fn add_source(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Blocks::VT_SOURCE, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Blocks<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Blocks<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Blocks");
+        ds.field("hashes", &self.hashes());
+        ds.field("include_not_found", &self.include_not_found());
+        ds.field("receivable", &self.receivable());
+        ds.field("receive_hash", &self.receive_hash());
+        ds.field("source", &self.source());
+        ds.finish()
+    }
+}
+/// Owned form of [`Blocks`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocksT {
+    /// Block hashes, 1 to 64 hex digits each. A malformed one fails the request with
+    /// `Bad hash number`.
+    pub hashes: ::std::vec::Vec<::std::string::String>,
+    /// When true, unknown hashes are listed in `blocks_not_found`; when false (nano-node's default)
+    /// the first unknown hash fails the request with `Block not found`.
+    pub include_not_found: bool,
+    /// When true, each answer carries `BlockInfo.receivable`.
+    pub receivable: bool,
+    /// When true, each answer carries `BlockInfo.receive_hash`.
+    pub receive_hash: bool,
+    /// When true, each answer carries `BlockInfo.source_account`.
+    pub source: bool,
+}
+impl ::core::default::Default for BlocksT {
+    fn default() -> Self {
+        Self {
+            hashes: ::std::vec::Vec::new(),
+            include_not_found: false,
+            receivable: false,
+            receive_hash: false,
+            source: false,
+        }
+    }
+}
+impl BlocksT {
+    /// Writes this object as a `Blocks` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Blocks<'b>> {
+        let hashes = {
+            let x = &self.hashes;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x
+                    .iter()
+                    .map(|s| _fbb.create_string(s))
+                    .collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        let include_not_found = self.include_not_found;
+        let receivable = self.receivable;
+        let receive_hash = self.receive_hash;
+        let source = self.source;
+        Blocks::create(
+            _fbb,
+            &BlocksArgs {
+                hashes,
+                include_not_found,
+                receivable,
+                receive_hash,
+                source,
+            },
+        )
+    }
+}
+/// The answer to `Blocks`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlocksResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlocksResponse<'a> {
+    type Inner = BlocksResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlocksResponse<'a> {
+    pub const VT_BLOCKS: ::flatbuffers::VOffsetT = 4;
+    pub const VT_BLOCKS_NOT_FOUND: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlocksResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlocksResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<BlocksResponse<'bldr>> {
+        let mut builder = BlocksResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.blocks_not_found {
+            builder.add_blocks_not_found(x);
+        }
+        if let ::core::option::Option::Some(x) = args.blocks {
+            builder.add_blocks(x);
+        }
+        builder.finish()
+    }
+    /// The blocks found, in request order (a hash asked for twice is answered twice).
+    #[inline]
+    pub fn blocks(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<BlockInfo<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<BlockInfo<'a>>,
+                        >,
+                    >,
+                >(Self::VT_BLOCKS, ::core::option::Option::None)
+        }
+    }
+    /// The hashes not in the ledger, as the request spelled them (only with `include_not_found`).
+    #[inline]
+    pub fn blocks_not_found(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<&'a str>,
+                        >,
+                    >,
+                >(Self::VT_BLOCKS_NOT_FOUND, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlocksResponseT {
+        let blocks = self.blocks().map(|x| x.iter().map(|t| t.unpack()).collect());
+        let blocks_not_found = self
+            .blocks_not_found()
+            .map(|x| x.iter().map(|s| s.to_string()).collect());
+        BlocksResponseT {
+            blocks,
+            blocks_not_found,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for BlocksResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<BlockInfo<'_>>,
+                    >,
+                >,
+            >("blocks", Self::VT_BLOCKS, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
+                >,
+            >("blocks_not_found", Self::VT_BLOCKS_NOT_FOUND, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlocksResponse::create`]; `Default` gives the schema defaults.
+pub struct BlocksResponseArgs<'a> {
+    /// The blocks found, in request order (a hash asked for twice is answered twice).
+    pub blocks: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<BlockInfo<'a>>>,
+        >,
+    >,
+    /// The hashes not in the ledger, as the request spelled them (only with `include_not_found`).
+    pub blocks_not_found: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for BlocksResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            blocks: ::core::option::Option::None,
+            blocks_not_found: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `BlocksResponse` field by field; call `finish` once every field is added.
+pub struct BlocksResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlocksResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_blocks(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<BlockInfo<'b>>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlocksResponse::VT_BLOCKS, v);
+    }
+    #[inline]
+    pub fn add_blocks_not_found(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlocksResponse::VT_BLOCKS_NOT_FOUND, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlocksResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlocksResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlocksResponse");
+        ds.field("blocks", &self.blocks());
+        ds.field("blocks_not_found", &self.blocks_not_found());
+        ds.finish()
+    }
+}
+/// Owned form of [`BlocksResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlocksResponseT {
+    /// The blocks found, in request order (a hash asked for twice is answered twice).
+    pub blocks: ::core::option::Option<::std::vec::Vec<BlockInfoT>>,
+    /// The hashes not in the ledger, as the request spelled them (only with `include_not_found`).
+    pub blocks_not_found: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::core::default::Default for BlocksResponseT {
+    fn default() -> Self {
+        Self {
+            blocks: ::core::option::Option::None,
+            blocks_not_found: ::core::option::Option::None,
+        }
+    }
+}
+impl BlocksResponseT {
+    /// Writes this object as a `BlocksResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlocksResponse<'b>> {
+        let blocks = self
+            .blocks
+            .as_ref()
+            .map(|x| {
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            });
+        let blocks_not_found = self
+            .blocks_not_found
+            .as_ref()
+            .map(|x| {
+                let w: ::std::vec::Vec<_> = x
+                    .iter()
+                    .map(|s| _fbb.create_string(s))
+                    .collect();
+                _fbb.create_vector(&w)
+            });
+        BlocksResponse::create(
+            _fbb,
+            &BlocksResponseArgs {
+                blocks,
+                blocks_not_found,
+            },
+        )
+    }
+}
+/// Walks an account chain backwards through `previous` links from a block (legacy `chain`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct Chain<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Chain<'a> {
+    type Inner = Chain<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Chain<'a> {
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_OFFSET: ::flatbuffers::VOffsetT = 8;
+    pub const VT_REVERSE: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Chain` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ChainArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Chain<'bldr>> {
+        let mut builder = ChainBuilder::new(_fbb);
+        builder.add_offset(args.offset);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        builder.add_reverse(args.reverse);
+        builder.finish()
+    }
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn block(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// How many blocks of the walk to skip before the first one returned.
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_OFFSET, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// When true, walk the other way (towards the head).
+    #[inline]
+    pub fn reverse(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_REVERSE, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ChainT {
+        let block = self.block().to_string();
+        let count = self.count();
+        let offset = self.offset();
+        let reverse = self.reverse();
+        ChainT {
+            block,
+            count,
+            offset,
+            reverse,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for Chain<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("block", Self::VT_BLOCK, true)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<u64>("offset", Self::VT_OFFSET, false)?
+            .visit_field::<bool>("reverse", Self::VT_REVERSE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Chain::create`]; `Default` gives the schema defaults.
+pub struct ChainArgs<'a> {
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    pub block: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    pub count: u64,
+    /// How many blocks of the walk to skip before the first one returned.
+    pub offset: u64,
+    /// When true, walk the other way (towards the head).
+    pub reverse: bool,
+}
+impl<'a> ::core::default::Default for ChainArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            block: ::core::option::Option::None,
+            count: 0u64,
+            offset: 0u64,
+            reverse: false,
+        }
+    }
+}
+/// Writes a `Chain` field by field; call `finish` once every field is added.
+pub struct ChainBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ChainBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_block(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Chain::VT_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Chain::VT_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_offset(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Chain::VT_OFFSET, v, 0u64);
+    }
+    #[inline]
+    pub fn add_reverse(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Chain::VT_REVERSE, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Chain<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Chain<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Chain");
+        ds.field("block", &self.block());
+        ds.field("count", &self.count());
+        ds.field("offset", &self.offset());
+        ds.field("reverse", &self.reverse());
+        ds.finish()
+    }
+}
+/// Owned form of [`Chain`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainT {
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    pub block: ::std::string::String,
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    pub count: u64,
+    /// How many blocks of the walk to skip before the first one returned.
+    pub offset: u64,
+    /// When true, walk the other way (towards the head).
+    pub reverse: bool,
+}
+impl ::core::default::Default for ChainT {
+    fn default() -> Self {
+        Self {
+            block: ::std::string::String::new(),
+            count: 0u64,
+            offset: 0u64,
+            reverse: false,
+        }
+    }
+}
+impl ChainT {
+    /// Writes this object as a `Chain` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Chain<'b>> {
+        let block = ::core::option::Option::Some(_fbb.create_string(&self.block));
+        let count = self.count;
+        let offset = self.offset;
+        let reverse = self.reverse;
+        Chain::create(
+            _fbb,
+            &ChainArgs {
+                block,
+                count,
+                offset,
+                reverse,
+            },
+        )
+    }
+}
+/// Walks an account chain forwards through successors from a block (legacy `successors`).
+/// The answer is `ChainResponse`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Successors<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Successors<'a> {
+    type Inner = Successors<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Successors<'a> {
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 4;
+    pub const VT_COUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_OFFSET: ::flatbuffers::VOffsetT = 8;
+    pub const VT_REVERSE: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Successors` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SuccessorsArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Successors<'bldr>> {
+        let mut builder = SuccessorsBuilder::new(_fbb);
+        builder.add_offset(args.offset);
+        builder.add_count(args.count);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        builder.add_reverse(args.reverse);
+        builder.finish()
+    }
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn block(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    #[inline]
+    pub fn count(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_COUNT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// How many blocks of the walk to skip before the first one returned.
+    #[inline]
+    pub fn offset(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_OFFSET, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// When true, walk the other way (towards the open block).
+    #[inline]
+    pub fn reverse(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_REVERSE, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SuccessorsT {
+        let block = self.block().to_string();
+        let count = self.count();
+        let offset = self.offset();
+        let reverse = self.reverse();
+        SuccessorsT {
+            block,
+            count,
+            offset,
+            reverse,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for Successors<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("block", Self::VT_BLOCK, true)?
+            .visit_field::<u64>("count", Self::VT_COUNT, false)?
+            .visit_field::<u64>("offset", Self::VT_OFFSET, false)?
+            .visit_field::<bool>("reverse", Self::VT_REVERSE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Successors::create`]; `Default` gives the schema defaults.
+pub struct SuccessorsArgs<'a> {
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    pub block: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    pub count: u64,
+    /// How many blocks of the walk to skip before the first one returned.
+    pub offset: u64,
+    /// When true, walk the other way (towards the open block).
+    pub reverse: bool,
+}
+impl<'a> ::core::default::Default for SuccessorsArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            block: ::core::option::Option::None,
+            count: 0u64,
+            offset: 0u64,
+            reverse: false,
+        }
+    }
+}
+/// Writes a `Successors` field by field; call `finish` once every field is added.
+pub struct SuccessorsBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SuccessorsBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_block(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Successors::VT_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Successors::VT_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_offset(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(Successors::VT_OFFSET, v, 0u64);
+    }
+    #[inline]
+    pub fn add_reverse(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(Successors::VT_REVERSE, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Successors<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Successors<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Successors");
+        ds.field("block", &self.block());
+        ds.field("count", &self.count());
+        ds.field("offset", &self.offset());
+        ds.field("reverse", &self.reverse());
+        ds.finish()
+    }
+}
+/// Owned form of [`Successors`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessorsT {
+    /// The block to start from, 1 to 64 hex digits; it is the first hash of the answer unless
+    /// skipped by `offset`. An unknown block gives an empty answer.
+    pub block: ::std::string::String,
+    /// The most hashes to return; must be at least 1 (`Invalid count`).
+    pub count: u64,
+    /// How many blocks of the walk to skip before the first one returned.
+    pub offset: u64,
+    /// When true, walk the other way (towards the open block).
+    pub reverse: bool,
+}
+impl ::core::default::Default for SuccessorsT {
+    fn default() -> Self {
+        Self {
+            block: ::std::string::String::new(),
+            count: 0u64,
+            offset: 0u64,
+            reverse: false,
+        }
+    }
+}
+impl SuccessorsT {
+    /// Writes this object as a `Successors` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Successors<'b>> {
+        let block = ::core::option::Option::Some(_fbb.create_string(&self.block));
+        let count = self.count;
+        let offset = self.offset;
+        let reverse = self.reverse;
+        Successors::create(
+            _fbb,
+            &SuccessorsArgs {
+                block,
+                count,
+                offset,
+                reverse,
+            },
+        )
+    }
+}
+/// The answer to `Chain` and `Successors`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ChainResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ChainResponse<'a> {
+    type Inner = ChainResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ChainResponse<'a> {
+    pub const VT_BLOCKS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ChainResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ChainResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ChainResponse<'bldr>> {
+        let mut builder = ChainResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.blocks {
+            builder.add_blocks(x);
+        }
+        builder.finish()
+    }
+    /// The block hashes in walk order, 64 hex digits each.
+    #[inline]
+    pub fn blocks(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<&'a str>,
+                        >,
+                    >,
+                >(Self::VT_BLOCKS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ChainResponseT {
+        let blocks = self.blocks().map(|x| x.iter().map(|s| s.to_string()).collect());
+        ChainResponseT { blocks }
+    }
+}
+impl ::flatbuffers::Verifiable for ChainResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<'_, ::flatbuffers::ForwardsUOffset<&'_ str>>,
+                >,
+            >("blocks", Self::VT_BLOCKS, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ChainResponse::create`]; `Default` gives the schema defaults.
+pub struct ChainResponseArgs<'a> {
+    /// The block hashes in walk order, 64 hex digits each.
+    pub blocks: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<&'a str>>,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for ChainResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            blocks: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `ChainResponse` field by field; call `finish` once every field is added.
+pub struct ChainResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ChainResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_blocks(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<&'b str>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ChainResponse::VT_BLOCKS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ChainResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ChainResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ChainResponse");
+        ds.field("blocks", &self.blocks());
+        ds.finish()
+    }
+}
+/// Owned form of [`ChainResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainResponseT {
+    /// The block hashes in walk order, 64 hex digits each.
+    pub blocks: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::core::default::Default for ChainResponseT {
+    fn default() -> Self {
+        Self {
+            blocks: ::core::option::Option::None,
+        }
+    }
+}
+impl ChainResponseT {
+    /// Writes this object as a `ChainResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ChainResponse<'b>> {
+        let blocks = self
+            .blocks
+            .as_ref()
+            .map(|x| {
+                let w: ::std::vec::Vec<_> = x
+                    .iter()
+                    .map(|s| _fbb.create_string(s))
+                    .collect();
+                _fbb.create_vector(&w)
+            });
+        ChainResponse::create(_fbb, &ChainResponseArgs { blocks })
+    }
+}
+/// Asks whether a send is still waiting to be received (legacy `receivable_exists`).
+#[derive(Copy, Clone, PartialEq)]
+pub struct ReceivableExists<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ReceivableExists<'a> {
+    type Inner = ReceivableExists<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ReceivableExists<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_INCLUDE_ACTIVE: ::flatbuffers::VOffsetT = 6;
+    pub const VT_INCLUDE_ONLY_CONFIRMED: ::flatbuffers::VOffsetT = 8;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ReceivableExists` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ReceivableExistsArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableExists<'bldr>> {
+        let mut builder = ReceivableExistsBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.add_include_only_confirmed(args.include_only_confirmed);
+        builder.add_include_active(args.include_active);
+        builder.finish()
+    }
+    /// The send block's hash, 1 to 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Count sends still in an election. Accepted for compatibility; this node has no elections.
+    #[inline]
+    pub fn include_active(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_INCLUDE_ACTIVE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// Count only confirmed sends. Accepted for compatibility; every block here is confirmed.
+    #[inline]
+    pub fn include_only_confirmed(&self) -> bool {
+        unsafe {
+            self._tab
+                .get::<
+                    bool,
+                >(Self::VT_INCLUDE_ONLY_CONFIRMED, ::core::option::Option::None)
+        }
+            .unwrap_or(true)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ReceivableExistsT {
+        let hash = self.hash().to_string();
+        let include_active = self.include_active();
+        let include_only_confirmed = self.include_only_confirmed();
+        ReceivableExistsT {
+            hash,
+            include_active,
+            include_only_confirmed,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for ReceivableExists<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<bool>("include_active", Self::VT_INCLUDE_ACTIVE, false)?
+            .visit_field::<
+                bool,
+            >("include_only_confirmed", Self::VT_INCLUDE_ONLY_CONFIRMED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ReceivableExists::create`]; `Default` gives the schema defaults.
+pub struct ReceivableExistsArgs<'a> {
+    /// The send block's hash, 1 to 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Count sends still in an election. Accepted for compatibility; this node has no elections.
+    pub include_active: bool,
+    /// Count only confirmed sends. Accepted for compatibility; every block here is confirmed.
+    pub include_only_confirmed: bool,
+}
+impl<'a> ::core::default::Default for ReceivableExistsArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            include_active: false,
+            include_only_confirmed: true,
+        }
+    }
+}
+/// Writes a `ReceivableExists` field by field; call `finish` once every field is added.
+pub struct ReceivableExistsBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ReceivableExistsBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ReceivableExists::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_include_active(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(ReceivableExists::VT_INCLUDE_ACTIVE, v, false);
+    }
+    #[inline]
+    pub fn add_include_only_confirmed(&mut self, v: bool) {
+        self.fbb_
+            .push_slot::<bool>(ReceivableExists::VT_INCLUDE_ONLY_CONFIRMED, v, true);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ReceivableExists<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ReceivableExists<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ReceivableExists");
+        ds.field("hash", &self.hash());
+        ds.field("include_active", &self.include_active());
+        ds.field("include_only_confirmed", &self.include_only_confirmed());
+        ds.finish()
+    }
+}
+/// Owned form of [`ReceivableExists`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivableExistsT {
+    /// The send block's hash, 1 to 64 hex digits.
+    pub hash: ::std::string::String,
+    /// Count sends still in an election. Accepted for compatibility; this node has no elections.
+    pub include_active: bool,
+    /// Count only confirmed sends. Accepted for compatibility; every block here is confirmed.
+    pub include_only_confirmed: bool,
+}
+impl ::core::default::Default for ReceivableExistsT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            include_active: false,
+            include_only_confirmed: true,
+        }
+    }
+}
+impl ReceivableExistsT {
+    /// Writes this object as a `ReceivableExists` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableExists<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let include_active = self.include_active;
+        let include_only_confirmed = self.include_only_confirmed;
+        ReceivableExists::create(
+            _fbb,
+            &ReceivableExistsArgs {
+                hash,
+                include_active,
+                include_only_confirmed,
+            },
+        )
+    }
+}
+/// The answer to `ReceivableExists`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ReceivableExistsResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ReceivableExistsResponse<'a> {
+    type Inner = ReceivableExistsResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ReceivableExistsResponse<'a> {
+    pub const VT_EXISTS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ReceivableExistsResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ReceivableExistsResponseArgs,
+    ) -> ::flatbuffers::WIPOffset<ReceivableExistsResponse<'bldr>> {
+        let mut builder = ReceivableExistsResponseBuilder::new(_fbb);
+        builder.add_exists(args.exists);
+        builder.finish()
+    }
+    /// True when the block is a send whose destination has not received it yet.
+    #[inline]
+    pub fn exists(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_EXISTS, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ReceivableExistsResponseT {
+        let exists = self.exists();
+        ReceivableExistsResponseT {
+            exists,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for ReceivableExistsResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<bool>("exists", Self::VT_EXISTS, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ReceivableExistsResponse::create`]; `Default` gives the schema defaults.
+pub struct ReceivableExistsResponseArgs {
+    /// True when the block is a send whose destination has not received it yet.
+    pub exists: bool,
+}
+impl ::core::default::Default for ReceivableExistsResponseArgs {
+    #[inline]
+    fn default() -> Self {
+        Self { exists: false }
+    }
+}
+/// Writes a `ReceivableExistsResponse` field by field; call `finish` once every field is added.
+pub struct ReceivableExistsResponseBuilder<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> ReceivableExistsResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_exists(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(ReceivableExistsResponse::VT_EXISTS, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ReceivableExistsResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ReceivableExistsResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ReceivableExistsResponse");
+        ds.field("exists", &self.exists());
+        ds.finish()
+    }
+}
+/// Owned form of [`ReceivableExistsResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceivableExistsResponseT {
+    /// True when the block is a send whose destination has not received it yet.
+    pub exists: bool,
+}
+impl ::core::default::Default for ReceivableExistsResponseT {
+    fn default() -> Self {
+        Self { exists: false }
+    }
+}
+impl ReceivableExistsResponseT {
+    /// Writes this object as a `ReceivableExistsResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ReceivableExistsResponse<'b>> {
+        let exists = self.exists;
+        ReceivableExistsResponse::create(
+            _fbb,
+            &ReceivableExistsResponseArgs {
+                exists,
+            },
+        )
+    }
+}
 /// The frame of every v2 message, in both directions.
 #[derive(Copy, Clone, PartialEq)]
 pub struct Envelope<'a> {
@@ -12002,6 +15417,170 @@ impl<'a> Envelope<'a> {
             ::core::option::Option::None
         }
     }
+    /// `message` as a `Version`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_version(&self) -> ::core::option::Option<Version<'a>> {
+        if self.message_type() == Message::Version {
+            self.message().map(|t| unsafe { Version::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `VersionResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_version_response(
+        &self,
+    ) -> ::core::option::Option<VersionResponse<'a>> {
+        if self.message_type() == Message::VersionResponse {
+            self.message().map(|t| unsafe { VersionResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlockCount`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_block_count(&self) -> ::core::option::Option<BlockCount<'a>> {
+        if self.message_type() == Message::BlockCount {
+            self.message().map(|t| unsafe { BlockCount::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlockCountResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_block_count_response(
+        &self,
+    ) -> ::core::option::Option<BlockCountResponse<'a>> {
+        if self.message_type() == Message::BlockCountResponse {
+            self.message().map(|t| unsafe { BlockCountResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Uptime`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_uptime(&self) -> ::core::option::Option<Uptime<'a>> {
+        if self.message_type() == Message::Uptime {
+            self.message().map(|t| unsafe { Uptime::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `UptimeResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_uptime_response(
+        &self,
+    ) -> ::core::option::Option<UptimeResponse<'a>> {
+        if self.message_type() == Message::UptimeResponse {
+            self.message().map(|t| unsafe { UptimeResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AvailableSupply`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_available_supply(
+        &self,
+    ) -> ::core::option::Option<AvailableSupply<'a>> {
+        if self.message_type() == Message::AvailableSupply {
+            self.message().map(|t| unsafe { AvailableSupply::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `AvailableSupplyResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_available_supply_response(
+        &self,
+    ) -> ::core::option::Option<AvailableSupplyResponse<'a>> {
+        if self.message_type() == Message::AvailableSupplyResponse {
+            self.message()
+                .map(|t| unsafe { AvailableSupplyResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlockQuery`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_block_query(&self) -> ::core::option::Option<BlockQuery<'a>> {
+        if self.message_type() == Message::BlockQuery {
+            self.message().map(|t| unsafe { BlockQuery::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Blocks`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_blocks(&self) -> ::core::option::Option<Blocks<'a>> {
+        if self.message_type() == Message::Blocks {
+            self.message().map(|t| unsafe { Blocks::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlocksResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_blocks_response(
+        &self,
+    ) -> ::core::option::Option<BlocksResponse<'a>> {
+        if self.message_type() == Message::BlocksResponse {
+            self.message().map(|t| unsafe { BlocksResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Chain`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_chain(&self) -> ::core::option::Option<Chain<'a>> {
+        if self.message_type() == Message::Chain {
+            self.message().map(|t| unsafe { Chain::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Successors`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_successors(&self) -> ::core::option::Option<Successors<'a>> {
+        if self.message_type() == Message::Successors {
+            self.message().map(|t| unsafe { Successors::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ChainResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_chain_response(
+        &self,
+    ) -> ::core::option::Option<ChainResponse<'a>> {
+        if self.message_type() == Message::ChainResponse {
+            self.message().map(|t| unsafe { ChainResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ReceivableExists`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_receivable_exists(
+        &self,
+    ) -> ::core::option::Option<ReceivableExists<'a>> {
+        if self.message_type() == Message::ReceivableExists {
+            self.message().map(|t| unsafe { ReceivableExists::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ReceivableExistsResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_receivable_exists_response(
+        &self,
+    ) -> ::core::option::Option<ReceivableExistsResponse<'a>> {
+        if self.message_type() == Message::ReceivableExistsResponse {
+            self.message()
+                .map(|t| unsafe { ReceivableExistsResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> EnvelopeT {
         let time = self.time();
@@ -12270,6 +15849,138 @@ impl<'a> Envelope<'a> {
                     ::core::option::Option::None => MessageT::NONE,
                 }
             }
+            Message::Version => {
+                match self.message_as_version() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Version(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::VersionResponse => {
+                match self.message_as_version_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::VersionResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlockCount => {
+                match self.message_as_block_count() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlockCount(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlockCountResponse => {
+                match self.message_as_block_count_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlockCountResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Uptime => {
+                match self.message_as_uptime() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Uptime(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::UptimeResponse => {
+                match self.message_as_uptime_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::UptimeResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AvailableSupply => {
+                match self.message_as_available_supply() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AvailableSupply(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::AvailableSupplyResponse => {
+                match self.message_as_available_supply_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::AvailableSupplyResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlockQuery => {
+                match self.message_as_block_query() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlockQuery(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Blocks => {
+                match self.message_as_blocks() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Blocks(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlocksResponse => {
+                match self.message_as_blocks_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlocksResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Chain => {
+                match self.message_as_chain() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Chain(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Successors => {
+                match self.message_as_successors() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Successors(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ChainResponse => {
+                match self.message_as_chain_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ChainResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ReceivableExists => {
+                match self.message_as_receivable_exists() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ReceivableExists(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ReceivableExistsResponse => {
+                match self.message_as_receivable_exists_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ReceivableExistsResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
             _ => MessageT::NONE,
         };
         EnvelopeT {
@@ -12461,6 +16172,86 @@ impl ::flatbuffers::Verifiable for Envelope<'_> {
                                 ::flatbuffers::ForwardsUOffset<FrontiersResponse>,
                             >("Message::FrontiersResponse", pos)
                     }
+                    Message::Version => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Version>,
+                            >("Message::Version", pos)
+                    }
+                    Message::VersionResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<VersionResponse>,
+                            >("Message::VersionResponse", pos)
+                    }
+                    Message::BlockCount => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockCount>,
+                            >("Message::BlockCount", pos)
+                    }
+                    Message::BlockCountResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockCountResponse>,
+                            >("Message::BlockCountResponse", pos)
+                    }
+                    Message::Uptime => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Uptime>,
+                            >("Message::Uptime", pos)
+                    }
+                    Message::UptimeResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<UptimeResponse>,
+                            >("Message::UptimeResponse", pos)
+                    }
+                    Message::AvailableSupply => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AvailableSupply>,
+                            >("Message::AvailableSupply", pos)
+                    }
+                    Message::AvailableSupplyResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<AvailableSupplyResponse>,
+                            >("Message::AvailableSupplyResponse", pos)
+                    }
+                    Message::BlockQuery => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockQuery>,
+                            >("Message::BlockQuery", pos)
+                    }
+                    Message::Blocks => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Blocks>,
+                            >("Message::Blocks", pos)
+                    }
+                    Message::BlocksResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlocksResponse>,
+                            >("Message::BlocksResponse", pos)
+                    }
+                    Message::Chain => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Chain>,
+                            >("Message::Chain", pos)
+                    }
+                    Message::Successors => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Successors>,
+                            >("Message::Successors", pos)
+                    }
+                    Message::ChainResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ChainResponse>,
+                            >("Message::ChainResponse", pos)
+                    }
+                    Message::ReceivableExists => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ReceivableExists>,
+                            >("Message::ReceivableExists", pos)
+                    }
+                    Message::ReceivableExistsResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ReceivableExistsResponse>,
+                            >("Message::ReceivableExistsResponse", pos)
+                    }
                     _ => ::core::result::Result::Ok(()),
                 },
             )?
@@ -12644,6 +16435,54 @@ impl ::core::fmt::Debug for Envelope<'_> {
             }
             Message::FrontiersResponse => {
                 ds.field("message", &self.message_as_frontiers_response());
+            }
+            Message::Version => {
+                ds.field("message", &self.message_as_version());
+            }
+            Message::VersionResponse => {
+                ds.field("message", &self.message_as_version_response());
+            }
+            Message::BlockCount => {
+                ds.field("message", &self.message_as_block_count());
+            }
+            Message::BlockCountResponse => {
+                ds.field("message", &self.message_as_block_count_response());
+            }
+            Message::Uptime => {
+                ds.field("message", &self.message_as_uptime());
+            }
+            Message::UptimeResponse => {
+                ds.field("message", &self.message_as_uptime_response());
+            }
+            Message::AvailableSupply => {
+                ds.field("message", &self.message_as_available_supply());
+            }
+            Message::AvailableSupplyResponse => {
+                ds.field("message", &self.message_as_available_supply_response());
+            }
+            Message::BlockQuery => {
+                ds.field("message", &self.message_as_block_query());
+            }
+            Message::Blocks => {
+                ds.field("message", &self.message_as_blocks());
+            }
+            Message::BlocksResponse => {
+                ds.field("message", &self.message_as_blocks_response());
+            }
+            Message::Chain => {
+                ds.field("message", &self.message_as_chain());
+            }
+            Message::Successors => {
+                ds.field("message", &self.message_as_successors());
+            }
+            Message::ChainResponse => {
+                ds.field("message", &self.message_as_chain_response());
+            }
+            Message::ReceivableExists => {
+                ds.field("message", &self.message_as_receivable_exists());
+            }
+            Message::ReceivableExistsResponse => {
+                ds.field("message", &self.message_as_receivable_exists_response());
             }
             _ => {
                 ds.field("message", &self.message().map(|_| "<unknown member>"));

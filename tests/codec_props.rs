@@ -107,6 +107,27 @@ round_trips! {
     frontiers_round_trips: frontiers() => Frontiers, FrontiersJson;
     account_frontier_round_trips: account_frontier() => AccountFrontier, AccountFrontierJson;
     frontiers_response_round_trips: frontiers_response() => FrontiersResponse, FrontiersResponseJson;
+    // ---- blocks messages ----
+    version_round_trips: Just(VersionT {}) => Version, VersionJson;
+    version_response_round_trips: version_response() => VersionResponse, VersionResponseJson;
+    block_count_round_trips: Just(BlockCountT {}) => BlockCount, BlockCountJson;
+    block_count_response_round_trips: block_count_response()
+        => BlockCountResponse, BlockCountResponseJson;
+    uptime_round_trips: Just(UptimeT {}) => Uptime, UptimeJson;
+    uptime_response_round_trips: uptime_response() => UptimeResponse, UptimeResponseJson;
+    available_supply_round_trips: Just(AvailableSupplyT {})
+        => AvailableSupply, AvailableSupplyJson;
+    available_supply_response_round_trips: available_supply_response()
+        => AvailableSupplyResponse, AvailableSupplyResponseJson;
+    block_query_round_trips: block_query() => BlockQuery, BlockQueryJson;
+    blocks_round_trips: blocks() => Blocks, BlocksJson;
+    blocks_response_round_trips: blocks_response() => BlocksResponse, BlocksResponseJson;
+    chain_round_trips: chain() => Chain, ChainJson;
+    successors_round_trips: successors() => Successors, SuccessorsJson;
+    chain_response_round_trips: chain_response() => ChainResponse, ChainResponseJson;
+    receivable_exists_round_trips: receivable_exists() => ReceivableExists, ReceivableExistsJson;
+    receivable_exists_response_round_trips: receivable_exists_response()
+        => ReceivableExistsResponse, ReceivableExistsResponseJson;
 }
 
 proptest! {

@@ -301,14 +301,32 @@ fn random_envelopes_agree_with_flatc() {
         assert_eq!(&env.unpack(), obj, "random #{i} through flatc -b");
         assert_eq!(envelope_to_json(&env, true), texts[i], "random #{i}");
     }
-    // (c) the same JSON through nano-node's schema.
+    // (c) the same JSON through nano-node's schema, for the messages nano-node has. Fields this
+    // schema appended to nano-node's tables are unknown there (`--unknown-json` skips them), so
+    // they are compared as absent.
     let Some(nano) = nano_schema() else { return };
+    let shared: Vec<usize> = (0..objects.len())
+        .filter(|i| objects[*i].message.union_type().0 <= Message::EventServiceStop.0)
+        .collect();
+    assert!(
+        shared.len() > 30,
+        "too few shared messages drawn: {}",
+        shared.len()
+    );
     let out = tmp.path().join("nano_bin");
-    flatc_binary(&nano, &out, &jsons);
-    for (i, obj) in objects.iter().enumerate() {
+    let shared_jsons: Vec<_> = shared.iter().map(|i| jsons[*i].clone()).collect();
+    flatc_binary(&nano, &out, &shared_jsons);
+    for i in shared {
         let buf = read(&out.join(format!("c{i}.bin")));
         let env = root_as_envelope(&buf).expect("nano-schema buffer verifies");
-        assert_eq!(&env.unpack(), obj, "random #{i} through nano-node's schema");
+        let mut want = objects[i].clone();
+        if let MessageT::BlockInfo(info) = &mut want.message {
+            **info = BlockInfoT {
+                block: info.block.clone(),
+                ..Default::default()
+            };
+        }
+        assert_eq!(env.unpack(), want, "random #{i} through nano-node's schema");
     }
 }
 

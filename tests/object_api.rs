@@ -41,21 +41,36 @@ fn every_message_round_trips_through_the_object_api() {
         MessageT::EventAck(Box::default()),
         MessageT::BlockInfo(Box::new(BlockInfoT {
             block: BlockT::BlockState(Box::new(block_state())),
+            account: Some("nano_a".into()),
+            amount: Some("1".into()),
+            balance: Some("2".into()),
+            height: 3,
+            local_timestamp: u64::MAX,
+            successor: Some("s".into()),
+            confirmed: true,
+            subtype: BlockSubType::send,
+            receivable: true,
+            receive_hash: Some("r".into()),
+            source_account: Some("0".into()),
         })),
         MessageT::BlockInfo(Box::new(BlockInfoT {
             block: BlockT::BlockOpen(Box::new(BlockOpenT {
                 hash: Some("h".into()),
                 ..Default::default()
             })),
+            ..Default::default()
         })),
         MessageT::BlockInfo(Box::new(BlockInfoT {
             block: BlockT::BlockReceive(Box::default()),
+            ..Default::default()
         })),
         MessageT::BlockInfo(Box::new(BlockInfoT {
             block: BlockT::BlockSend(Box::default()),
+            ..Default::default()
         })),
         MessageT::BlockInfo(Box::new(BlockInfoT {
             block: BlockT::BlockChange(Box::default()),
+            ..Default::default()
         })),
         MessageT::AccountWeight(Box::new(AccountWeightT {
             account: "nano_x".into(),

@@ -67,7 +67,8 @@ fn exercise(env: Envelope<'_>) {
 /// The two cases where JSON written from a verified buffer is not read back: a union tag this
 /// schema does not know (written as a number with `{}`), and a union tag without its value
 /// (`"message_type": "AccountWeight"` alone, which flatc accepts but our reader rejects as
-/// `union value is missing`).
+/// `union value is missing`), at the top or in a block union (`BlockInfo`, `EventConfirmation`,
+/// the `BlockInfo`s of a `BlocksResponse`).
 fn json_may_not_read_back(env: &Envelope<'_>) -> bool {
     let tag = env.message_type();
     if tag != Message::NONE && (tag.variant_name().is_none() || env.message().is_none()) {
@@ -80,6 +81,13 @@ fn json_may_not_read_back(env: &Envelope<'_>) -> bool {
     }
     if let Some(m) = env.message_as_event_confirmation() {
         return block(m.block_type(), m.block().is_some());
+    }
+    if let Some(m) = env.message_as_blocks_response() {
+        return m.blocks().is_some_and(|infos| {
+            infos
+                .iter()
+                .any(|i| block(i.block_type(), i.block().is_some()))
+        });
     }
     false
 }

@@ -1,4 +1,4 @@
-//! Node-level requests: liveness, version and block counts.
+//! Node-level requests: liveness, version, uptime and block counts.
 //!
 //! The service/subscription requests this node does not serve yet are in `unserved.rs`.
 
@@ -7,7 +7,10 @@ use flatbuffers::{FlatBufferBuilder, WIPOffset};
 use super::{Api, ApiError, Caller};
 use crate::ledger::primitives::BlockHash;
 use crate::ledger::BlockCount;
-use crate::schema::{IsAlive, IsAliveArgs};
+use crate::schema::{
+    BlockCountResponse, BlockCountResponseT, IsAlive, IsAliveArgs, Uptime, UptimeResponse,
+    UptimeResponseT, Version, VersionResponse, VersionResponseT,
+};
 
 /// RPC protocol revision nano-node reports as `rpc_version`.
 pub const RPC_VERSION: u32 = 1;
@@ -61,8 +64,13 @@ impl Api {
     }
 
     /// Blocks in the ledger, unchecked (always 0: no network feeds this node) and cemented.
-    pub fn block_count(&self) -> Result<BlockCount, ApiError> {
+    pub fn block_counts(&self) -> Result<BlockCount, ApiError> {
         Ok(self.ledger.block_count()?)
+    }
+
+    /// Whole seconds since this node started, from a monotonic clock (nano-node's `uptime`).
+    pub fn uptime_seconds(&self) -> u64 {
+        self.started.elapsed().as_secs()
     }
 
     /// Answers `IsAlive` with an `IsAlive`, as nano-node's handler does (clients may check the
@@ -74,5 +82,52 @@ impl Api {
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> Result<WIPOffset<IsAlive<'b>>, ApiError> {
         Ok(IsAlive::create(fbb, &IsAliveArgs {}))
+    }
+
+    pub(super) fn version<'b>(
+        &self,
+        _ctx: &Caller,
+        _req: Version<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<VersionResponse<'b>>, ApiError> {
+        let v = self.node_version()?;
+        Ok(VersionResponseT {
+            rpc_version: v.rpc_version,
+            store_version: v.store_version,
+            protocol_version: v.protocol_version,
+            node_vendor: Some(v.node_vendor),
+            store_vendor: Some(v.store_vendor),
+            network: Some(v.network.to_owned()),
+            network_identifier: Some(v.network_identifier.encode_hex()),
+            build_info: Some(v.build_info),
+        }
+        .pack(fbb))
+    }
+
+    pub(super) fn block_count<'b>(
+        &self,
+        _ctx: &Caller,
+        _req: crate::schema::BlockCount<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<BlockCountResponse<'b>>, ApiError> {
+        let c = self.block_counts()?;
+        Ok(BlockCountResponseT {
+            count: c.count,
+            unchecked: c.unchecked,
+            cemented: c.cemented,
+        }
+        .pack(fbb))
+    }
+
+    pub(super) fn uptime<'b>(
+        &self,
+        _ctx: &Caller,
+        _req: Uptime<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<UptimeResponse<'b>>, ApiError> {
+        Ok(UptimeResponseT {
+            seconds: self.uptime_seconds(),
+        }
+        .pack(fbb))
     }
 }

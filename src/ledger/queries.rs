@@ -304,21 +304,6 @@ impl Ledger {
         })
     }
 
-    /// nano-node's `available_supply`: genesis amount minus what the genesis and burn accounts
-    /// hold.
-    pub fn available_supply(&self) -> Result<Amount, LedgerError> {
-        let network = self.network();
-        self.read(|s, t| {
-            let genesis = network
-                .genesis_block()
-                .and_then(|b| b.account_field())
-                .ok_or(LedgerError::GenesisUnavailable(network))?;
-            let held = |a: &Account| s.account(t, a).map(|i| i.map_or(0, |i| i.balance.0));
-            let locked = held(&genesis)?.saturating_add(held(&Account::ZERO)?);
-            Ok(Amount(network.genesis_amount().0.saturating_sub(locked)))
-        })
-    }
-
     /// Ledger-wide sums, from one snapshot (full scan: for tools and tests, not hot paths).
     pub fn totals(&self) -> Result<LedgerTotals, LedgerError> {
         self.read(|s, t| {
@@ -364,7 +349,11 @@ impl Ledger {
     }
 }
 
-fn block_info(s: &Store, t: &RoTxn, hash: &BlockHash) -> Result<Option<BlockInfo>, LedgerError> {
+pub(super) fn block_info(
+    s: &Store,
+    t: &RoTxn,
+    hash: &BlockHash,
+) -> Result<Option<BlockInfo>, LedgerError> {
     let Some(stored) = s.block(t, hash)? else {
         return Ok(None);
     };

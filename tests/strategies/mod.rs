@@ -9,6 +9,9 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 
+mod blocks;
+pub use blocks::*;
+
 pub fn s() -> impl Strategy<Value = String> {
     any::<String>()
 }
@@ -108,7 +111,31 @@ pub fn block() -> impl Strategy<Value = BlockT> {
 }
 
 pub fn block_info() -> impl Strategy<Value = BlockInfoT> {
-    block().prop_map(|block| BlockInfoT { block })
+    (
+        block(),
+        (os(), os(), os(), any::<u64>(), any::<u64>(), os()),
+        (any::<bool>(), byte_enum(5), any::<bool>(), os(), os()),
+    )
+        .prop_map(
+            |(
+                block,
+                (account, amount, balance, height, local_timestamp, successor),
+                (confirmed, st, receivable, receive_hash, source_account),
+            )| BlockInfoT {
+                block,
+                account,
+                amount,
+                balance,
+                height,
+                local_timestamp,
+                successor,
+                confirmed,
+                subtype: BlockSubType(st),
+                receivable,
+                receive_hash,
+                source_account,
+            },
+        )
 }
 
 pub fn account_weight() -> impl Strategy<Value = AccountWeightT> {
@@ -233,6 +260,7 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         topic_service_stop().prop_map(|m| MessageT::TopicServiceStop(Box::new(m))),
         Just(MessageT::EventServiceStop(Box::default())),
         accounts::account_message(),
+        blocks_message(),
     ]
 }
 

@@ -1,4 +1,4 @@
-//! Node-level actions: `version`, `block_count`, and the account reads that predate the groups
+//! Node-level actions: `version`, `block_count`, `uptime`, and the account reads that predate the groups
 //! (`account_weight`, `account_balance`).
 
 use crate::api::Caller;
@@ -9,9 +9,10 @@ use crate::rpc_legacy::tree::Tree;
 use crate::rpc_legacy::{ActionFn, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let actions: [(&'static str, ActionFn<Api>); 4] = [
+    let actions: [(&'static str, ActionFn<Api>); 5] = [
         ("version", version),
         ("block_count", block_count),
+        ("uptime", uptime),
         ("account_weight", account_weight),
         ("account_balance", account_balance),
     ];
@@ -39,11 +40,18 @@ fn version(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError
 
 /// `block_count`: count, unchecked, cemented.
 fn block_count(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
-    let c = api.block_count()?;
+    let c = api.block_counts()?;
     let mut t = Tree::object();
     t.put("count", c.count.to_string())
         .put("unchecked", c.unchecked.to_string())
         .put("cemented", c.cemented.to_string());
+    Ok(t)
+}
+
+/// `uptime`: seconds since the node started.
+fn uptime(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
+    let mut t = Tree::object();
+    t.put("seconds", api.uptime_seconds().to_string());
     Ok(t)
 }
 
