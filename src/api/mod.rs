@@ -15,10 +15,27 @@ mod account;
 mod error;
 mod node;
 pub mod v2;
+// ---- keys group ----
+pub mod convert;
+mod create;
+mod keys;
+mod submit;
+mod work;
 
 pub use account::{AccountBalance, ParsedAccount};
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
+// ---- keys group ----
+pub use create::{BlockCreateRequest, CreateKind, CreatedBlock, ENABLE_SIGN_HASH};
+pub use keys::{
+    check_work_version, parse_block_hash, parse_difficulty, parse_index, parse_private_key,
+    parse_seed, parse_work,
+};
+pub use submit::ExpectedSubtype;
+pub use work::{
+    from_multiplier, parse_multiplier, to_multiplier, WorkGenerateRequest, WorkGenerated,
+    WorkRegistry, WorkValidation, MAX_WORK_GENERATE_MULTIPLIER,
+};
 
 use crate::ledger::Ledger;
 use crate::schema::JsonOptions;
@@ -28,6 +45,8 @@ use crate::schema::JsonOptions;
 pub struct Api {
     ledger: Ledger,
     json: JsonOptions,
+    /// Running work generations by root, so `work_cancel` can stop them (keys group).
+    work: WorkRegistry,
 }
 
 /// Facts about one call that a handler may need. Credentials and the schema's permissions are not
@@ -43,7 +62,11 @@ impl Api {
     /// An API over `ledger`. `json` decides what the JSON codec does with unknown fields
     /// (`[node.ipc.flatbuffers] skip_unexpected_fields_in_json`).
     pub fn new(ledger: Ledger, json: JsonOptions) -> Self {
-        Api { ledger, json }
+        Api {
+            ledger,
+            json,
+            work: WorkRegistry::default(),
+        }
     }
 
     /// The ledger every answer comes from.

@@ -304,4 +304,95 @@ impl Handler for Api {
     ) -> Result<WIPOffset<crate::schema::AccountWeightResponse<'b>>, ApiError> {
         Api::account_weight(self, ctx, req, fbb)
     }
+
+    // ---- keys group ----
+    fn process<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Process<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ProcessResponse<'b>>, ApiError> {
+        Api::v2_process(self, ctx, req, fbb)
+    }
+
+    fn work_generate<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::WorkGenerate<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::WorkGenerateResponse<'b>>, ApiError> {
+        Api::v2_work_generate(self, ctx, req, fbb)
+    }
+
+    fn work_validate<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::WorkValidate<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::WorkValidateResponse<'b>>, ApiError> {
+        Api::v2_work_validate(self, ctx, req, fbb)
+    }
+
+    fn work_cancel<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::WorkCancel<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::Success<'b>>, ApiError> {
+        Api::v2_work_cancel(self, ctx, req, fbb)
+    }
+
+    fn validate_account_number<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::ValidateAccountNumber<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::ValidateAccountNumberResponse<'b>>, ApiError> {
+        Api::v2_validate_account_number(self, ctx, req, fbb)
+    }
+
+    fn key_create<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::KeyCreate<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::KeyPair<'b>>, ApiError> {
+        Api::v2_key_create(self, ctx, req, fbb)
+    }
+
+    fn key_expand<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::KeyExpand<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::KeyPair<'b>>, ApiError> {
+        Api::v2_key_expand(self, ctx, req, fbb)
+    }
+
+    fn deterministic_key<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::DeterministicKey<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::KeyPair<'b>>, ApiError> {
+        Api::v2_deterministic_key(self, ctx, req, fbb)
+    }
+
+    fn block_create<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::BlockCreate<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::BlockCreateResponse<'b>>, ApiError> {
+        Api::v2_block_create(self, ctx, req, fbb)
+    }
+
+    fn sign<'b>(
+        &self,
+        ctx: &CallContext,
+        req: crate::schema::Sign<'_>,
+        fbb: &mut FlatBufferBuilder<'b>,
+    ) -> Result<WIPOffset<crate::schema::SignResponse<'b>>, ApiError> {
+        Api::v2_sign(self, ctx, req, fbb)
+    }
 }

@@ -14,6 +14,7 @@ mod handle;
 pub mod primitives;
 mod processor;
 mod queries;
+mod queries_keys;
 mod receivables;
 mod records;
 mod store;
