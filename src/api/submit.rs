@@ -49,6 +49,22 @@ impl Api {
     /// lowest threshold, legacy blocks epoch 1), then [`ApiError::Rejected`] with the ledger's
     /// result. Blocking (an LMDB write).
     pub fn process(&self, block: &Block, subtype: Option<&str>) -> Result<BlockHash, ApiError> {
+        self.process_checks(block, subtype)?;
+        let results = self.ledger().process(std::slice::from_ref(block))?;
+        match results.first() {
+            Some(ProcessResult::Progress) => Ok(block.hash()),
+            Some(other) => Err(ApiError::Rejected(*other)),
+            // The ledger answers one result per block; an empty answer is a ledger bug.
+            None => Err(ApiError::InvalidAnswer(
+                "the ledger returned no result for the block".into(),
+            )),
+        }
+    }
+
+    /// The checks `process` makes before the ledger sees the block: the subtype expectation and
+    /// the entry work threshold. Legacy `process` with `async` runs them before answering
+    /// `started`, as nano-node does.
+    pub fn process_checks(&self, block: &Block, subtype: Option<&str>) -> Result<(), ApiError> {
         if let Block::State(_) = block {
             if let Some(expected) = ExpectedSubtype::parse(subtype.unwrap_or(""))? {
                 self.check_subtype(block, expected)?;
@@ -62,15 +78,7 @@ impl Api {
         if work_value(&block.root(), block.work()) < entry {
             return Err(ApiError::InvalidArgument("Block work is less than threshold"));
         }
-        let results = self.ledger().process(std::slice::from_ref(block))?;
-        match results.first() {
-            Some(ProcessResult::Progress) => Ok(block.hash()),
-            Some(other) => Err(ApiError::Rejected(*other)),
-            // The ledger answers one result per block; an empty answer is a ledger bug.
-            None => Err(ApiError::InvalidAnswer(
-                "the ledger returned no result for the block".into(),
-            )),
-        }
+        Ok(())
     }
 
     /// nano-node's pre-ledger subtype checks against the account's current balance (0 when

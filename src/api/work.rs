@@ -177,18 +177,8 @@ impl Api {
     /// `Provided work is already enough for given difficulty`. A `work_cancel` for the root makes
     /// it fail with `Cancelled`.
     pub fn work_generate(&self, req: &WorkGenerateRequest) -> Result<WorkGenerated, ApiError> {
-        let thresholds = self.ledger().network().thresholds();
-        let base = thresholds.base();
-        let mut difficulty = req.difficulty.unwrap_or(base);
-        if let Some(m) = req.multiplier {
-            difficulty = from_multiplier(m, base);
-        }
-        let max = from_multiplier(MAX_WORK_GENERATE_MULTIPLIER, base);
-        if difficulty > max || difficulty < thresholds.entry() {
-            return Err(ApiError::InvalidArgument(
-                "Difficulty above config limit or below publish threshold",
-            ));
-        }
+        let base = self.base_difficulty();
+        let mut difficulty = self.work_generate_target(req.difficulty, req.multiplier)?;
         if let Some(block) = &req.block {
             if block.root() != req.hash.0 {
                 return Err(ApiError::InvalidArgument("Root mismatch for block"));
@@ -210,6 +200,26 @@ impl Api {
             difficulty: value,
             multiplier: to_multiplier(value, base),
         })
+    }
+
+    /// The target `work_generate` aims at before any block is considered: `multiplier` (over
+    /// base) if given, else `difficulty`, else base; it must lie between the state entry
+    /// threshold and 64 × base (`Difficulty above config limit or below publish threshold`).
+    pub fn work_generate_target(
+        &self,
+        difficulty: Option<u64>,
+        multiplier: Option<f64>,
+    ) -> Result<u64, ApiError> {
+        let thresholds = self.ledger().network().thresholds();
+        let base = thresholds.base();
+        let target = multiplier.map_or(difficulty.unwrap_or(base), |m| from_multiplier(m, base));
+        let max = from_multiplier(MAX_WORK_GENERATE_MULTIPLIER, base);
+        if target > max || target < thresholds.entry() {
+            return Err(ApiError::InvalidArgument(
+                "Difficulty above config limit or below publish threshold",
+            ));
+        }
+        Ok(target)
     }
 
     /// Evaluates `work` on `hash`. The target is `multiplier` (over base) if given, else
