@@ -31,8 +31,15 @@ fn example_block(signature: &str) -> Value {
 fn example_block_string() -> String {
     let b = example_block(EXAMPLE_SIGNATURE);
     let keys = [
-        "type", "account", "previous", "representative", "balance", "link", "link_as_account",
-        "signature", "work",
+        "type",
+        "account",
+        "previous",
+        "representative",
+        "balance",
+        "link",
+        "link_as_account",
+        "signature",
+        "work",
     ];
     let lines: Vec<String> = keys
         .iter()
@@ -63,14 +70,27 @@ fn key_actions_answer_exactly() {
     let seed = "98F40E015157F56A13E736740E5710E17D78202E67B1C8E6A9FCAD45351F2085";
     assert_eq!(
         node.legacy(json!({"action": "deterministic_key", "seed": seed, "index": "-1"}))["private"],
-        node.legacy(json!({"action": "deterministic_key", "seed": seed, "index": 4294967295u32}))["private"]
+        node.legacy(json!({"action": "deterministic_key", "seed": seed, "index": 4294967295u32}))
+            ["private"]
     );
     for (body, error) in [
-        (json!({"action": "key_expand", "key": "xyz"}), "Bad private key"),
+        (
+            json!({"action": "key_expand", "key": "xyz"}),
+            "Bad private key",
+        ),
         (json!({"action": "key_expand"}), "Unable to parse JSON"),
-        (json!({"action": "deterministic_key", "seed": "zz", "index": "x"}), "Bad seed"),
-        (json!({"action": "deterministic_key", "seed": seed, "index": "x"}), "Invalid index"),
-        (json!({"action": "deterministic_key", "seed": seed}), "Unable to parse JSON"),
+        (
+            json!({"action": "deterministic_key", "seed": "zz", "index": "x"}),
+            "Bad seed",
+        ),
+        (
+            json!({"action": "deterministic_key", "seed": seed, "index": "x"}),
+            "Invalid index",
+        ),
+        (
+            json!({"action": "deterministic_key", "seed": seed}),
+            "Unable to parse JSON",
+        ),
     ] {
         assert_eq!(node.legacy_text(&body), legacy_error(error), "{body}");
     }
@@ -86,7 +106,9 @@ fn validate_account_number_and_units() {
     );
     for bad in js_vectors()["invalid_addresses"].as_array().unwrap() {
         assert_eq!(
-            node.legacy_text(&json!({"action": "validate_account_number", "account": bad["address"]})),
+            node.legacy_text(
+                &json!({"action": "validate_account_number", "account": bad["address"]})
+            ),
             "{\n    \"valid\": \"0\"\n}\n"
         );
     }
@@ -103,13 +125,24 @@ fn validate_account_number_and_units() {
         "79061536536625392568231788544"
     );
     assert_eq!(
-        node.legacy_text(&json!({"action": "raw_to_nano", "amount": "1999999999999999999999999999999"})),
+        node.legacy_text(
+            &json!({"action": "raw_to_nano", "amount": "1999999999999999999999999999999"})
+        ),
         "{\n    \"amount\": \"1\"\n}\n"
     );
     for (body, error) in [
-        (json!({"action": "nano_to_raw", "amount": "0"}), "Amount too big"),
-        (json!({"action": "nano_to_raw", "amount": "1.5"}), "Invalid amount number"),
-        (json!({"action": "raw_to_nano", "amount": "-1"}), "Invalid amount number"),
+        (
+            json!({"action": "nano_to_raw", "amount": "0"}),
+            "Amount too big",
+        ),
+        (
+            json!({"action": "nano_to_raw", "amount": "1.5"}),
+            "Invalid amount number",
+        ),
+        (
+            json!({"action": "raw_to_nano", "amount": "-1"}),
+            "Invalid amount number",
+        ),
         (json!({"action": "raw_to_nano"}), "Unable to parse JSON"),
     ] {
         assert_eq!(node.legacy_text(&body), legacy_error(error), "{body}");
@@ -122,10 +155,19 @@ fn work_validate_and_generate() {
     let root = "44A6CC04A2E4EC8D60ADFD2CD8B0C91B8B19E2C78B93435B80334DA53EE4896F";
     for v in js_vectors()["work"].as_array().unwrap() {
         let a = node.legacy(json!({"action": "work_validate", "hash": v["root"], "work": v["work"], "difficulty": v["threshold"]}));
-        assert_eq!(a["valid"], if v["valid"].as_bool().unwrap() { "1" } else { "0" }, "{v}");
+        assert_eq!(
+            a["valid"],
+            if v["valid"].as_bool().unwrap() {
+                "1"
+            } else {
+                "0"
+            },
+            "{v}"
+        );
     }
     // Without `difficulty` there is no `valid` key, as in nano-node.
-    let a = node.legacy_text(&json!({"action": "work_validate", "hash": root, "work": "000000000000001d"}));
+    let a = node
+        .legacy_text(&json!({"action": "work_validate", "hash": root, "work": "000000000000001d"}));
     assert!(a.starts_with("{\n    \"valid_all\": "), "{a}");
     let generated = node.legacy(json!({"action": "work_generate", "hash": root}));
     assert_eq!(generated["hash"], root);
@@ -135,22 +177,65 @@ fn work_validate_and_generate() {
     assert_eq!(checked["difficulty"], generated["difficulty"]);
     assert_eq!(checked["multiplier"], generated["multiplier"]);
     let multiplier = generated["multiplier"].as_str().unwrap();
-    assert_eq!(multiplier.split('.').nth(1).unwrap().len(), 15, "{multiplier}");
+    assert_eq!(
+        multiplier.split('.').nth(1).unwrap().len(),
+        15,
+        "{multiplier}"
+    );
     for (body, error) in [
-        (json!({"action": "work_generate", "hash": root, "difficulty": "ffff000000000001"}), "Difficulty above config limit or below publish threshold"),
-        (json!({"action": "work_generate", "hash": root, "difficulty": "efffffffffffffff"}), "Difficulty above config limit or below publish threshold"),
-        (json!({"action": "work_generate", "hash": root, "multiplier": "65"}), "Difficulty above config limit or below publish threshold"),
-        (json!({"action": "work_generate", "hash": root, "multiplier": "0"}), "Bad multiplier"),
-        (json!({"action": "work_generate", "hash": root, "difficulty": "xyz"}), "Bad difficulty"),
-        (json!({"action": "work_generate", "hash": root, "version": "work_2"}), "Bad work version"),
-        (json!({"action": "work_generate", "hash": "zz"}), "Invalid block hash"),
+        (
+            json!({"action": "work_generate", "hash": root, "difficulty": "ffff000000000001"}),
+            "Difficulty above config limit or below publish threshold",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "difficulty": "efffffffffffffff"}),
+            "Difficulty above config limit or below publish threshold",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "multiplier": "65"}),
+            "Difficulty above config limit or below publish threshold",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "multiplier": "0"}),
+            "Bad multiplier",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "difficulty": "xyz"}),
+            "Bad difficulty",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "version": "work_2"}),
+            "Bad work version",
+        ),
+        (
+            json!({"action": "work_generate", "hash": "zz"}),
+            "Invalid block hash",
+        ),
         (json!({"action": "work_generate"}), "Unable to parse JSON"),
-        (json!({"action": "work_generate", "hash": root, "block": "{}"}), "Block is invalid"),
-        (json!({"action": "work_generate", "hash": root, "json_block": true, "block": example_block(EXAMPLE_SIGNATURE)}), "Root mismatch for block"),
-        (json!({"action": "work_generate", "hash": GENESIS_HASH, "json_block": true, "block": example_block(EXAMPLE_SIGNATURE)}), "Provided work is already enough for given difficulty"),
-        (json!({"action": "work_validate", "hash": root, "work": "12345678901234567"}), "Bad work"),
-        (json!({"action": "work_validate", "hash": root, "multiplier": "-1"}), "Bad multiplier"),
-        (json!({"action": "work_cancel", "hash": "x"}), "Invalid block hash"),
+        (
+            json!({"action": "work_generate", "hash": root, "block": "{}"}),
+            "Block is invalid",
+        ),
+        (
+            json!({"action": "work_generate", "hash": root, "json_block": true, "block": example_block(EXAMPLE_SIGNATURE)}),
+            "Root mismatch for block",
+        ),
+        (
+            json!({"action": "work_generate", "hash": GENESIS_HASH, "json_block": true, "block": example_block(EXAMPLE_SIGNATURE)}),
+            "Provided work is already enough for given difficulty",
+        ),
+        (
+            json!({"action": "work_validate", "hash": root, "work": "12345678901234567"}),
+            "Bad work",
+        ),
+        (
+            json!({"action": "work_validate", "hash": root, "multiplier": "-1"}),
+            "Bad multiplier",
+        ),
+        (
+            json!({"action": "work_cancel", "hash": "x"}),
+            "Invalid block hash",
+        ),
     ] {
         assert_eq!(node.legacy_text(&body), legacy_error(error), "{body}");
     }
@@ -204,7 +289,10 @@ fn block_create_hash_and_sign_match_the_reference_example() {
     );
     let mut object_form = request.clone();
     object_form["json_block"] = json!("true");
-    assert_eq!(node.legacy(object_form)["block"], example_block(EXAMPLE_SIGNATURE));
+    assert_eq!(
+        node.legacy(object_form)["block"],
+        example_block(EXAMPLE_SIGNATURE)
+    );
     // block_hash over both input forms.
     let block_text = example_block(EXAMPLE_SIGNATURE).to_string();
     assert_eq!(
@@ -212,7 +300,9 @@ fn block_create_hash_and_sign_match_the_reference_example() {
         format!("{{\n    \"hash\": \"{EXAMPLE_HASH}\"\n}}\n")
     );
     assert_eq!(
-        node.legacy(json!({"action": "block_hash", "json_block": true, "block": example_block("0")}))["hash"],
+        node.legacy(
+            json!({"action": "block_hash", "json_block": true, "block": example_block("0")})
+        )["hash"],
         EXAMPLE_HASH
     );
     // sign replaces the signature, keeps the work; answers the block in the requested form.
@@ -220,22 +310,51 @@ fn block_create_hash_and_sign_match_the_reference_example() {
     assert_eq!(signed["signature"], EXAMPLE_SIGNATURE);
     assert_eq!(signed["block"], example_block(EXAMPLE_SIGNATURE));
     assert_eq!(
-        node.legacy_text(&json!({"action": "sign", "key": GENESIS_KEY, "block": example_block("0").to_string()})),
+        node.legacy_text(
+            &json!({"action": "sign", "key": GENESIS_KEY, "block": example_block("0").to_string()})
+        ),
         format!(
             "{{\n    \"signature\": \"{EXAMPLE_SIGNATURE}\",\n    \"block\": \"{}\"\n}}\n",
             example_block_string()
         )
     );
     for (body, error) in [
-        (json!({"action": "sign", "key": GENESIS_KEY, "hash": EXAMPLE_HASH}), "Signing by block hash is disabled"),
-        (json!({"action": "sign", "key": GENESIS_KEY}), "Block is invalid"),
-        (json!({"action": "sign", "key": GENESIS_KEY, "hash": "0"}), "Block is invalid"),
-        (json!({"action": "sign", "hash": "zz"}), "Invalid block hash"),
-        (json!({"action": "sign", "block": example_block("0").to_string()}), "Private key or local wallet and account required"),
-        (json!({"action": "sign", "wallet": "1", "account": GENESIS, "block": example_block("0").to_string()}), "Private key or local wallet and account required"),
-        (json!({"action": "sign", "key": "xyz", "block": example_block("0").to_string()}), "Bad private key"),
-        (json!({"action": "sign", "key": GENESIS_KEY, "block": example_block("0")}), "Block is invalid"),
-        (json!({"action": "block_hash", "json_block": true, "block": block_text}), "Block is invalid"),
+        (
+            json!({"action": "sign", "key": GENESIS_KEY, "hash": EXAMPLE_HASH}),
+            "Signing by block hash is disabled",
+        ),
+        (
+            json!({"action": "sign", "key": GENESIS_KEY}),
+            "Block is invalid",
+        ),
+        (
+            json!({"action": "sign", "key": GENESIS_KEY, "hash": "0"}),
+            "Block is invalid",
+        ),
+        (
+            json!({"action": "sign", "hash": "zz"}),
+            "Invalid block hash",
+        ),
+        (
+            json!({"action": "sign", "block": example_block("0").to_string()}),
+            "Private key or local wallet and account required",
+        ),
+        (
+            json!({"action": "sign", "wallet": "1", "account": GENESIS, "block": example_block("0").to_string()}),
+            "Private key or local wallet and account required",
+        ),
+        (
+            json!({"action": "sign", "key": "xyz", "block": example_block("0").to_string()}),
+            "Bad private key",
+        ),
+        (
+            json!({"action": "sign", "key": GENESIS_KEY, "block": example_block("0")}),
+            "Block is invalid",
+        ),
+        (
+            json!({"action": "block_hash", "json_block": true, "block": block_text}),
+            "Block is invalid",
+        ),
         (json!({"action": "block_hash"}), "Unable to parse JSON"),
     ] {
         assert_eq!(node.legacy_text(&body), legacy_error(error), "{body}");
@@ -256,24 +375,50 @@ fn block_create_errors_in_nano_order() {
         b.as_object_mut().unwrap().remove(k);
         b
     };
-    let requirements = "Previous, representative, final balance and link (source or destination) are required";
+    let requirements =
+        "Previous, representative, final balance and link (source or destination) are required";
     for (body, error) in [
         (without("type"), "Unable to parse JSON"),
         (with("version", json!("work_0")), "Bad work version"),
         (with("difficulty", json!("x")), "Bad difficulty"),
         (with("wallet", json!("x")), "Bad wallet number"),
         (with("account", json!("nano_1")), "Bad account number"),
-        (with("representative", json!("nano_1")), "Bad representative number"),
-        (with("destination", json!("nano_1")), "Bad destination account"),
+        (
+            with("representative", json!("nano_1")),
+            "Bad representative number",
+        ),
+        (
+            with("destination", json!("nano_1")),
+            "Bad destination account",
+        ),
         (with("source", json!("x")), "Bad source"),
         (with("work", json!("x")), "Bad work"),
-        (with("wallet", json!("1")).as_object().map(|o| { let mut o = o.clone(); o.insert("account".into(), json!(GENESIS)); Value::Object(o) }).unwrap(), "Wallet not found"),
+        (
+            with("wallet", json!("1"))
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o.insert("account".into(), json!(GENESIS));
+                    Value::Object(o)
+                })
+                .unwrap(),
+            "Wallet not found",
+        ),
         (with("key", json!("x")), "Bad private key"),
         (with("previous", json!("x")), "Bad previous"),
         (with("balance", json!("-1")), "Invalid balance number"),
         (with("link", json!("x")), "Bad link number"),
-        (without("key"), "Private key or local wallet and account required"),
-        (with("account", json!("nano_1111111111111111111111111111111111111111111111111111hifc8npp")), "Incorrect key for given account"),
+        (
+            without("key"),
+            "Private key or local wallet and account required",
+        ),
+        (
+            with(
+                "account",
+                json!("nano_1111111111111111111111111111111111111111111111111111hifc8npp"),
+            ),
+            "Incorrect key for given account",
+        ),
         (with("type", json!("bogus")), "Invalid block type"),
         (without("previous"), requirements),
         (without("representative"), requirements),
@@ -304,7 +449,13 @@ fn create_and_process_a_chain() {
         "json_block": true
     }));
     let processed = node.legacy_text(&json!({"action": "process", "json_block": "true", "subtype": "send", "block": send["block"]}));
-    assert_eq!(processed, format!("{{\n    \"hash\": \"{}\"\n}}\n", send["hash"].as_str().unwrap()));
+    assert_eq!(
+        processed,
+        format!(
+            "{{\n    \"hash\": \"{}\"\n}}\n",
+            send["hash"].as_str().unwrap()
+        )
+    );
     // The accepted block is immediately visible: resubmitting it is `Old block`.
     assert_eq!(
         node.legacy_text(&json!({"action": "process", "json_block": true, "block": send["block"]})),
@@ -323,7 +474,9 @@ fn create_and_process_a_chain() {
         legacy_error("Invalid block balance for given subtype")
     );
     assert_eq!(
-        node.legacy_text(&json!({"action": "process", "subtype": "change", "block": open["block"]})),
+        node.legacy_text(
+            &json!({"action": "process", "subtype": "change", "block": open["block"]})
+        ),
         legacy_error("Invalid block balance for given subtype")
     );
     assert_eq!(
@@ -331,7 +484,8 @@ fn create_and_process_a_chain() {
         legacy_error("Invalid block subtype")
     );
     assert_eq!(
-        node.legacy(json!({"action": "process", "subtype": "open", "block": open["block"]}))["hash"],
+        node.legacy(json!({"action": "process", "subtype": "open", "block": open["block"]}))
+            ["hash"],
         open["hash"]
     );
     let change = node.legacy(json!({
@@ -342,7 +496,9 @@ fn create_and_process_a_chain() {
         node.legacy(json!({"action": "process", "subtype": "change", "json_block": true, "block": change["block"]}))["hash"],
         change["hash"]
     );
-    let account = nanoipc::ledger::primitives::Account::from_address(key["account"].as_str().unwrap()).unwrap();
+    let account =
+        nanoipc::ledger::primitives::Account::from_address(key["account"].as_str().unwrap())
+            .unwrap();
     let info = node.ledger.account_info(&account).unwrap().unwrap();
     assert_eq!(info.block_count, 2);
     assert_eq!(info.balance.0, amount);
@@ -384,7 +540,8 @@ fn js_chain_blocks_are_accepted_and_refused_as_nano_does() {
     );
     // The JS vectors: block_hash and sign reproduce the library's hashes and signatures.
     for v in js_vectors()["state_blocks"].as_array().unwrap() {
-        let a = node.legacy(json!({"action": "block_hash", "json_block": true, "block": v["block"]}));
+        let a =
+            node.legacy(json!({"action": "block_hash", "json_block": true, "block": v["block"]}));
         assert_eq!(a["hash"], v["hash"]);
         let a = node.legacy(json!({"action": "sign", "json_block": true, "key": v["secret_key"], "block": v["block"]}));
         assert_eq!(a["signature"], v["block"]["signature"]);
@@ -393,8 +550,12 @@ fn js_chain_blocks_are_accepted_and_refused_as_nano_does() {
         let a = node.legacy(json!({"action": "process", "json_block": true, "block": v["block"]}));
         let error = a["error"].as_str().unwrap_or_default();
         assert!(
-            ["Block work is less than threshold", "Gap previous block", "Gap source block"]
-                .contains(&error),
+            [
+                "Block work is less than threshold",
+                "Gap previous block",
+                "Gap source block"
+            ]
+            .contains(&error),
             "{a}"
         );
     }

@@ -10,11 +10,13 @@ use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::account::parse_account;
 use super::convert::{block_from_object, block_to_object};
-use super::keys::{check_work_version, parse_block_hash, parse_difficulty, parse_private_key, parse_work};
+use super::keys::{
+    check_work_version, parse_block_hash, parse_difficulty, parse_private_key, parse_work,
+};
 use super::{Api, ApiError, CallContext};
 use crate::ledger::primitives::{
-    public_key, sign_hash, work_value, Account, Amount, Block, BlockHash, Link, RawKey,
-    Signature, StateBlock, Work,
+    public_key, sign_hash, work_value, Account, Amount, Block, BlockHash, Link, RawKey, Signature,
+    StateBlock, Work,
 };
 use crate::schema::{
     BlockCreate, BlockCreateResponse, BlockCreateResponseT, Sign, SignResponse, SignResponseT,
@@ -113,11 +115,14 @@ impl BlockCreateRequest {
         }
         let key = get("key").map(parse_private_key).transpose()?;
         let previous = get("previous")
-            .map(|t| BlockHash::decode_hex(t).map_err(|_| ApiError::InvalidArgument("Bad previous")))
+            .map(|t| {
+                BlockHash::decode_hex(t).map_err(|_| ApiError::InvalidArgument("Bad previous"))
+            })
             .transpose()?;
         let balance = get("balance")
             .map(|t| {
-                Amount::decode_dec(t).map_err(|_| ApiError::InvalidArgument("Invalid balance number"))
+                Amount::decode_dec(t)
+                    .map_err(|_| ApiError::InvalidArgument("Invalid balance number"))
             })
             .transpose()?;
         let link = get("link")
@@ -233,7 +238,9 @@ impl Api {
             return Err(ApiError::InvalidArgument("Block is invalid"));
         }
         if block.is_none() && !ENABLE_SIGN_HASH {
-            return Err(ApiError::InvalidArgument("Signing by block hash is disabled"));
+            return Err(ApiError::InvalidArgument(
+                "Signing by block hash is disabled",
+            ));
         }
         let key = key
             .map(parse_private_key)

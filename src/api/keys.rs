@@ -6,9 +6,7 @@ use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
 use super::account::parse_account;
 use super::{Api, ApiError, CallContext};
-use crate::ledger::primitives::{
-    deterministic_key, Amount, BlockHash, KeyPair, RawKey, Work,
-};
+use crate::ledger::primitives::{deterministic_key, Amount, BlockHash, KeyPair, RawKey, Work};
 use crate::schema::{
     DeterministicKey, KeyCreate, KeyExpand, KeyPairT, ValidateAccountNumber,
     ValidateAccountNumberResponse, ValidateAccountNumberResponseT,
@@ -66,7 +64,11 @@ pub fn parse_index(text: &str) -> Result<u32, ApiError> {
         return Err(invalid);
     }
     let value: u64 = rest[..digits].parse().map_err(|_| invalid)?;
-    let value = if negative { value.wrapping_neg() } else { value };
+    let value = if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    };
     // Truncation to the low 32 bits is nano-node's conversion to `uint32_t`.
     Ok(value as u32)
 }
@@ -185,12 +187,27 @@ mod tests {
 
     #[test]
     fn field_parsers_use_nano_texts() {
-        assert_eq!(parse_private_key("xyz").unwrap_err().to_string(), "Bad private key");
+        assert_eq!(
+            parse_private_key("xyz").unwrap_err().to_string(),
+            "Bad private key"
+        );
         assert_eq!(parse_seed("").unwrap_err().to_string(), "Bad seed");
-        assert_eq!(parse_block_hash("g").unwrap_err().to_string(), "Invalid block hash");
-        assert_eq!(parse_work(&"0".repeat(17)).unwrap_err().to_string(), "Bad work");
-        assert_eq!(parse_difficulty("0x1").unwrap_err().to_string(), "Bad difficulty");
-        assert_eq!(check_work_version("work_2").unwrap_err().to_string(), "Bad work version");
+        assert_eq!(
+            parse_block_hash("g").unwrap_err().to_string(),
+            "Invalid block hash"
+        );
+        assert_eq!(
+            parse_work(&"0".repeat(17)).unwrap_err().to_string(),
+            "Bad work"
+        );
+        assert_eq!(
+            parse_difficulty("0x1").unwrap_err().to_string(),
+            "Bad difficulty"
+        );
+        assert_eq!(
+            check_work_version("work_2").unwrap_err().to_string(),
+            "Bad work version"
+        );
         assert_eq!(parse_work("1F").unwrap(), Work(0x1f));
     }
 }

@@ -76,7 +76,9 @@ impl Api {
             _ => thresholds.epoch_1,
         };
         if work_value(&block.root(), block.work()) < entry {
-            return Err(ApiError::InvalidArgument("Block work is less than threshold"));
+            return Err(ApiError::InvalidArgument(
+                "Block work is less than threshold",
+            ));
         }
         Ok(())
     }

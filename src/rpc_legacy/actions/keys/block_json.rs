@@ -102,7 +102,11 @@ mod tests {
             format!(r#"{{"json_block":true,"block":{string}}}"#),
             r#"{"block":"not json"}"#.to_owned(),
         ] {
-            assert_eq!(read_block(&request(&body)).unwrap_err(), invalid(), "{body}");
+            assert_eq!(
+                read_block(&request(&body)).unwrap_err(),
+                invalid(),
+                "{body}"
+            );
         }
         assert_eq!(
             read_block(&request("{}")).unwrap_err(),

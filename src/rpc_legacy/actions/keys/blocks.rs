@@ -86,7 +86,10 @@ pub(super) fn sign(api: &Api, _: &Call<'_>, req: &LegacyRequest) -> Result<Tree,
     let mut t = Tree::object();
     t.put("signature", signature.encode_hex());
     if let Some(b) = block {
-        t.push("block", block_answer(&b, req.bool_option("json_block", false)));
+        t.push(
+            "block",
+            block_answer(&b, req.bool_option("json_block", false)),
+        );
     }
     Ok(t)
 }

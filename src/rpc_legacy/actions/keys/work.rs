@@ -65,7 +65,11 @@ pub(super) fn work_validate(
     req: &LegacyRequest,
 ) -> Result<Tree, LegacyError> {
     let hash = parse_block_hash(req.required("hash")?)?;
-    let work = req.text("work").map(parse_work).transpose()?.unwrap_or_default();
+    let work = req
+        .text("work")
+        .map(parse_work)
+        .transpose()?
+        .unwrap_or_default();
     if let Some(v) = req.text("version") {
         check_work_version(v)?;
     }
