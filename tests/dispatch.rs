@@ -88,7 +88,8 @@ fn run(buf: &[u8]) -> Result<(Message, String), DispatchError<Refused>> {
 
 #[test]
 fn registry_matches_the_schema() {
-    assert_eq!(MESSAGE_NAMES.len(), 14);
+    // 13 of nano-node's, IsAlive, then 17 of the keys group.
+    assert_eq!(MESSAGE_NAMES.len(), 14 + 17);
     assert_eq!(MESSAGE_NAMES[0], "NONE");
     assert_eq!(MESSAGE_NAMES[6], "AccountWeight");
     assert_eq!(
@@ -120,7 +121,8 @@ fn registry_matches_the_schema() {
     ] {
         assert!(method_for(not_request).is_none(), "{not_request:?}");
     }
-    assert_eq!(METHODS.len(), 6);
+    // 6 original requests, then 10 of the keys group.
+    assert_eq!(METHODS.len(), 6 + 10);
     assert!(METHODS.iter().all(|m| !m.permissions.is_empty()));
     assert!(SKIPPED_METHODS.is_empty());
 }
@@ -168,6 +170,38 @@ fn requests_without_a_method_answer_not_implemented() {
             r#"{"message_type":"TopicServiceStop","message":{}}"#,
             "TopicServiceStop",
         ),
+        // ---- keys group ----
+        (r#"{"message_type":"Process","message":{}}"#, "Process"),
+        (
+            r#"{"message_type":"WorkGenerate","message":{"hash":"1"}}"#,
+            "WorkGenerate",
+        ),
+        (
+            r#"{"message_type":"WorkValidate","message":{"hash":"1"}}"#,
+            "WorkValidate",
+        ),
+        (
+            r#"{"message_type":"WorkCancel","message":{"hash":"1"}}"#,
+            "WorkCancel",
+        ),
+        (
+            r#"{"message_type":"ValidateAccountNumber","message":{"account":"a"}}"#,
+            "ValidateAccountNumber",
+        ),
+        (r#"{"message_type":"KeyCreate","message":{}}"#, "KeyCreate"),
+        (
+            r#"{"message_type":"KeyExpand","message":{"key":"1"}}"#,
+            "KeyExpand",
+        ),
+        (
+            r#"{"message_type":"DeterministicKey","message":{"seed":"1"}}"#,
+            "DeterministicKey",
+        ),
+        (
+            r#"{"message_type":"BlockCreate","message":{"key":"1"}}"#,
+            "BlockCreate",
+        ),
+        (r#"{"message_type":"Sign","message":{"key":"1"}}"#, "Sign"),
     ];
     for (json, method) in cases {
         let err = run(&envelope_json(json)).unwrap_err();

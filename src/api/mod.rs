@@ -9,7 +9,10 @@
 //! run inline on the runtime worker that decoded the frame.
 //!
 //! Layout: `error` (the wire error model), `v2` (envelopes in and out), one file per message
-//! group (`node`, `account`).
+//! group (`node`, `account`; keys group: `keys`, `work`, `submit`, `create`, plus `convert`, the
+//! schema `Block` ↔ ledger block conversion). Block submission and work generation are the
+//! exceptions to "microseconds": they block (an LMDB write, seconds of CPU), so the request core
+//! must run them off the async workers.
 
 mod account;
 mod error;

@@ -9,6 +9,10 @@ use proptest::collection::vec;
 use proptest::option::of;
 use proptest::prelude::*;
 
+// ---- keys group ----
+mod keys;
+pub use keys::*;
+
 pub fn s() -> impl Strategy<Value = String> {
     any::<String>()
 }
@@ -232,6 +236,8 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         service_stop().prop_map(|m| MessageT::ServiceStop(Box::new(m))),
         topic_service_stop().prop_map(|m| MessageT::TopicServiceStop(Box::new(m))),
         Just(MessageT::EventServiceStop(Box::default())),
+        // ---- keys group ----
+        keys_message(),
     ]
 }
 
