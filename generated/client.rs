@@ -1157,4 +1157,374 @@ pub trait NanoApiClient: Send {
                 ))
         }
     }
+    /// Submits a block.
+    ///
+    /// Sends `Process`, expects `ProcessResponse`. Permissions (any one): `api_process`.
+    fn process(
+        &mut self,
+        req: &t::ProcessT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ProcessResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Process,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::ProcessResponse)?;
+            env.message_as_process_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ProcessResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Computes proof of work.
+    ///
+    /// Sends `WorkGenerate`, expects `WorkGenerateResponse`. Permissions (any one): `api_work_generate`.
+    fn work_generate(
+        &mut self,
+        req: &t::WorkGenerateT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::WorkGenerateResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::WorkGenerate,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::WorkGenerateResponse,
+            )?;
+            env.message_as_work_generate_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the WorkGenerateResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Evaluates proof of work.
+    ///
+    /// Sends `WorkValidate`, expects `WorkValidateResponse`. Permissions (any one): `api_work_validate`.
+    fn work_validate(
+        &mut self,
+        req: &t::WorkValidateT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::WorkValidateResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::WorkValidate,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::WorkValidateResponse,
+            )?;
+            env.message_as_work_validate_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the WorkValidateResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Stops running work generations for a root.
+    ///
+    /// Sends `WorkCancel`, expects `Success`. Permissions (any one): `api_work_cancel`.
+    fn work_cancel(
+        &mut self,
+        req: &t::WorkCancelT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<t::SuccessT, CallError<Self::TransportError>>,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::WorkCancel,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::Success)?;
+            env.message_as_success()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the Success message is missing".to_string(),
+                ))
+        }
+    }
+    /// Checks an address.
+    ///
+    /// Sends `ValidateAccountNumber`, expects `ValidateAccountNumberResponse`. Permissions (any one): `api_validate_account_number`.
+    fn validate_account_number(
+        &mut self,
+        req: &t::ValidateAccountNumberT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::ValidateAccountNumberResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::ValidateAccountNumber,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::ValidateAccountNumberResponse,
+            )?;
+            env.message_as_validate_account_number_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the ValidateAccountNumberResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Creates a random key pair.
+    ///
+    /// Sends `KeyCreate`, expects `KeyPair`. Permissions (any one): `api_key_create`.
+    fn key_create(
+        &mut self,
+        req: &t::KeyCreateT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<t::KeyPairT, CallError<Self::TransportError>>,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::KeyCreate,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::KeyPair)?;
+            env.message_as_key_pair()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the KeyPair message is missing".to_string(),
+                ))
+        }
+    }
+    /// Expands a private key.
+    ///
+    /// Sends `KeyExpand`, expects `KeyPair`. Permissions (any one): `api_key_expand`.
+    fn key_expand(
+        &mut self,
+        req: &t::KeyExpandT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<t::KeyPairT, CallError<Self::TransportError>>,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::KeyExpand,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::KeyPair)?;
+            env.message_as_key_pair()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the KeyPair message is missing".to_string(),
+                ))
+        }
+    }
+    /// Derives a key pair from a seed and index.
+    ///
+    /// Sends `DeterministicKey`, expects `KeyPair`. Permissions (any one): `api_deterministic_key`.
+    fn deterministic_key(
+        &mut self,
+        req: &t::DeterministicKeyT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<t::KeyPairT, CallError<Self::TransportError>>,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::DeterministicKey,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::KeyPair)?;
+            env.message_as_key_pair()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the KeyPair message is missing".to_string(),
+                ))
+        }
+    }
+    /// Builds and signs a state block.
+    ///
+    /// Sends `BlockCreate`, expects `BlockCreateResponse`. Permissions (any one): `api_block_create`.
+    fn block_create(
+        &mut self,
+        req: &t::BlockCreateT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::BlockCreateResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::BlockCreate,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::BlockCreateResponse)?;
+            env.message_as_block_create_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the BlockCreateResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Signs a block.
+    ///
+    /// Sends `Sign`, expects `SignResponse`. Permissions (any one): `api_sign`.
+    fn sign(
+        &mut self,
+        req: &t::SignT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::SignResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Sign,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::SignResponse)?;
+            env.message_as_sign_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the SignResponse message is missing".to_string(),
+                ))
+        }
+    }
 }

@@ -51,6 +51,23 @@ pub const MESSAGE_NAMES: &[&str] = &[
     "ChainResponse",
     "ReceivableExists",
     "ReceivableExistsResponse",
+    "Process",
+    "ProcessResponse",
+    "WorkGenerate",
+    "WorkGenerateResponse",
+    "WorkValidate",
+    "WorkValidateResponse",
+    "WorkCancel",
+    "ValidateAccountNumber",
+    "ValidateAccountNumberResponse",
+    "KeyCreate",
+    "KeyExpand",
+    "DeterministicKey",
+    "KeyPair",
+    "BlockCreate",
+    "BlockCreateResponse",
+    "Sign",
+    "SignResponse",
 ];
 /// The tag of a member by its name (`None` for unknown names and for `NONE`).
 pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
@@ -247,6 +264,76 @@ pub static METHODS: &[MethodInfo] = &[
         permissions: &["api_receivable_exists"],
         doc: "Whether a send is still receivable.",
     },
+    MethodInfo {
+        name: "Process",
+        request: Message::Process,
+        response: Message::ProcessResponse,
+        permissions: &["api_process"],
+        doc: "Submits a block.",
+    },
+    MethodInfo {
+        name: "WorkGenerate",
+        request: Message::WorkGenerate,
+        response: Message::WorkGenerateResponse,
+        permissions: &["api_work_generate"],
+        doc: "Computes proof of work.",
+    },
+    MethodInfo {
+        name: "WorkValidate",
+        request: Message::WorkValidate,
+        response: Message::WorkValidateResponse,
+        permissions: &["api_work_validate"],
+        doc: "Evaluates proof of work.",
+    },
+    MethodInfo {
+        name: "WorkCancel",
+        request: Message::WorkCancel,
+        response: Message::Success,
+        permissions: &["api_work_cancel"],
+        doc: "Stops running work generations for a root.",
+    },
+    MethodInfo {
+        name: "ValidateAccountNumber",
+        request: Message::ValidateAccountNumber,
+        response: Message::ValidateAccountNumberResponse,
+        permissions: &["api_validate_account_number"],
+        doc: "Checks an address.",
+    },
+    MethodInfo {
+        name: "KeyCreate",
+        request: Message::KeyCreate,
+        response: Message::KeyPair,
+        permissions: &["api_key_create"],
+        doc: "Creates a random key pair.",
+    },
+    MethodInfo {
+        name: "KeyExpand",
+        request: Message::KeyExpand,
+        response: Message::KeyPair,
+        permissions: &["api_key_expand"],
+        doc: "Expands a private key.",
+    },
+    MethodInfo {
+        name: "DeterministicKey",
+        request: Message::DeterministicKey,
+        response: Message::KeyPair,
+        permissions: &["api_deterministic_key"],
+        doc: "Derives a key pair from a seed and index.",
+    },
+    MethodInfo {
+        name: "BlockCreate",
+        request: Message::BlockCreate,
+        response: Message::BlockCreateResponse,
+        permissions: &["api_block_create"],
+        doc: "Builds and signs a state block.",
+    },
+    MethodInfo {
+        name: "Sign",
+        request: Message::Sign,
+        response: Message::SignResponse,
+        permissions: &["api_sign"],
+        doc: "Signs a block.",
+    },
 ];
 /// Methods of the service that cannot be dispatched because their request or response is
 /// not a member of `Message`.
@@ -279,6 +366,16 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
         Message::Chain => METHODS.get(21),
         Message::Successors => METHODS.get(22),
         Message::ReceivableExists => METHODS.get(23),
+        Message::Process => METHODS.get(24),
+        Message::WorkGenerate => METHODS.get(25),
+        Message::WorkValidate => METHODS.get(26),
+        Message::WorkCancel => METHODS.get(27),
+        Message::ValidateAccountNumber => METHODS.get(28),
+        Message::KeyCreate => METHODS.get(29),
+        Message::KeyExpand => METHODS.get(30),
+        Message::DeterministicKey => METHODS.get(31),
+        Message::BlockCreate => METHODS.get(32),
+        Message::Sign => METHODS.get(33),
         _ => ::core::option::Option::None,
     }
 }
@@ -681,6 +778,166 @@ pub trait Handler {
     > {
         ::core::result::Result::Err(self.not_implemented("ReceivableExists"))
     }
+    /// Submits a block.
+    ///
+    /// Request `Process`, answered by `ProcessResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Process"))`.
+    #[allow(unused_variables)]
+    fn process<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Process<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ProcessResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Process"))
+    }
+    /// Computes proof of work.
+    ///
+    /// Request `WorkGenerate`, answered by `WorkGenerateResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("WorkGenerate"))`.
+    #[allow(unused_variables)]
+    fn work_generate<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::WorkGenerate<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::WorkGenerateResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("WorkGenerate"))
+    }
+    /// Evaluates proof of work.
+    ///
+    /// Request `WorkValidate`, answered by `WorkValidateResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("WorkValidate"))`.
+    #[allow(unused_variables)]
+    fn work_validate<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::WorkValidate<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::WorkValidateResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("WorkValidate"))
+    }
+    /// Stops running work generations for a root.
+    ///
+    /// Request `WorkCancel`, answered by `Success`. Unless implemented, answers
+    /// `Err(self.not_implemented("WorkCancel"))`.
+    #[allow(unused_variables)]
+    fn work_cancel<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::WorkCancel<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::Success<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("WorkCancel"))
+    }
+    /// Checks an address.
+    ///
+    /// Request `ValidateAccountNumber`, answered by `ValidateAccountNumberResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("ValidateAccountNumber"))`.
+    #[allow(unused_variables)]
+    fn validate_account_number<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::ValidateAccountNumber<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::ValidateAccountNumberResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("ValidateAccountNumber"))
+    }
+    /// Creates a random key pair.
+    ///
+    /// Request `KeyCreate`, answered by `KeyPair`. Unless implemented, answers
+    /// `Err(self.not_implemented("KeyCreate"))`.
+    #[allow(unused_variables)]
+    fn key_create<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::KeyCreate<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::KeyPair<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("KeyCreate"))
+    }
+    /// Expands a private key.
+    ///
+    /// Request `KeyExpand`, answered by `KeyPair`. Unless implemented, answers
+    /// `Err(self.not_implemented("KeyExpand"))`.
+    #[allow(unused_variables)]
+    fn key_expand<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::KeyExpand<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::KeyPair<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("KeyExpand"))
+    }
+    /// Derives a key pair from a seed and index.
+    ///
+    /// Request `DeterministicKey`, answered by `KeyPair`. Unless implemented, answers
+    /// `Err(self.not_implemented("DeterministicKey"))`.
+    #[allow(unused_variables)]
+    fn deterministic_key<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::DeterministicKey<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::KeyPair<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("DeterministicKey"))
+    }
+    /// Builds and signs a state block.
+    ///
+    /// Request `BlockCreate`, answered by `BlockCreateResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("BlockCreate"))`.
+    #[allow(unused_variables)]
+    fn block_create<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::BlockCreate<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::BlockCreateResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("BlockCreate"))
+    }
+    /// Signs a block.
+    ///
+    /// Request `Sign`, answered by `SignResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Sign"))`.
+    #[allow(unused_variables)]
+    fn sign<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Sign<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::SignResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Sign"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1016,6 +1273,129 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
                 }
             }
         }
+        Message::Process => {
+            match env.message_as_process() {
+                ::core::option::Option::Some(req) => {
+                    h.process(ctx, req, fbb)
+                        .map(|o| (Message::ProcessResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::WorkGenerate => {
+            match env.message_as_work_generate() {
+                ::core::option::Option::Some(req) => {
+                    h.work_generate(ctx, req, fbb)
+                        .map(|o| (Message::WorkGenerateResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::WorkValidate => {
+            match env.message_as_work_validate() {
+                ::core::option::Option::Some(req) => {
+                    h.work_validate(ctx, req, fbb)
+                        .map(|o| (Message::WorkValidateResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::WorkCancel => {
+            match env.message_as_work_cancel() {
+                ::core::option::Option::Some(req) => {
+                    h.work_cancel(ctx, req, fbb)
+                        .map(|o| (Message::Success, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::ValidateAccountNumber => {
+            match env.message_as_validate_account_number() {
+                ::core::option::Option::Some(req) => {
+                    h.validate_account_number(ctx, req, fbb)
+                        .map(|o| (
+                            Message::ValidateAccountNumberResponse,
+                            o.as_union_value(),
+                        ))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::KeyCreate => {
+            match env.message_as_key_create() {
+                ::core::option::Option::Some(req) => {
+                    h.key_create(ctx, req, fbb)
+                        .map(|o| (Message::KeyPair, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::KeyExpand => {
+            match env.message_as_key_expand() {
+                ::core::option::Option::Some(req) => {
+                    h.key_expand(ctx, req, fbb)
+                        .map(|o| (Message::KeyPair, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::DeterministicKey => {
+            match env.message_as_deterministic_key() {
+                ::core::option::Option::Some(req) => {
+                    h.deterministic_key(ctx, req, fbb)
+                        .map(|o| (Message::KeyPair, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::BlockCreate => {
+            match env.message_as_block_create() {
+                ::core::option::Option::Some(req) => {
+                    h.block_create(ctx, req, fbb)
+                        .map(|o| (Message::BlockCreateResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Sign => {
+            match env.message_as_sign() {
+                ::core::option::Option::Some(req) => {
+                    h.sign(ctx, req, fbb)
+                        .map(|o| (Message::SignResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
         other => ::core::result::Result::Err(DispatchError::NotARequest(other)),
     }
 }
@@ -1344,6 +1724,126 @@ macro_rules! impl_handler_for_inherent {
                 $err,
             > {
                 <$ty>::receivable_exists(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn process<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Process<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ProcessResponse<'b>>,
+                $err,
+            > {
+                <$ty>::process(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn work_generate<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::WorkGenerate<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::WorkGenerateResponse<'b>>,
+                $err,
+            > {
+                <$ty>::work_generate(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn work_validate<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::WorkValidate<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::WorkValidateResponse<'b>>,
+                $err,
+            > {
+                <$ty>::work_validate(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn work_cancel<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::WorkCancel<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::Success<'b>>,
+                $err,
+            > {
+                <$ty>::work_cancel(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn validate_account_number<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::ValidateAccountNumber<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::ValidateAccountNumberResponse<'b>>,
+                $err,
+            > {
+                <$ty>::validate_account_number(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn key_create<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::KeyCreate<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::KeyPair<'b>>,
+                $err,
+            > {
+                <$ty>::key_create(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn key_expand<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::KeyExpand<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::KeyPair<'b>>,
+                $err,
+            > {
+                <$ty>::key_expand(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn deterministic_key<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::DeterministicKey<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::KeyPair<'b>>,
+                $err,
+            > {
+                <$ty>::deterministic_key(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn block_create<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::BlockCreate<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::BlockCreateResponse<'b>>,
+                $err,
+            > {
+                <$ty>::block_create(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn sign<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Sign<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::SignResponse<'b>>,
+                $err,
+            > {
+                <$ty>::sign(self, ctx, req, fbb)
             }
         }
     };

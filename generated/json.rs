@@ -411,6 +411,91 @@ impl rt::JsonUnion for t::Message {
                     .deserialize(d)
                     .map(|o| o.as_union_value())
             }
+            t::Message::Process => {
+                rt::TableSeed::<ProcessJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ProcessResponse => {
+                rt::TableSeed::<ProcessResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::WorkGenerate => {
+                rt::TableSeed::<WorkGenerateJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::WorkGenerateResponse => {
+                rt::TableSeed::<WorkGenerateResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::WorkValidate => {
+                rt::TableSeed::<WorkValidateJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::WorkValidateResponse => {
+                rt::TableSeed::<WorkValidateResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::WorkCancel => {
+                rt::TableSeed::<WorkCancelJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ValidateAccountNumber => {
+                rt::TableSeed::<ValidateAccountNumberJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::ValidateAccountNumberResponse => {
+                rt::TableSeed::<ValidateAccountNumberResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::KeyCreate => {
+                rt::TableSeed::<KeyCreateJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::KeyExpand => {
+                rt::TableSeed::<KeyExpandJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::DeterministicKey => {
+                rt::TableSeed::<DeterministicKeyJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::KeyPair => {
+                rt::TableSeed::<KeyPairJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlockCreate => {
+                rt::TableSeed::<BlockCreateJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::BlockCreateResponse => {
+                rt::TableSeed::<BlockCreateResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Sign => {
+                rt::TableSeed::<SignJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SignResponse => {
+                rt::TableSeed::<SignResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
             _ => {
                 ::core::result::Result::Err(
                     D::Error::custom(
@@ -738,6 +823,116 @@ pub unsafe fn write_message_value(
         t::Message::ReceivableExistsResponse => {
             wr::JsonWrite::write_json(
                 &unsafe { t::ReceivableExistsResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Process => {
+            wr::JsonWrite::write_json(&unsafe { t::Process::init_from_table(value) }, w);
+            true
+        }
+        t::Message::ProcessResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ProcessResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::WorkGenerate => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::WorkGenerate::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::WorkGenerateResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::WorkGenerateResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::WorkValidate => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::WorkValidate::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::WorkValidateResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::WorkValidateResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::WorkCancel => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::WorkCancel::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ValidateAccountNumber => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ValidateAccountNumber::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::ValidateAccountNumberResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::ValidateAccountNumberResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::KeyCreate => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::KeyCreate::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::KeyExpand => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::KeyExpand::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::DeterministicKey => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::DeterministicKey::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::KeyPair => {
+            wr::JsonWrite::write_json(&unsafe { t::KeyPair::init_from_table(value) }, w);
+            true
+        }
+        t::Message::BlockCreate => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlockCreate::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::BlockCreateResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::BlockCreateResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Sign => {
+            wr::JsonWrite::write_json(&unsafe { t::Sign::init_from_table(value) }, w);
+            true
+        }
+        t::Message::SignResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SignResponse::init_from_table(value) },
                 w,
             );
             true
@@ -7131,6 +7326,1870 @@ impl wr::JsonWrite for t::ReceivableExistsResponse<'_> {
             if v != false {
                 w.key("exists");
                 w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Process` JSON object into the builder.
+pub struct ProcessJson;
+impl rt::JsonTable for ProcessJson {
+    type Out<'b> = t::Process<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Process<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["block_type", "block", "subtype"];
+        let mut f0_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
+        let mut f0: ::core::option::Option<
+            ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+        > = ::core::option::Option::None;
+        let mut f0_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0_type, "block_type")?;
+                    f0_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f0, "block")?;
+                    rt::once(&f0_raw, "block")?;
+                    match f0_type {
+                        ::core::option::Option::Some(tag) => {
+                            f0 = map
+                                .next_value_seed(
+                                    rt::NullOr(rt::UnionSeed {
+                                        ctx,
+                                        fbb: &mut *fbb,
+                                        tag,
+                                    }),
+                                )?;
+                        }
+                        ::core::option::Option::None => {
+                            f0_raw = ::core::option::Option::Some(
+                                map.next_value::<&'de ::serde_json::value::RawValue>()?,
+                            );
+                        }
+                    }
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f1, "subtype")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if let ::core::option::Option::Some(raw) = f0_raw {
+            match f0_type {
+                ::core::option::Option::Some(tag) => {
+                    f0 = rt::reparse_union(ctx, fbb, tag, raw)?;
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        A::Error::custom(
+                            "missing type field for this union value: block",
+                        ),
+                    );
+                }
+            }
+        }
+        if f0.is_none() && f0_type.is_some_and(|x| x != t::Block::NONE) {
+            return ::core::result::Result::Err(
+                A::Error::custom("union value is missing: block"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::Process::VT_SUBTYPE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Process::VT_BLOCK, v);
+        }
+        if f0.is_some() {
+            if let ::core::option::Option::Some(v) = f0_type {
+                fbb.push_slot::<t::Block>(t::Process::VT_BLOCK_TYPE, v, t::Block::NONE);
+            }
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Process<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let tag = self.block_type();
+            if tag != t::Block::NONE {
+                w.key("block_type");
+                w.enum_value(tag.variant_name(), tag.0 as i128);
+                if let ::core::option::Option::Some(v) = self.block() {
+                    w.key("block");
+                    if !unsafe { write_block_value(tag, v, w) } {
+                        w.begin_object();
+                        w.end_object();
+                    }
+                }
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Process::VT_SUBTYPE, ::core::option::Option::None)
+        } {
+            w.key("subtype");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ProcessResponse` JSON object into the builder.
+pub struct ProcessResponseJson;
+impl rt::JsonTable for ProcessResponseJson {
+    type Out<'b> = t::ProcessResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ProcessResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "ProcessResponse"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ProcessResponse::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ProcessResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ProcessResponse::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `WorkGenerate` JSON object into the builder.
+pub struct WorkGenerateJson;
+impl rt::JsonTable for WorkGenerateJson {
+    type Out<'b> = t::WorkGenerate<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::WorkGenerate<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "hash",
+            "difficulty",
+            "multiplier",
+            "version",
+            "block_type",
+            "block",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<f64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<
+            ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+        > = ::core::option::Option::None;
+        let mut f4_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "difficulty")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "multiplier")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<f64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "version")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4_type, "block_type")?;
+                    f4_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f4, "block")?;
+                    rt::once(&f4_raw, "block")?;
+                    match f4_type {
+                        ::core::option::Option::Some(tag) => {
+                            f4 = map
+                                .next_value_seed(
+                                    rt::NullOr(rt::UnionSeed {
+                                        ctx,
+                                        fbb: &mut *fbb,
+                                        tag,
+                                    }),
+                                )?;
+                        }
+                        ::core::option::Option::None => {
+                            f4_raw = ::core::option::Option::Some(
+                                map.next_value::<&'de ::serde_json::value::RawValue>()?,
+                            );
+                        }
+                    }
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "WorkGenerate"));
+        }
+        if let ::core::option::Option::Some(raw) = f4_raw {
+            match f4_type {
+                ::core::option::Option::Some(tag) => {
+                    f4 = rt::reparse_union(ctx, fbb, tag, raw)?;
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        A::Error::custom(
+                            "missing type field for this union value: block",
+                        ),
+                    );
+                }
+            }
+        }
+        if f4.is_none() && f4_type.is_some_and(|x| x != t::Block::NONE) {
+            return ::core::result::Result::Err(
+                A::Error::custom("union value is missing: block"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<f64>(t::WorkGenerate::VT_MULTIPLIER, v, 0.0f64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerate::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerate::VT_VERSION, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerate::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerate::VT_HASH, v);
+        }
+        if f4.is_some() {
+            if let ::core::option::Option::Some(v) = f4_type {
+                fbb.push_slot::<
+                        t::Block,
+                    >(t::WorkGenerate::VT_BLOCK_TYPE, v, t::Block::NONE);
+            }
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::WorkGenerate<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerate::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerate::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        {
+            let v = self.multiplier();
+            #[allow(clippy::float_cmp)]
+            if v != 0.0f64 {
+                w.key("multiplier");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerate::VT_VERSION, ::core::option::Option::None)
+        } {
+            w.key("version");
+            w.string(v);
+        }
+        {
+            let tag = self.block_type();
+            if tag != t::Block::NONE {
+                w.key("block_type");
+                w.enum_value(tag.variant_name(), tag.0 as i128);
+                if let ::core::option::Option::Some(v) = self.block() {
+                    w.key("block");
+                    if !unsafe { write_block_value(tag, v, w) } {
+                        w.begin_object();
+                        w.end_object();
+                    }
+                }
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `WorkGenerateResponse` JSON object into the builder.
+pub struct WorkGenerateResponseJson;
+impl rt::JsonTable for WorkGenerateResponseJson {
+    type Out<'b> = t::WorkGenerateResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::WorkGenerateResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash", "work", "difficulty", "multiplier"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<f64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "work")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "difficulty")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "multiplier")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<f64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("hash", "WorkGenerateResponse"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("work", "WorkGenerateResponse"),
+            );
+        }
+        if f2.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("difficulty", "WorkGenerateResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<f64>(t::WorkGenerateResponse::VT_MULTIPLIER, v, 0.0f64);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerateResponse::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerateResponse::VT_WORK, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkGenerateResponse::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::WorkGenerateResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerateResponse::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerateResponse::VT_WORK, ::core::option::Option::None)
+        } {
+            w.key("work");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkGenerateResponse::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        {
+            let v = self.multiplier();
+            #[allow(clippy::float_cmp)]
+            if v != 0.0f64 {
+                w.key("multiplier");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `WorkValidate` JSON object into the builder.
+pub struct WorkValidateJson;
+impl rt::JsonTable for WorkValidateJson {
+    type Out<'b> = t::WorkValidate<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::WorkValidate<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash", "work", "difficulty", "multiplier", "version"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<f64> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "work")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "difficulty")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "multiplier")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<f64>::new())?,
+                    );
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "version")?;
+                    f4 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "WorkValidate"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<f64>(t::WorkValidate::VT_MULTIPLIER, v, 0.0f64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkValidate::VT_VERSION, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkValidate::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkValidate::VT_WORK, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkValidate::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::WorkValidate<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkValidate::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkValidate::VT_WORK, ::core::option::Option::None)
+        } {
+            w.key("work");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkValidate::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        {
+            let v = self.multiplier();
+            #[allow(clippy::float_cmp)]
+            if v != 0.0f64 {
+                w.key("multiplier");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkValidate::VT_VERSION, ::core::option::Option::None)
+        } {
+            w.key("version");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `WorkValidateResponse` JSON object into the builder.
+pub struct WorkValidateResponseJson;
+impl rt::JsonTable for WorkValidateResponseJson {
+    type Out<'b> = t::WorkValidateResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::WorkValidateResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "valid",
+            "valid_all",
+            "valid_receive",
+            "difficulty",
+            "multiplier",
+        ];
+        let mut f0: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<f64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "valid")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "valid_all")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "valid_receive")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "difficulty")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "multiplier")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<f64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f3.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("difficulty", "WorkValidateResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<f64>(t::WorkValidateResponse::VT_MULTIPLIER, v, 0.0f64);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkValidateResponse::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<bool>(t::WorkValidateResponse::VT_VALID_RECEIVE, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::WorkValidateResponse::VT_VALID_ALL, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<bool>(t::WorkValidateResponse::VT_VALID, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::WorkValidateResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.valid();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("valid");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.valid_all();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("valid_all");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.valid_receive();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("valid_receive");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkValidateResponse::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        {
+            let v = self.multiplier();
+            #[allow(clippy::float_cmp)]
+            if v != 0.0f64 {
+                w.key("multiplier");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `WorkCancel` JSON object into the builder.
+pub struct WorkCancelJson;
+impl rt::JsonTable for WorkCancelJson {
+    type Out<'b> = t::WorkCancel<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::WorkCancel<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["hash"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("hash", "WorkCancel"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::WorkCancel::VT_HASH, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::WorkCancel<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::WorkCancel::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ValidateAccountNumber` JSON object into the builder.
+pub struct ValidateAccountNumberJson;
+impl rt::JsonTable for ValidateAccountNumberJson {
+    type Out<'b> = t::ValidateAccountNumber<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ValidateAccountNumber<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["account"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "account")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("account", "ValidateAccountNumber"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::ValidateAccountNumber::VT_ACCOUNT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ValidateAccountNumber<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::ValidateAccountNumber::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `ValidateAccountNumberResponse` JSON object into the builder.
+pub struct ValidateAccountNumberResponseJson;
+impl rt::JsonTable for ValidateAccountNumberResponseJson {
+    type Out<'b> = t::ValidateAccountNumberResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::ValidateAccountNumberResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["valid"];
+        let mut f0: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "valid")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<bool>(t::ValidateAccountNumberResponse::VT_VALID, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::ValidateAccountNumberResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.valid();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("valid");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `KeyCreate` JSON object into the builder.
+pub struct KeyCreateJson;
+impl rt::JsonTable for KeyCreateJson {
+    type Out<'b> = t::KeyCreate<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::KeyCreate<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::KeyCreate<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `KeyExpand` JSON object into the builder.
+pub struct KeyExpandJson;
+impl rt::JsonTable for KeyExpandJson {
+    type Out<'b> = t::KeyExpand<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::KeyExpand<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["key"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "key")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("key", "KeyExpand"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::KeyExpand::VT_KEY, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::KeyExpand<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::KeyExpand::VT_KEY, ::core::option::Option::None)
+        } {
+            w.key("key");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `DeterministicKey` JSON object into the builder.
+pub struct DeterministicKeyJson;
+impl rt::JsonTable for DeterministicKeyJson {
+    type Out<'b> = t::DeterministicKey<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::DeterministicKey<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["seed", "index"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u32> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "seed")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "index")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u32>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("seed", "DeterministicKey"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u32>(t::DeterministicKey::VT_INDEX, v, 0u32);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::DeterministicKey::VT_SEED, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::DeterministicKey<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::DeterministicKey::VT_SEED, ::core::option::Option::None)
+        } {
+            w.key("seed");
+            w.string(v);
+        }
+        {
+            let v = self.index();
+            #[allow(clippy::float_cmp)]
+            if v != 0u32 {
+                w.key("index");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `KeyPair` JSON object into the builder.
+pub struct KeyPairJson;
+impl rt::JsonTable for KeyPairJson {
+    type Out<'b> = t::KeyPair<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::KeyPair<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["private", "public", "account"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "private")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "public")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "account")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("private", "KeyPair"));
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(rt::missing("public", "KeyPair"));
+        }
+        if f2.is_none() {
+            return ::core::result::Result::Err(rt::missing("account", "KeyPair"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::KeyPair::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::KeyPair::VT_PUBLIC, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::KeyPair::VT_PRIVATE, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::KeyPair<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::KeyPair::VT_PRIVATE, ::core::option::Option::None)
+        } {
+            w.key("private");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::KeyPair::VT_PUBLIC, ::core::option::Option::None)
+        } {
+            w.key("public");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::KeyPair::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `BlockCreate` JSON object into the builder.
+pub struct BlockCreateJson;
+impl rt::JsonTable for BlockCreateJson {
+    type Out<'b> = t::BlockCreate<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::BlockCreate<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[
+            "key",
+            "account",
+            "previous",
+            "representative",
+            "balance",
+            "link",
+            "work",
+            "difficulty",
+            "version",
+        ];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "key")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "account")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "previous")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "representative")?;
+                    f3 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "balance")?;
+                    f4 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "link")?;
+                    f5 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "work")?;
+                    f6 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "difficulty")?;
+                    f7 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "version")?;
+                    f8 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("key", "BlockCreate"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_VERSION, v);
+        }
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_WORK, v);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_LINK, v);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_BALANCE, v);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_REPRESENTATIVE, v);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_PREVIOUS, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_ACCOUNT, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreate::VT_KEY, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlockCreate<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_KEY, ::core::option::Option::None)
+        } {
+            w.key("key");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_ACCOUNT, ::core::option::Option::None)
+        } {
+            w.key("account");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_PREVIOUS, ::core::option::Option::None)
+        } {
+            w.key("previous");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_REPRESENTATIVE, ::core::option::Option::None)
+        } {
+            w.key("representative");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_BALANCE, ::core::option::Option::None)
+        } {
+            w.key("balance");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_LINK, ::core::option::Option::None)
+        } {
+            w.key("link");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_WORK, ::core::option::Option::None)
+        } {
+            w.key("work");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreate::VT_VERSION, ::core::option::Option::None)
+        } {
+            w.key("version");
+            w.string(v);
+        }
+        w.end_object();
+    }
+}
+/// Parses a `BlockCreateResponse` JSON object into the builder.
+pub struct BlockCreateResponseJson;
+impl rt::JsonTable for BlockCreateResponseJson {
+    type Out<'b> = t::BlockCreateResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::BlockCreateResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["hash", "difficulty", "block_type", "block"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<
+            ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+        > = ::core::option::Option::None;
+        let mut f2_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "hash")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "difficulty")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2_type, "block_type")?;
+                    f2_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f2, "block")?;
+                    rt::once(&f2_raw, "block")?;
+                    match f2_type {
+                        ::core::option::Option::Some(tag) => {
+                            f2 = map
+                                .next_value_seed(
+                                    rt::NullOr(rt::UnionSeed {
+                                        ctx,
+                                        fbb: &mut *fbb,
+                                        tag,
+                                    }),
+                                )?;
+                        }
+                        ::core::option::Option::None => {
+                            f2_raw = ::core::option::Option::Some(
+                                map.next_value::<&'de ::serde_json::value::RawValue>()?,
+                            );
+                        }
+                    }
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("hash", "BlockCreateResponse"),
+            );
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("difficulty", "BlockCreateResponse"),
+            );
+        }
+        if let ::core::option::Option::Some(raw) = f2_raw {
+            match f2_type {
+                ::core::option::Option::Some(tag) => {
+                    f2 = rt::reparse_union(ctx, fbb, tag, raw)?;
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        A::Error::custom(
+                            "missing type field for this union value: block",
+                        ),
+                    );
+                }
+            }
+        }
+        if f2.is_none() && f2_type.is_some_and(|x| x != t::Block::NONE) {
+            return ::core::result::Result::Err(
+                A::Error::custom("union value is missing: block"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreateResponse::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreateResponse::VT_DIFFICULTY, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::BlockCreateResponse::VT_HASH, v);
+        }
+        if f2.is_some() {
+            if let ::core::option::Option::Some(v) = f2_type {
+                fbb.push_slot::<
+                        t::Block,
+                    >(t::BlockCreateResponse::VT_BLOCK_TYPE, v, t::Block::NONE);
+            }
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::BlockCreateResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreateResponse::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::BlockCreateResponse::VT_DIFFICULTY, ::core::option::Option::None)
+        } {
+            w.key("difficulty");
+            w.string(v);
+        }
+        {
+            let tag = self.block_type();
+            if tag != t::Block::NONE {
+                w.key("block_type");
+                w.enum_value(tag.variant_name(), tag.0 as i128);
+                if let ::core::option::Option::Some(v) = self.block() {
+                    w.key("block");
+                    if !unsafe { write_block_value(tag, v, w) } {
+                        w.begin_object();
+                        w.end_object();
+                    }
+                }
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Sign` JSON object into the builder.
+pub struct SignJson;
+impl rt::JsonTable for SignJson {
+    type Out<'b> = t::Sign<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Sign<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["key", "hash", "block_type", "block"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<
+            ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+        > = ::core::option::Option::None;
+        let mut f2_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "key")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "hash")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2_type, "block_type")?;
+                    f2_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f2, "block")?;
+                    rt::once(&f2_raw, "block")?;
+                    match f2_type {
+                        ::core::option::Option::Some(tag) => {
+                            f2 = map
+                                .next_value_seed(
+                                    rt::NullOr(rt::UnionSeed {
+                                        ctx,
+                                        fbb: &mut *fbb,
+                                        tag,
+                                    }),
+                                )?;
+                        }
+                        ::core::option::Option::None => {
+                            f2_raw = ::core::option::Option::Some(
+                                map.next_value::<&'de ::serde_json::value::RawValue>()?,
+                            );
+                        }
+                    }
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("key", "Sign"));
+        }
+        if let ::core::option::Option::Some(raw) = f2_raw {
+            match f2_type {
+                ::core::option::Option::Some(tag) => {
+                    f2 = rt::reparse_union(ctx, fbb, tag, raw)?;
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        A::Error::custom(
+                            "missing type field for this union value: block",
+                        ),
+                    );
+                }
+            }
+        }
+        if f2.is_none() && f2_type.is_some_and(|x| x != t::Block::NONE) {
+            return ::core::result::Result::Err(
+                A::Error::custom("union value is missing: block"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Sign::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Sign::VT_HASH, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<::flatbuffers::WIPOffset<_>>(t::Sign::VT_KEY, v);
+        }
+        if f2.is_some() {
+            if let ::core::option::Option::Some(v) = f2_type {
+                fbb.push_slot::<t::Block>(t::Sign::VT_BLOCK_TYPE, v, t::Block::NONE);
+            }
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Sign<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Sign::VT_KEY, ::core::option::Option::None)
+        } {
+            w.key("key");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::Sign::VT_HASH, ::core::option::Option::None)
+        } {
+            w.key("hash");
+            w.string(v);
+        }
+        {
+            let tag = self.block_type();
+            if tag != t::Block::NONE {
+                w.key("block_type");
+                w.enum_value(tag.variant_name(), tag.0 as i128);
+                if let ::core::option::Option::Some(v) = self.block() {
+                    w.key("block");
+                    if !unsafe { write_block_value(tag, v, w) } {
+                        w.begin_object();
+                        w.end_object();
+                    }
+                }
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SignResponse` JSON object into the builder.
+pub struct SignResponseJson;
+impl rt::JsonTable for SignResponseJson {
+    type Out<'b> = t::SignResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SignResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["signature", "block_type", "block"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1_type: ::core::option::Option<t::Block> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<
+            ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+        > = ::core::option::Option::None;
+        let mut f1_raw: ::core::option::Option<&'de ::serde_json::value::RawValue> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "signature")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1_type, "block_type")?;
+                    f1_type = ::core::option::Option::Some(
+                        map.next_value_seed(rt::EnumSeed::<t::Block>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f1, "block")?;
+                    rt::once(&f1_raw, "block")?;
+                    match f1_type {
+                        ::core::option::Option::Some(tag) => {
+                            f1 = map
+                                .next_value_seed(
+                                    rt::NullOr(rt::UnionSeed {
+                                        ctx,
+                                        fbb: &mut *fbb,
+                                        tag,
+                                    }),
+                                )?;
+                        }
+                        ::core::option::Option::None => {
+                            f1_raw = ::core::option::Option::Some(
+                                map.next_value::<&'de ::serde_json::value::RawValue>()?,
+                            );
+                        }
+                    }
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("signature", "SignResponse"));
+        }
+        if let ::core::option::Option::Some(raw) = f1_raw {
+            match f1_type {
+                ::core::option::Option::Some(tag) => {
+                    f1 = rt::reparse_union(ctx, fbb, tag, raw)?;
+                }
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        A::Error::custom(
+                            "missing type field for this union value: block",
+                        ),
+                    );
+                }
+            }
+        }
+        if f1.is_none() && f1_type.is_some_and(|x| x != t::Block::NONE) {
+            return ::core::result::Result::Err(
+                A::Error::custom("union value is missing: block"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SignResponse::VT_BLOCK, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SignResponse::VT_SIGNATURE, v);
+        }
+        if f1.is_some() {
+            if let ::core::option::Option::Some(v) = f1_type {
+                fbb.push_slot::<
+                        t::Block,
+                    >(t::SignResponse::VT_BLOCK_TYPE, v, t::Block::NONE);
+            }
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SignResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::SignResponse::VT_SIGNATURE, ::core::option::Option::None)
+        } {
+            w.key("signature");
+            w.string(v);
+        }
+        {
+            let tag = self.block_type();
+            if tag != t::Block::NONE {
+                w.key("block_type");
+                w.enum_value(tag.variant_name(), tag.0 as i128);
+                if let ::core::option::Option::Some(v) = self.block() {
+                    w.key("block");
+                    if !unsafe { write_block_value(tag, v, w) } {
+                        w.begin_object();
+                        w.end_object();
+                    }
+                }
             }
         }
         w.end_object();

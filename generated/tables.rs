@@ -537,10 +537,44 @@ impl Message {
     pub const ReceivableExists: Self = Self(46);
     /// Receivable existence answer.
     pub const ReceivableExistsResponse: Self = Self(47);
+    /// Block submission request.
+    pub const Process: Self = Self(48);
+    /// Block submission answer.
+    pub const ProcessResponse: Self = Self(49);
+    /// Work generation request.
+    pub const WorkGenerate: Self = Self(50);
+    /// Work generation answer.
+    pub const WorkGenerateResponse: Self = Self(51);
+    /// Work validation request.
+    pub const WorkValidate: Self = Self(52);
+    /// Work validation answer.
+    pub const WorkValidateResponse: Self = Self(53);
+    /// Work cancellation request.
+    pub const WorkCancel: Self = Self(54);
+    /// Address validation request.
+    pub const ValidateAccountNumber: Self = Self(55);
+    /// Address validation answer.
+    pub const ValidateAccountNumberResponse: Self = Self(56);
+    /// Random key pair request.
+    pub const KeyCreate: Self = Self(57);
+    /// Private key expansion request.
+    pub const KeyExpand: Self = Self(58);
+    /// Seed-derived key request.
+    pub const DeterministicKey: Self = Self(59);
+    /// A key pair, answering the key requests.
+    pub const KeyPair: Self = Self(60);
+    /// Block building request.
+    pub const BlockCreate: Self = Self(61);
+    /// Block building answer.
+    pub const BlockCreateResponse: Self = Self(62);
+    /// Signing request.
+    pub const Sign: Self = Self(63);
+    /// Signing answer.
+    pub const SignResponse: Self = Self(64);
     /// The smallest declared value.
     pub const ENUM_MIN: u8 = 0;
     /// The largest declared value.
-    pub const ENUM_MAX: u8 = 47;
+    pub const ENUM_MAX: u8 = 64;
     /// Every declared value, in declaration order.
     pub const ENUM_VALUES: &'static [Self] = &[
         Self::NONE,
@@ -591,6 +625,23 @@ impl Message {
         Self::ChainResponse,
         Self::ReceivableExists,
         Self::ReceivableExistsResponse,
+        Self::Process,
+        Self::ProcessResponse,
+        Self::WorkGenerate,
+        Self::WorkGenerateResponse,
+        Self::WorkValidate,
+        Self::WorkValidateResponse,
+        Self::WorkCancel,
+        Self::ValidateAccountNumber,
+        Self::ValidateAccountNumberResponse,
+        Self::KeyCreate,
+        Self::KeyExpand,
+        Self::DeterministicKey,
+        Self::KeyPair,
+        Self::BlockCreate,
+        Self::BlockCreateResponse,
+        Self::Sign,
+        Self::SignResponse,
     ];
     /// The declared name of this value, or `None` for a value this schema does not know.
     pub fn variant_name(self) -> ::core::option::Option<&'static str> {
@@ -669,6 +720,33 @@ impl Message {
             Self::ReceivableExistsResponse => {
                 ::core::option::Option::Some("ReceivableExistsResponse")
             }
+            Self::Process => ::core::option::Option::Some("Process"),
+            Self::ProcessResponse => ::core::option::Option::Some("ProcessResponse"),
+            Self::WorkGenerate => ::core::option::Option::Some("WorkGenerate"),
+            Self::WorkGenerateResponse => {
+                ::core::option::Option::Some("WorkGenerateResponse")
+            }
+            Self::WorkValidate => ::core::option::Option::Some("WorkValidate"),
+            Self::WorkValidateResponse => {
+                ::core::option::Option::Some("WorkValidateResponse")
+            }
+            Self::WorkCancel => ::core::option::Option::Some("WorkCancel"),
+            Self::ValidateAccountNumber => {
+                ::core::option::Option::Some("ValidateAccountNumber")
+            }
+            Self::ValidateAccountNumberResponse => {
+                ::core::option::Option::Some("ValidateAccountNumberResponse")
+            }
+            Self::KeyCreate => ::core::option::Option::Some("KeyCreate"),
+            Self::KeyExpand => ::core::option::Option::Some("KeyExpand"),
+            Self::DeterministicKey => ::core::option::Option::Some("DeterministicKey"),
+            Self::KeyPair => ::core::option::Option::Some("KeyPair"),
+            Self::BlockCreate => ::core::option::Option::Some("BlockCreate"),
+            Self::BlockCreateResponse => {
+                ::core::option::Option::Some("BlockCreateResponse")
+            }
+            Self::Sign => ::core::option::Option::Some("Sign"),
+            Self::SignResponse => ::core::option::Option::Some("SignResponse"),
             _ => ::core::option::Option::None,
         }
     }
@@ -749,6 +827,33 @@ impl Message {
             "ReceivableExistsResponse" => {
                 ::core::option::Option::Some(Self::ReceivableExistsResponse)
             }
+            "Process" => ::core::option::Option::Some(Self::Process),
+            "ProcessResponse" => ::core::option::Option::Some(Self::ProcessResponse),
+            "WorkGenerate" => ::core::option::Option::Some(Self::WorkGenerate),
+            "WorkGenerateResponse" => {
+                ::core::option::Option::Some(Self::WorkGenerateResponse)
+            }
+            "WorkValidate" => ::core::option::Option::Some(Self::WorkValidate),
+            "WorkValidateResponse" => {
+                ::core::option::Option::Some(Self::WorkValidateResponse)
+            }
+            "WorkCancel" => ::core::option::Option::Some(Self::WorkCancel),
+            "ValidateAccountNumber" => {
+                ::core::option::Option::Some(Self::ValidateAccountNumber)
+            }
+            "ValidateAccountNumberResponse" => {
+                ::core::option::Option::Some(Self::ValidateAccountNumberResponse)
+            }
+            "KeyCreate" => ::core::option::Option::Some(Self::KeyCreate),
+            "KeyExpand" => ::core::option::Option::Some(Self::KeyExpand),
+            "DeterministicKey" => ::core::option::Option::Some(Self::DeterministicKey),
+            "KeyPair" => ::core::option::Option::Some(Self::KeyPair),
+            "BlockCreate" => ::core::option::Option::Some(Self::BlockCreate),
+            "BlockCreateResponse" => {
+                ::core::option::Option::Some(Self::BlockCreateResponse)
+            }
+            "Sign" => ::core::option::Option::Some(Self::Sign),
+            "SignResponse" => ::core::option::Option::Some(Self::SignResponse),
             _ => ::core::option::Option::None,
         }
     }
@@ -848,6 +953,23 @@ pub enum MessageT {
     ChainResponse(::std::boxed::Box<ChainResponseT>),
     ReceivableExists(::std::boxed::Box<ReceivableExistsT>),
     ReceivableExistsResponse(::std::boxed::Box<ReceivableExistsResponseT>),
+    Process(::std::boxed::Box<ProcessT>),
+    ProcessResponse(::std::boxed::Box<ProcessResponseT>),
+    WorkGenerate(::std::boxed::Box<WorkGenerateT>),
+    WorkGenerateResponse(::std::boxed::Box<WorkGenerateResponseT>),
+    WorkValidate(::std::boxed::Box<WorkValidateT>),
+    WorkValidateResponse(::std::boxed::Box<WorkValidateResponseT>),
+    WorkCancel(::std::boxed::Box<WorkCancelT>),
+    ValidateAccountNumber(::std::boxed::Box<ValidateAccountNumberT>),
+    ValidateAccountNumberResponse(::std::boxed::Box<ValidateAccountNumberResponseT>),
+    KeyCreate(::std::boxed::Box<KeyCreateT>),
+    KeyExpand(::std::boxed::Box<KeyExpandT>),
+    DeterministicKey(::std::boxed::Box<DeterministicKeyT>),
+    KeyPair(::std::boxed::Box<KeyPairT>),
+    BlockCreate(::std::boxed::Box<BlockCreateT>),
+    BlockCreateResponse(::std::boxed::Box<BlockCreateResponseT>),
+    Sign(::std::boxed::Box<SignT>),
+    SignResponse(::std::boxed::Box<SignResponseT>),
 }
 impl MessageT {
     /// The union tag this value is written with.
@@ -903,6 +1025,25 @@ impl MessageT {
             Self::ChainResponse(_) => Message::ChainResponse,
             Self::ReceivableExists(_) => Message::ReceivableExists,
             Self::ReceivableExistsResponse(_) => Message::ReceivableExistsResponse,
+            Self::Process(_) => Message::Process,
+            Self::ProcessResponse(_) => Message::ProcessResponse,
+            Self::WorkGenerate(_) => Message::WorkGenerate,
+            Self::WorkGenerateResponse(_) => Message::WorkGenerateResponse,
+            Self::WorkValidate(_) => Message::WorkValidate,
+            Self::WorkValidateResponse(_) => Message::WorkValidateResponse,
+            Self::WorkCancel(_) => Message::WorkCancel,
+            Self::ValidateAccountNumber(_) => Message::ValidateAccountNumber,
+            Self::ValidateAccountNumberResponse(_) => {
+                Message::ValidateAccountNumberResponse
+            }
+            Self::KeyCreate(_) => Message::KeyCreate,
+            Self::KeyExpand(_) => Message::KeyExpand,
+            Self::DeterministicKey(_) => Message::DeterministicKey,
+            Self::KeyPair(_) => Message::KeyPair,
+            Self::BlockCreate(_) => Message::BlockCreate,
+            Self::BlockCreateResponse(_) => Message::BlockCreateResponse,
+            Self::Sign(_) => Message::Sign,
+            Self::SignResponse(_) => Message::SignResponse,
         }
     }
     /// Writes the member table; `None` for `NONE`.
@@ -1045,6 +1186,55 @@ impl MessageT {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
             Self::ReceivableExistsResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Process(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ProcessResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::WorkGenerate(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::WorkGenerateResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::WorkValidate(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::WorkValidateResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::WorkCancel(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ValidateAccountNumber(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::ValidateAccountNumberResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::KeyCreate(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::KeyExpand(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::DeterministicKey(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::KeyPair(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::BlockCreate(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::BlockCreateResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Sign(v) => ::core::option::Option::Some(v.pack(fbb).as_union_value()),
+            Self::SignResponse(v) => {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
         }
@@ -14988,6 +15178,4411 @@ impl ReceivableExistsResponseT {
         )
     }
 }
+/// Submits a block to the ledger, as nano-node's `process` action does. The block is checked (its
+/// work against the entry threshold, then every ledger rule) and, when accepted, cemented at once:
+/// the next request already sees it.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Process<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Process<'a> {
+    type Inner = Process<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Process<'a> {
+    pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 4;
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 6;
+    pub const VT_SUBTYPE: ::flatbuffers::VOffsetT = 8;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Process` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ProcessArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Process<'bldr>> {
+        let mut builder = ProcessBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.subtype {
+            builder.add_subtype(x);
+        }
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        builder.add_block_type(args.block_type);
+        builder.finish()
+    }
+    /// The tag of `block`: which member it holds.
+    #[inline]
+    pub fn block_type(&self) -> Block {
+        unsafe {
+            self._tab.get::<Block>(Self::VT_BLOCK_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(Block::NONE)
+    }
+    /// The block to submit; signature and work must be present. Missing or malformed fields are
+    /// nano-node's `Block is invalid`.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
+    #[inline]
+    pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Table<'a>>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+    }
+    /// `block` as a `BlockState`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_state(&self) -> ::core::option::Option<BlockState<'a>> {
+        if self.block_type() == Block::BlockState {
+            self.block().map(|t| unsafe { BlockState::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockOpen`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_open(&self) -> ::core::option::Option<BlockOpen<'a>> {
+        if self.block_type() == Block::BlockOpen {
+            self.block().map(|t| unsafe { BlockOpen::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockReceive`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_receive(&self) -> ::core::option::Option<BlockReceive<'a>> {
+        if self.block_type() == Block::BlockReceive {
+            self.block().map(|t| unsafe { BlockReceive::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockSend`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_send(&self) -> ::core::option::Option<BlockSend<'a>> {
+        if self.block_type() == Block::BlockSend {
+            self.block().map(|t| unsafe { BlockSend::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockChange`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_change(&self) -> ::core::option::Option<BlockChange<'a>> {
+        if self.block_type() == Block::BlockChange {
+            self.block().map(|t| unsafe { BlockChange::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// Optional expectation checked before the ledger sees a state block: `send`, `receive`, `open`,
+    /// `change` or `epoch` (nano-node's `subtype` option). Absent or empty means no check.
+    #[inline]
+    pub fn subtype(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SUBTYPE, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ProcessT {
+        let block = match self.block_type() {
+            Block::BlockState => {
+                match self.block_as_block_state() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockState(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockOpen => {
+                match self.block_as_block_open() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockOpen(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockReceive => {
+                match self.block_as_block_receive() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockReceive(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockSend => {
+                match self.block_as_block_send() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockSend(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockChange => {
+                match self.block_as_block_change() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockChange(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            _ => BlockT::NONE,
+        };
+        let subtype = self.subtype().map(|x| x.to_string());
+        ProcessT { block, subtype }
+    }
+}
+impl ::flatbuffers::Verifiable for Process<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_union::<
+                Block,
+                _,
+            >(
+                "block_type",
+                Self::VT_BLOCK_TYPE,
+                "block",
+                Self::VT_BLOCK,
+                false,
+                |key, v, pos| match key {
+                    Block::BlockState => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockState>,
+                            >("Block::BlockState", pos)
+                    }
+                    Block::BlockOpen => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockOpen>,
+                            >("Block::BlockOpen", pos)
+                    }
+                    Block::BlockReceive => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockReceive>,
+                            >("Block::BlockReceive", pos)
+                    }
+                    Block::BlockSend => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockSend>,
+                            >("Block::BlockSend", pos)
+                    }
+                    Block::BlockChange => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockChange>,
+                            >("Block::BlockChange", pos)
+                    }
+                    _ => ::core::result::Result::Ok(()),
+                },
+            )?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("subtype", Self::VT_SUBTYPE, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Process::create`]; `Default` gives the schema defaults.
+pub struct ProcessArgs<'a> {
+    /// The tag of `block`.
+    pub block_type: Block,
+    /// The block to submit; signature and work must be present. Missing or malformed fields are
+    /// nano-node's `Block is invalid`.
+    pub block: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    >,
+    /// Optional expectation checked before the ledger sees a state block: `send`, `receive`, `open`,
+    /// `change` or `epoch` (nano-node's `subtype` option). Absent or empty means no check.
+    pub subtype: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for ProcessArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            block_type: Block::NONE,
+            block: ::core::option::Option::None,
+            subtype: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `Process` field by field; call `finish` once every field is added.
+pub struct ProcessBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ProcessBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_block_type(&mut self, v: Block) {
+        self.fbb_.push_slot::<Block>(Process::VT_BLOCK_TYPE, v, Block::NONE);
+    }
+    #[inline]
+    pub fn add_block(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    ) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Process::VT_BLOCK, v);
+    }
+    #[inline]
+    pub fn add_subtype(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(Process::VT_SUBTYPE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Process<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Process<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Process");
+        ds.field("block_type", &self.block_type());
+        match self.block_type() {
+            Block::BlockState => {
+                ds.field("block", &self.block_as_block_state());
+            }
+            Block::BlockOpen => {
+                ds.field("block", &self.block_as_block_open());
+            }
+            Block::BlockReceive => {
+                ds.field("block", &self.block_as_block_receive());
+            }
+            Block::BlockSend => {
+                ds.field("block", &self.block_as_block_send());
+            }
+            Block::BlockChange => {
+                ds.field("block", &self.block_as_block_change());
+            }
+            _ => {
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
+            }
+        }
+        ds.field("subtype", &self.subtype());
+        ds.finish()
+    }
+}
+/// Owned form of [`Process`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessT {
+    /// The block to submit; signature and work must be present. Missing or malformed fields are
+    /// nano-node's `Block is invalid`.
+    pub block: BlockT,
+    /// Optional expectation checked before the ledger sees a state block: `send`, `receive`, `open`,
+    /// `change` or `epoch` (nano-node's `subtype` option). Absent or empty means no check.
+    pub subtype: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for ProcessT {
+    fn default() -> Self {
+        Self {
+            block: BlockT::NONE,
+            subtype: ::core::option::Option::None,
+        }
+    }
+}
+impl ProcessT {
+    /// Writes this object as a `Process` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Process<'b>> {
+        let block_type = self.block.union_type();
+        let block = self.block.pack(_fbb);
+        let subtype = self.subtype.as_ref().map(|x| _fbb.create_string(x));
+        Process::create(
+            _fbb,
+            &ProcessArgs {
+                block_type,
+                block,
+                subtype,
+            },
+        )
+    }
+}
+/// The answer to an accepted `Process`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ProcessResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ProcessResponse<'a> {
+    type Inner = ProcessResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ProcessResponse<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ProcessResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ProcessResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ProcessResponse<'bldr>> {
+        let mut builder = ProcessResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// Hash of the block now in the ledger, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ProcessResponseT {
+        let hash = self.hash().to_string();
+        ProcessResponseT { hash }
+    }
+}
+impl ::flatbuffers::Verifiable for ProcessResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ProcessResponse::create`]; `Default` gives the schema defaults.
+pub struct ProcessResponseArgs<'a> {
+    /// Hash of the block now in the ledger, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for ProcessResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `ProcessResponse` field by field; call `finish` once every field is added.
+pub struct ProcessResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> ProcessResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ProcessResponse::VT_HASH, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ProcessResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ProcessResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ProcessResponse");
+        ds.field("hash", &self.hash());
+        ds.finish()
+    }
+}
+/// Owned form of [`ProcessResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessResponseT {
+    /// Hash of the block now in the ledger, 64 hex digits.
+    pub hash: ::std::string::String,
+}
+impl ::core::default::Default for ProcessResponseT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+        }
+    }
+}
+impl ProcessResponseT {
+    /// Writes this object as a `ProcessResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ProcessResponse<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        ProcessResponse::create(_fbb, &ProcessResponseArgs { hash })
+    }
+}
+/// Computes proof of work for a root on this node's cores. A generation can be stopped by
+/// `WorkCancel` for the same hash, which answers it with the `Cancelled` error.
+#[derive(Copy, Clone, PartialEq)]
+pub struct WorkGenerate<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for WorkGenerate<'a> {
+    type Inner = WorkGenerate<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> WorkGenerate<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 6;
+    pub const VT_MULTIPLIER: ::flatbuffers::VOffsetT = 8;
+    pub const VT_VERSION: ::flatbuffers::VOffsetT = 10;
+    pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 12;
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 14;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `WorkGenerate` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args WorkGenerateArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<WorkGenerate<'bldr>> {
+        let mut builder = WorkGenerateBuilder::new(_fbb);
+        builder.add_multiplier(args.multiplier);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.version {
+            builder.add_version(x);
+        }
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.add_block_type(args.block_type);
+        builder.finish()
+    }
+    /// The root: the previous block's hash, or the account's public key for an opening block, 64 hex
+    /// digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Target difficulty, 16 hex digits; absent means the network's base difficulty. It must lie
+    /// between the entry threshold and 64 times the base difficulty.
+    #[inline]
+    pub fn difficulty(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+    }
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given. When given it
+    /// overrides `difficulty`, as in nano-node.
+    #[inline]
+    pub fn multiplier(&self) -> f64 {
+        unsafe {
+            self._tab.get::<f64>(Self::VT_MULTIPLIER, ::core::option::Option::None)
+        }
+            .unwrap_or(0.0f64)
+    }
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    #[inline]
+    pub fn version(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_VERSION, ::core::option::Option::None)
+        }
+    }
+    /// The tag of `block`: which member it holds.
+    #[inline]
+    pub fn block_type(&self) -> Block {
+        unsafe {
+            self._tab.get::<Block>(Self::VT_BLOCK_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(Block::NONE)
+    }
+    /// Optional block the work is for: its root must equal `hash`, and without `difficulty` or
+    /// `multiplier` the target is what the ledger would demand of that block.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
+    #[inline]
+    pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Table<'a>>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+    }
+    /// `block` as a `BlockState`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_state(&self) -> ::core::option::Option<BlockState<'a>> {
+        if self.block_type() == Block::BlockState {
+            self.block().map(|t| unsafe { BlockState::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockOpen`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_open(&self) -> ::core::option::Option<BlockOpen<'a>> {
+        if self.block_type() == Block::BlockOpen {
+            self.block().map(|t| unsafe { BlockOpen::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockReceive`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_receive(&self) -> ::core::option::Option<BlockReceive<'a>> {
+        if self.block_type() == Block::BlockReceive {
+            self.block().map(|t| unsafe { BlockReceive::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockSend`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_send(&self) -> ::core::option::Option<BlockSend<'a>> {
+        if self.block_type() == Block::BlockSend {
+            self.block().map(|t| unsafe { BlockSend::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockChange`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_change(&self) -> ::core::option::Option<BlockChange<'a>> {
+        if self.block_type() == Block::BlockChange {
+            self.block().map(|t| unsafe { BlockChange::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> WorkGenerateT {
+        let hash = self.hash().to_string();
+        let difficulty = self.difficulty().map(|x| x.to_string());
+        let multiplier = self.multiplier();
+        let version = self.version().map(|x| x.to_string());
+        let block = match self.block_type() {
+            Block::BlockState => {
+                match self.block_as_block_state() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockState(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockOpen => {
+                match self.block_as_block_open() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockOpen(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockReceive => {
+                match self.block_as_block_receive() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockReceive(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockSend => {
+                match self.block_as_block_send() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockSend(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockChange => {
+                match self.block_as_block_change() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockChange(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            _ => BlockT::NONE,
+        };
+        WorkGenerateT {
+            hash,
+            difficulty,
+            multiplier,
+            version,
+            block,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for WorkGenerate<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, false)?
+            .visit_field::<f64>("multiplier", Self::VT_MULTIPLIER, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("version", Self::VT_VERSION, false)?
+            .visit_union::<
+                Block,
+                _,
+            >(
+                "block_type",
+                Self::VT_BLOCK_TYPE,
+                "block",
+                Self::VT_BLOCK,
+                false,
+                |key, v, pos| match key {
+                    Block::BlockState => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockState>,
+                            >("Block::BlockState", pos)
+                    }
+                    Block::BlockOpen => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockOpen>,
+                            >("Block::BlockOpen", pos)
+                    }
+                    Block::BlockReceive => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockReceive>,
+                            >("Block::BlockReceive", pos)
+                    }
+                    Block::BlockSend => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockSend>,
+                            >("Block::BlockSend", pos)
+                    }
+                    Block::BlockChange => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockChange>,
+                            >("Block::BlockChange", pos)
+                    }
+                    _ => ::core::result::Result::Ok(()),
+                },
+            )?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`WorkGenerate::create`]; `Default` gives the schema defaults.
+pub struct WorkGenerateArgs<'a> {
+    /// The root: the previous block's hash, or the account's public key for an opening block, 64 hex
+    /// digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Target difficulty, 16 hex digits; absent means the network's base difficulty. It must lie
+    /// between the entry threshold and 64 times the base difficulty.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given. When given it
+    /// overrides `difficulty`, as in nano-node.
+    pub multiplier: f64,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The tag of `block`.
+    pub block_type: Block,
+    /// Optional block the work is for: its root must equal `hash`, and without `difficulty` or
+    /// `multiplier` the target is what the ledger would demand of that block.
+    pub block: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    >,
+}
+impl<'a> ::core::default::Default for WorkGenerateArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+            version: ::core::option::Option::None,
+            block_type: Block::NONE,
+            block: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `WorkGenerate` field by field; call `finish` once every field is added.
+pub struct WorkGenerateBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> WorkGenerateBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(WorkGenerate::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkGenerate::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_multiplier(&mut self, v: f64) {
+        self.fbb_.push_slot::<f64>(WorkGenerate::VT_MULTIPLIER, v, 0.0f64);
+    }
+    #[inline]
+    pub fn add_version(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkGenerate::VT_VERSION, v);
+    }
+    #[inline]
+    pub fn add_block_type(&mut self, v: Block) {
+        self.fbb_.push_slot::<Block>(WorkGenerate::VT_BLOCK_TYPE, v, Block::NONE);
+    }
+    #[inline]
+    pub fn add_block(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    ) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(WorkGenerate::VT_BLOCK, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<WorkGenerate<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for WorkGenerate<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("WorkGenerate");
+        ds.field("hash", &self.hash());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("multiplier", &self.multiplier());
+        ds.field("version", &self.version());
+        ds.field("block_type", &self.block_type());
+        match self.block_type() {
+            Block::BlockState => {
+                ds.field("block", &self.block_as_block_state());
+            }
+            Block::BlockOpen => {
+                ds.field("block", &self.block_as_block_open());
+            }
+            Block::BlockReceive => {
+                ds.field("block", &self.block_as_block_receive());
+            }
+            Block::BlockSend => {
+                ds.field("block", &self.block_as_block_send());
+            }
+            Block::BlockChange => {
+                ds.field("block", &self.block_as_block_change());
+            }
+            _ => {
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
+            }
+        }
+        ds.finish()
+    }
+}
+/// Owned form of [`WorkGenerate`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkGenerateT {
+    /// The root: the previous block's hash, or the account's public key for an opening block, 64 hex
+    /// digits.
+    pub hash: ::std::string::String,
+    /// Target difficulty, 16 hex digits; absent means the network's base difficulty. It must lie
+    /// between the entry threshold and 64 times the base difficulty.
+    pub difficulty: ::core::option::Option<::std::string::String>,
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given. When given it
+    /// overrides `difficulty`, as in nano-node.
+    pub multiplier: f64,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::std::string::String>,
+    /// Optional block the work is for: its root must equal `hash`, and without `difficulty` or
+    /// `multiplier` the target is what the ledger would demand of that block.
+    pub block: BlockT,
+}
+impl ::core::default::Default for WorkGenerateT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+            version: ::core::option::Option::None,
+            block: BlockT::NONE,
+        }
+    }
+}
+impl WorkGenerateT {
+    /// Writes this object as a `WorkGenerate` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<WorkGenerate<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let difficulty = self.difficulty.as_ref().map(|x| _fbb.create_string(x));
+        let multiplier = self.multiplier;
+        let version = self.version.as_ref().map(|x| _fbb.create_string(x));
+        let block_type = self.block.union_type();
+        let block = self.block.pack(_fbb);
+        WorkGenerate::create(
+            _fbb,
+            &WorkGenerateArgs {
+                hash,
+                difficulty,
+                multiplier,
+                version,
+                block_type,
+                block,
+            },
+        )
+    }
+}
+/// The answer to `WorkGenerate`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct WorkGenerateResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for WorkGenerateResponse<'a> {
+    type Inner = WorkGenerateResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> WorkGenerateResponse<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_WORK: ::flatbuffers::VOffsetT = 6;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 8;
+    pub const VT_MULTIPLIER: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `WorkGenerateResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args WorkGenerateResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<WorkGenerateResponse<'bldr>> {
+        let mut builder = WorkGenerateResponseBuilder::new(_fbb);
+        builder.add_multiplier(args.multiplier);
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        if let ::core::option::Option::Some(x) = args.work {
+            builder.add_work(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// The root the work is for, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The work nonce, 16 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn work(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WORK, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The difficulty the nonce reaches, 16 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn difficulty(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// That difficulty as a multiple of the base difficulty.
+    #[inline]
+    pub fn multiplier(&self) -> f64 {
+        unsafe {
+            self._tab.get::<f64>(Self::VT_MULTIPLIER, ::core::option::Option::None)
+        }
+            .unwrap_or(0.0f64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> WorkGenerateResponseT {
+        let hash = self.hash().to_string();
+        let work = self.work().to_string();
+        let difficulty = self.difficulty().to_string();
+        let multiplier = self.multiplier();
+        WorkGenerateResponseT {
+            hash,
+            work,
+            difficulty,
+            multiplier,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for WorkGenerateResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("work", Self::VT_WORK, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, true)?
+            .visit_field::<f64>("multiplier", Self::VT_MULTIPLIER, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`WorkGenerateResponse::create`]; `Default` gives the schema defaults.
+pub struct WorkGenerateResponseArgs<'a> {
+    /// The root the work is for, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The work nonce, 16 hex digits.
+    pub work: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The difficulty the nonce reaches, 16 hex digits.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// That difficulty as a multiple of the base difficulty.
+    pub multiplier: f64,
+}
+impl<'a> ::core::default::Default for WorkGenerateResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+        }
+    }
+}
+/// Writes a `WorkGenerateResponse` field by field; call `finish` once every field is added.
+pub struct WorkGenerateResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> WorkGenerateResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkGenerateResponse::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_work(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkGenerateResponse::VT_WORK, v);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkGenerateResponse::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_multiplier(&mut self, v: f64) {
+        self.fbb_.push_slot::<f64>(WorkGenerateResponse::VT_MULTIPLIER, v, 0.0f64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<WorkGenerateResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for WorkGenerateResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("WorkGenerateResponse");
+        ds.field("hash", &self.hash());
+        ds.field("work", &self.work());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("multiplier", &self.multiplier());
+        ds.finish()
+    }
+}
+/// Owned form of [`WorkGenerateResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkGenerateResponseT {
+    /// The root the work is for, 64 hex digits.
+    pub hash: ::std::string::String,
+    /// The work nonce, 16 hex digits.
+    pub work: ::std::string::String,
+    /// The difficulty the nonce reaches, 16 hex digits.
+    pub difficulty: ::std::string::String,
+    /// That difficulty as a multiple of the base difficulty.
+    pub multiplier: f64,
+}
+impl ::core::default::Default for WorkGenerateResponseT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            work: ::std::string::String::new(),
+            difficulty: ::std::string::String::new(),
+            multiplier: 0.0f64,
+        }
+    }
+}
+impl WorkGenerateResponseT {
+    /// Writes this object as a `WorkGenerateResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<WorkGenerateResponse<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let work = ::core::option::Option::Some(_fbb.create_string(&self.work));
+        let difficulty = ::core::option::Option::Some(
+            _fbb.create_string(&self.difficulty),
+        );
+        let multiplier = self.multiplier;
+        WorkGenerateResponse::create(
+            _fbb,
+            &WorkGenerateResponseArgs {
+                hash,
+                work,
+                difficulty,
+                multiplier,
+            },
+        )
+    }
+}
+/// Evaluates a work nonce against a root.
+#[derive(Copy, Clone, PartialEq)]
+pub struct WorkValidate<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for WorkValidate<'a> {
+    type Inner = WorkValidate<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> WorkValidate<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_WORK: ::flatbuffers::VOffsetT = 6;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 8;
+    pub const VT_MULTIPLIER: ::flatbuffers::VOffsetT = 10;
+    pub const VT_VERSION: ::flatbuffers::VOffsetT = 12;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `WorkValidate` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args WorkValidateArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<WorkValidate<'bldr>> {
+        let mut builder = WorkValidateBuilder::new(_fbb);
+        builder.add_multiplier(args.multiplier);
+        if let ::core::option::Option::Some(x) = args.version {
+            builder.add_version(x);
+        }
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        if let ::core::option::Option::Some(x) = args.work {
+            builder.add_work(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// The root, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The nonce, 16 hex digits; absent means 0, as in nano-node.
+    #[inline]
+    pub fn work(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WORK, ::core::option::Option::None)
+        }
+    }
+    /// Difficulty `valid` is judged against, 16 hex digits; absent means the base difficulty.
+    #[inline]
+    pub fn difficulty(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+    }
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given; overrides
+    /// `difficulty` when given.
+    #[inline]
+    pub fn multiplier(&self) -> f64 {
+        unsafe {
+            self._tab.get::<f64>(Self::VT_MULTIPLIER, ::core::option::Option::None)
+        }
+            .unwrap_or(0.0f64)
+    }
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    #[inline]
+    pub fn version(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_VERSION, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> WorkValidateT {
+        let hash = self.hash().to_string();
+        let work = self.work().map(|x| x.to_string());
+        let difficulty = self.difficulty().map(|x| x.to_string());
+        let multiplier = self.multiplier();
+        let version = self.version().map(|x| x.to_string());
+        WorkValidateT {
+            hash,
+            work,
+            difficulty,
+            multiplier,
+            version,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for WorkValidate<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("work", Self::VT_WORK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, false)?
+            .visit_field::<f64>("multiplier", Self::VT_MULTIPLIER, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("version", Self::VT_VERSION, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`WorkValidate::create`]; `Default` gives the schema defaults.
+pub struct WorkValidateArgs<'a> {
+    /// The root, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The nonce, 16 hex digits; absent means 0, as in nano-node.
+    pub work: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Difficulty `valid` is judged against, 16 hex digits; absent means the base difficulty.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given; overrides
+    /// `difficulty` when given.
+    pub multiplier: f64,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for WorkValidateArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+            version: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `WorkValidate` field by field; call `finish` once every field is added.
+pub struct WorkValidateBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> WorkValidateBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(WorkValidate::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_work(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(WorkValidate::VT_WORK, v);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkValidate::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_multiplier(&mut self, v: f64) {
+        self.fbb_.push_slot::<f64>(WorkValidate::VT_MULTIPLIER, v, 0.0f64);
+    }
+    #[inline]
+    pub fn add_version(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkValidate::VT_VERSION, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<WorkValidate<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for WorkValidate<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("WorkValidate");
+        ds.field("hash", &self.hash());
+        ds.field("work", &self.work());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("multiplier", &self.multiplier());
+        ds.field("version", &self.version());
+        ds.finish()
+    }
+}
+/// Owned form of [`WorkValidate`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkValidateT {
+    /// The root, 64 hex digits.
+    pub hash: ::std::string::String,
+    /// The nonce, 16 hex digits; absent means 0, as in nano-node.
+    pub work: ::core::option::Option<::std::string::String>,
+    /// Difficulty `valid` is judged against, 16 hex digits; absent means the base difficulty.
+    pub difficulty: ::core::option::Option<::std::string::String>,
+    /// Target as a multiple of the base difficulty; 0 (the default) means not given; overrides
+    /// `difficulty` when given.
+    pub multiplier: f64,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for WorkValidateT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            work: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+            version: ::core::option::Option::None,
+        }
+    }
+}
+impl WorkValidateT {
+    /// Writes this object as a `WorkValidate` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<WorkValidate<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let work = self.work.as_ref().map(|x| _fbb.create_string(x));
+        let difficulty = self.difficulty.as_ref().map(|x| _fbb.create_string(x));
+        let multiplier = self.multiplier;
+        let version = self.version.as_ref().map(|x| _fbb.create_string(x));
+        WorkValidate::create(
+            _fbb,
+            &WorkValidateArgs {
+                hash,
+                work,
+                difficulty,
+                multiplier,
+                version,
+            },
+        )
+    }
+}
+/// The answer to `WorkValidate`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct WorkValidateResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for WorkValidateResponse<'a> {
+    type Inner = WorkValidateResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> WorkValidateResponse<'a> {
+    pub const VT_VALID: ::flatbuffers::VOffsetT = 4;
+    pub const VT_VALID_ALL: ::flatbuffers::VOffsetT = 6;
+    pub const VT_VALID_RECEIVE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 10;
+    pub const VT_MULTIPLIER: ::flatbuffers::VOffsetT = 12;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `WorkValidateResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args WorkValidateResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<WorkValidateResponse<'bldr>> {
+        let mut builder = WorkValidateResponseBuilder::new(_fbb);
+        builder.add_multiplier(args.multiplier);
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        builder.add_valid_receive(args.valid_receive);
+        builder.add_valid_all(args.valid_all);
+        builder.add_valid(args.valid);
+        builder.finish()
+    }
+    /// The nonce reaches the requested difficulty (the base difficulty when none was given).
+    #[inline]
+    pub fn valid(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_VALID, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// The nonce reaches the base difficulty, enough for any block.
+    #[inline]
+    pub fn valid_all(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_VALID_ALL, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// The nonce reaches the epoch 2 receive threshold.
+    #[inline]
+    pub fn valid_receive(&self) -> bool {
+        unsafe {
+            self._tab.get::<bool>(Self::VT_VALID_RECEIVE, ::core::option::Option::None)
+        }
+            .unwrap_or(false)
+    }
+    /// The difficulty the nonce reaches, 16 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn difficulty(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// That difficulty as a multiple of the base difficulty.
+    #[inline]
+    pub fn multiplier(&self) -> f64 {
+        unsafe {
+            self._tab.get::<f64>(Self::VT_MULTIPLIER, ::core::option::Option::None)
+        }
+            .unwrap_or(0.0f64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> WorkValidateResponseT {
+        let valid = self.valid();
+        let valid_all = self.valid_all();
+        let valid_receive = self.valid_receive();
+        let difficulty = self.difficulty().to_string();
+        let multiplier = self.multiplier();
+        WorkValidateResponseT {
+            valid,
+            valid_all,
+            valid_receive,
+            difficulty,
+            multiplier,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for WorkValidateResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<bool>("valid", Self::VT_VALID, false)?
+            .visit_field::<bool>("valid_all", Self::VT_VALID_ALL, false)?
+            .visit_field::<bool>("valid_receive", Self::VT_VALID_RECEIVE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, true)?
+            .visit_field::<f64>("multiplier", Self::VT_MULTIPLIER, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`WorkValidateResponse::create`]; `Default` gives the schema defaults.
+pub struct WorkValidateResponseArgs<'a> {
+    /// The nonce reaches the requested difficulty (the base difficulty when none was given).
+    pub valid: bool,
+    /// The nonce reaches the base difficulty, enough for any block.
+    pub valid_all: bool,
+    /// The nonce reaches the epoch 2 receive threshold.
+    pub valid_receive: bool,
+    /// The difficulty the nonce reaches, 16 hex digits.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// That difficulty as a multiple of the base difficulty.
+    pub multiplier: f64,
+}
+impl<'a> ::core::default::Default for WorkValidateResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            valid: false,
+            valid_all: false,
+            valid_receive: false,
+            difficulty: ::core::option::Option::None,
+            multiplier: 0.0f64,
+        }
+    }
+}
+/// Writes a `WorkValidateResponse` field by field; call `finish` once every field is added.
+pub struct WorkValidateResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> WorkValidateResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_valid(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(WorkValidateResponse::VT_VALID, v, false);
+    }
+    #[inline]
+    pub fn add_valid_all(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(WorkValidateResponse::VT_VALID_ALL, v, false);
+    }
+    #[inline]
+    pub fn add_valid_receive(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(WorkValidateResponse::VT_VALID_RECEIVE, v, false);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(WorkValidateResponse::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_multiplier(&mut self, v: f64) {
+        self.fbb_.push_slot::<f64>(WorkValidateResponse::VT_MULTIPLIER, v, 0.0f64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<WorkValidateResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for WorkValidateResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("WorkValidateResponse");
+        ds.field("valid", &self.valid());
+        ds.field("valid_all", &self.valid_all());
+        ds.field("valid_receive", &self.valid_receive());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("multiplier", &self.multiplier());
+        ds.finish()
+    }
+}
+/// Owned form of [`WorkValidateResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkValidateResponseT {
+    /// The nonce reaches the requested difficulty (the base difficulty when none was given).
+    pub valid: bool,
+    /// The nonce reaches the base difficulty, enough for any block.
+    pub valid_all: bool,
+    /// The nonce reaches the epoch 2 receive threshold.
+    pub valid_receive: bool,
+    /// The difficulty the nonce reaches, 16 hex digits.
+    pub difficulty: ::std::string::String,
+    /// That difficulty as a multiple of the base difficulty.
+    pub multiplier: f64,
+}
+impl ::core::default::Default for WorkValidateResponseT {
+    fn default() -> Self {
+        Self {
+            valid: false,
+            valid_all: false,
+            valid_receive: false,
+            difficulty: ::std::string::String::new(),
+            multiplier: 0.0f64,
+        }
+    }
+}
+impl WorkValidateResponseT {
+    /// Writes this object as a `WorkValidateResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<WorkValidateResponse<'b>> {
+        let valid = self.valid;
+        let valid_all = self.valid_all;
+        let valid_receive = self.valid_receive;
+        let difficulty = ::core::option::Option::Some(
+            _fbb.create_string(&self.difficulty),
+        );
+        let multiplier = self.multiplier;
+        WorkValidateResponse::create(
+            _fbb,
+            &WorkValidateResponseArgs {
+                valid,
+                valid_all,
+                valid_receive,
+                difficulty,
+                multiplier,
+            },
+        )
+    }
+}
+/// Stops every running work generation for a root. The answer is `Success`, whether or not
+/// anything was running.
+#[derive(Copy, Clone, PartialEq)]
+pub struct WorkCancel<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for WorkCancel<'a> {
+    type Inner = WorkCancel<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> WorkCancel<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `WorkCancel` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args WorkCancelArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<WorkCancel<'bldr>> {
+        let mut builder = WorkCancelBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.finish()
+    }
+    /// The root whose generations stop, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> WorkCancelT {
+        let hash = self.hash().to_string();
+        WorkCancelT { hash }
+    }
+}
+impl ::flatbuffers::Verifiable for WorkCancel<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`WorkCancel::create`]; `Default` gives the schema defaults.
+pub struct WorkCancelArgs<'a> {
+    /// The root whose generations stop, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for WorkCancelArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `WorkCancel` field by field; call `finish` once every field is added.
+pub struct WorkCancelBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> WorkCancelBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(WorkCancel::VT_HASH, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<WorkCancel<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for WorkCancel<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("WorkCancel");
+        ds.field("hash", &self.hash());
+        ds.finish()
+    }
+}
+/// Owned form of [`WorkCancel`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkCancelT {
+    /// The root whose generations stop, 64 hex digits.
+    pub hash: ::std::string::String,
+}
+impl ::core::default::Default for WorkCancelT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+        }
+    }
+}
+impl WorkCancelT {
+    /// Writes this object as a `WorkCancel` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<WorkCancel<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        WorkCancel::create(_fbb, &WorkCancelArgs { hash })
+    }
+}
+/// Checks an address's form and checksum.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ValidateAccountNumber<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ValidateAccountNumber<'a> {
+    type Inner = ValidateAccountNumber<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ValidateAccountNumber<'a> {
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ValidateAccountNumber` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ValidateAccountNumberArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<ValidateAccountNumber<'bldr>> {
+        let mut builder = ValidateAccountNumberBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        builder.finish()
+    }
+    /// The address to check, `nano_…` or `xrb_…`.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ValidateAccountNumberT {
+        let account = self.account().to_string();
+        ValidateAccountNumberT { account }
+    }
+}
+impl ::flatbuffers::Verifiable for ValidateAccountNumber<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ValidateAccountNumber::create`]; `Default` gives the schema defaults.
+pub struct ValidateAccountNumberArgs<'a> {
+    /// The address to check, `nano_…` or `xrb_…`.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for ValidateAccountNumberArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            account: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `ValidateAccountNumber` field by field; call `finish` once every field is added.
+pub struct ValidateAccountNumberBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> ValidateAccountNumberBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(ValidateAccountNumber::VT_ACCOUNT, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ValidateAccountNumber<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ValidateAccountNumber<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ValidateAccountNumber");
+        ds.field("account", &self.account());
+        ds.finish()
+    }
+}
+/// Owned form of [`ValidateAccountNumber`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateAccountNumberT {
+    /// The address to check, `nano_…` or `xrb_…`.
+    pub account: ::std::string::String,
+}
+impl ::core::default::Default for ValidateAccountNumberT {
+    fn default() -> Self {
+        Self {
+            account: ::std::string::String::new(),
+        }
+    }
+}
+impl ValidateAccountNumberT {
+    /// Writes this object as a `ValidateAccountNumber` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ValidateAccountNumber<'b>> {
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        ValidateAccountNumber::create(
+            _fbb,
+            &ValidateAccountNumberArgs {
+                account,
+            },
+        )
+    }
+}
+/// The answer to `ValidateAccountNumber`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct ValidateAccountNumberResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for ValidateAccountNumberResponse<'a> {
+    type Inner = ValidateAccountNumberResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> ValidateAccountNumberResponse<'a> {
+    pub const VT_VALID: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `ValidateAccountNumberResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args ValidateAccountNumberResponseArgs,
+    ) -> ::flatbuffers::WIPOffset<ValidateAccountNumberResponse<'bldr>> {
+        let mut builder = ValidateAccountNumberResponseBuilder::new(_fbb);
+        builder.add_valid(args.valid);
+        builder.finish()
+    }
+    /// True when the address decodes (prefix, length, alphabet and checksum all correct).
+    #[inline]
+    pub fn valid(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_VALID, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> ValidateAccountNumberResponseT {
+        let valid = self.valid();
+        ValidateAccountNumberResponseT {
+            valid,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for ValidateAccountNumberResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<bool>("valid", Self::VT_VALID, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`ValidateAccountNumberResponse::create`]; `Default` gives the schema defaults.
+pub struct ValidateAccountNumberResponseArgs {
+    /// True when the address decodes (prefix, length, alphabet and checksum all correct).
+    pub valid: bool,
+}
+impl ::core::default::Default for ValidateAccountNumberResponseArgs {
+    #[inline]
+    fn default() -> Self {
+        Self { valid: false }
+    }
+}
+/// Writes a `ValidateAccountNumberResponse` field by field; call `finish` once every field is added.
+pub struct ValidateAccountNumberResponseBuilder<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> ValidateAccountNumberResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_valid(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(ValidateAccountNumberResponse::VT_VALID, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<ValidateAccountNumberResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for ValidateAccountNumberResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("ValidateAccountNumberResponse");
+        ds.field("valid", &self.valid());
+        ds.finish()
+    }
+}
+/// Owned form of [`ValidateAccountNumberResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidateAccountNumberResponseT {
+    /// True when the address decodes (prefix, length, alphabet and checksum all correct).
+    pub valid: bool,
+}
+impl ::core::default::Default for ValidateAccountNumberResponseT {
+    fn default() -> Self {
+        Self { valid: false }
+    }
+}
+impl ValidateAccountNumberResponseT {
+    /// Writes this object as a `ValidateAccountNumberResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<ValidateAccountNumberResponse<'b>> {
+        let valid = self.valid;
+        ValidateAccountNumberResponse::create(
+            _fbb,
+            &ValidateAccountNumberResponseArgs {
+                valid,
+            },
+        )
+    }
+}
+/// Creates a fresh random key pair. Nothing is stored on the node.
+#[derive(Copy, Clone, PartialEq)]
+pub struct KeyCreate<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for KeyCreate<'a> {
+    type Inner = KeyCreate<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> KeyCreate<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `KeyCreate` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args KeyCreateArgs,
+    ) -> ::flatbuffers::WIPOffset<KeyCreate<'bldr>> {
+        let mut builder = KeyCreateBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> KeyCreateT {
+        KeyCreateT {}
+    }
+}
+impl ::flatbuffers::Verifiable for KeyCreate<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`KeyCreate::create`]; `Default` gives the schema defaults.
+pub struct KeyCreateArgs {}
+impl ::core::default::Default for KeyCreateArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `KeyCreate` field by field; call `finish` once every field is added.
+pub struct KeyCreateBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> KeyCreateBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<KeyCreate<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for KeyCreate<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("KeyCreate");
+        ds.finish()
+    }
+}
+/// Owned form of [`KeyCreate`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyCreateT {}
+impl ::core::default::Default for KeyCreateT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl KeyCreateT {
+    /// Writes this object as a `KeyCreate` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<KeyCreate<'b>> {
+        KeyCreate::create(_fbb, &KeyCreateArgs {})
+    }
+}
+/// Derives the public key and address of a private key.
+#[derive(Copy, Clone, PartialEq)]
+pub struct KeyExpand<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for KeyExpand<'a> {
+    type Inner = KeyExpand<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> KeyExpand<'a> {
+    pub const VT_KEY: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `KeyExpand` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args KeyExpandArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<KeyExpand<'bldr>> {
+        let mut builder = KeyExpandBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.key {
+            builder.add_key(x);
+        }
+        builder.finish()
+    }
+    /// The private key, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn key(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_KEY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> KeyExpandT {
+        let key = self.key().to_string();
+        KeyExpandT { key }
+    }
+}
+impl ::flatbuffers::Verifiable for KeyExpand<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("key", Self::VT_KEY, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`KeyExpand::create`]; `Default` gives the schema defaults.
+pub struct KeyExpandArgs<'a> {
+    /// The private key, 64 hex digits.
+    pub key: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for KeyExpandArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            key: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `KeyExpand` field by field; call `finish` once every field is added.
+pub struct KeyExpandBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> KeyExpandBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_key(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(KeyExpand::VT_KEY, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<KeyExpand<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for KeyExpand<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("KeyExpand");
+        ds.field("key", &self.key());
+        ds.finish()
+    }
+}
+/// Owned form of [`KeyExpand`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyExpandT {
+    /// The private key, 64 hex digits.
+    pub key: ::std::string::String,
+}
+impl ::core::default::Default for KeyExpandT {
+    fn default() -> Self {
+        Self {
+            key: ::std::string::String::new(),
+        }
+    }
+}
+impl KeyExpandT {
+    /// Writes this object as a `KeyExpand` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<KeyExpand<'b>> {
+        let key = ::core::option::Option::Some(_fbb.create_string(&self.key));
+        KeyExpand::create(_fbb, &KeyExpandArgs { key })
+    }
+}
+/// Derives the key pair at an index of a seed: private = BLAKE2b-256(seed ‖ index big-endian).
+#[derive(Copy, Clone, PartialEq)]
+pub struct DeterministicKey<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for DeterministicKey<'a> {
+    type Inner = DeterministicKey<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> DeterministicKey<'a> {
+    pub const VT_SEED: ::flatbuffers::VOffsetT = 4;
+    pub const VT_INDEX: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `DeterministicKey` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args DeterministicKeyArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<DeterministicKey<'bldr>> {
+        let mut builder = DeterministicKeyBuilder::new(_fbb);
+        builder.add_index(args.index);
+        if let ::core::option::Option::Some(x) = args.seed {
+            builder.add_seed(x);
+        }
+        builder.finish()
+    }
+    /// The seed, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn seed(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SEED, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The index in the seed's sequence.
+    #[inline]
+    pub fn index(&self) -> u32 {
+        unsafe { self._tab.get::<u32>(Self::VT_INDEX, ::core::option::Option::None) }
+            .unwrap_or(0u32)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> DeterministicKeyT {
+        let seed = self.seed().to_string();
+        let index = self.index();
+        DeterministicKeyT { seed, index }
+    }
+}
+impl ::flatbuffers::Verifiable for DeterministicKey<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("seed", Self::VT_SEED, true)?
+            .visit_field::<u32>("index", Self::VT_INDEX, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`DeterministicKey::create`]; `Default` gives the schema defaults.
+pub struct DeterministicKeyArgs<'a> {
+    /// The seed, 64 hex digits.
+    pub seed: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The index in the seed's sequence.
+    pub index: u32,
+}
+impl<'a> ::core::default::Default for DeterministicKeyArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            seed: ::core::option::Option::None,
+            index: 0u32,
+        }
+    }
+}
+/// Writes a `DeterministicKey` field by field; call `finish` once every field is added.
+pub struct DeterministicKeyBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> DeterministicKeyBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_seed(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(DeterministicKey::VT_SEED, v);
+    }
+    #[inline]
+    pub fn add_index(&mut self, v: u32) {
+        self.fbb_.push_slot::<u32>(DeterministicKey::VT_INDEX, v, 0u32);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<DeterministicKey<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for DeterministicKey<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("DeterministicKey");
+        ds.field("seed", &self.seed());
+        ds.field("index", &self.index());
+        ds.finish()
+    }
+}
+/// Owned form of [`DeterministicKey`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeterministicKeyT {
+    /// The seed, 64 hex digits.
+    pub seed: ::std::string::String,
+    /// The index in the seed's sequence.
+    pub index: u32,
+}
+impl ::core::default::Default for DeterministicKeyT {
+    fn default() -> Self {
+        Self {
+            seed: ::std::string::String::new(),
+            index: 0u32,
+        }
+    }
+}
+impl DeterministicKeyT {
+    /// Writes this object as a `DeterministicKey` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<DeterministicKey<'b>> {
+        let seed = ::core::option::Option::Some(_fbb.create_string(&self.seed));
+        let index = self.index;
+        DeterministicKey::create(
+            _fbb,
+            &DeterministicKeyArgs {
+                seed,
+                index,
+            },
+        )
+    }
+}
+/// A key pair, answering `KeyCreate`, `KeyExpand` and `DeterministicKey`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct KeyPair<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for KeyPair<'a> {
+    type Inner = KeyPair<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> KeyPair<'a> {
+    pub const VT_PRIVATE: ::flatbuffers::VOffsetT = 4;
+    pub const VT_PUBLIC: ::flatbuffers::VOffsetT = 6;
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 8;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `KeyPair` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args KeyPairArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<KeyPair<'bldr>> {
+        let mut builder = KeyPairBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        if let ::core::option::Option::Some(x) = args.public {
+            builder.add_public(x);
+        }
+        if let ::core::option::Option::Some(x) = args.private {
+            builder.add_private(x);
+        }
+        builder.finish()
+    }
+    /// The private key, 64 hex digits. Keep it secret.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn private(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PRIVATE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The public key, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn public(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PUBLIC, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The public key as an address.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn account(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> KeyPairT {
+        let private = self.private().to_string();
+        let public = self.public().to_string();
+        let account = self.account().to_string();
+        KeyPairT {
+            private,
+            public,
+            account,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for KeyPair<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("private", Self::VT_PRIVATE, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("public", Self::VT_PUBLIC, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`KeyPair::create`]; `Default` gives the schema defaults.
+pub struct KeyPairArgs<'a> {
+    /// The private key, 64 hex digits. Keep it secret.
+    pub private: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The public key, 64 hex digits.
+    pub public: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The public key as an address.
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for KeyPairArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            private: ::core::option::Option::None,
+            public: ::core::option::Option::None,
+            account: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `KeyPair` field by field; call `finish` once every field is added.
+pub struct KeyPairBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> KeyPairBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_private(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(KeyPair::VT_PRIVATE, v);
+    }
+    #[inline]
+    pub fn add_public(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(KeyPair::VT_PUBLIC, v);
+    }
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(KeyPair::VT_ACCOUNT, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<KeyPair<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for KeyPair<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("KeyPair");
+        ds.field("private", &self.private());
+        ds.field("public", &self.public());
+        ds.field("account", &self.account());
+        ds.finish()
+    }
+}
+/// Owned form of [`KeyPair`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPairT {
+    /// The private key, 64 hex digits. Keep it secret.
+    pub private: ::std::string::String,
+    /// The public key, 64 hex digits.
+    pub public: ::std::string::String,
+    /// The public key as an address.
+    pub account: ::std::string::String,
+}
+impl ::core::default::Default for KeyPairT {
+    fn default() -> Self {
+        Self {
+            private: ::std::string::String::new(),
+            public: ::std::string::String::new(),
+            account: ::std::string::String::new(),
+        }
+    }
+}
+impl KeyPairT {
+    /// Writes this object as a `KeyPair` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<KeyPair<'b>> {
+        let private = ::core::option::Option::Some(_fbb.create_string(&self.private));
+        let public = ::core::option::Option::Some(_fbb.create_string(&self.public));
+        let account = ::core::option::Option::Some(_fbb.create_string(&self.account));
+        KeyPair::create(
+            _fbb,
+            &KeyPairArgs {
+                private,
+                public,
+                account,
+            },
+        )
+    }
+}
+/// Builds and signs a state block (and computes its work unless given), as nano-node's
+/// `block_create` does with a private key. Nothing is submitted; send the result with `Process`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlockCreate<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlockCreate<'a> {
+    type Inner = BlockCreate<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlockCreate<'a> {
+    pub const VT_KEY: ::flatbuffers::VOffsetT = 4;
+    pub const VT_ACCOUNT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_PREVIOUS: ::flatbuffers::VOffsetT = 8;
+    pub const VT_REPRESENTATIVE: ::flatbuffers::VOffsetT = 10;
+    pub const VT_BALANCE: ::flatbuffers::VOffsetT = 12;
+    pub const VT_LINK: ::flatbuffers::VOffsetT = 14;
+    pub const VT_WORK: ::flatbuffers::VOffsetT = 16;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 18;
+    pub const VT_VERSION: ::flatbuffers::VOffsetT = 20;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlockCreate` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlockCreateArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<BlockCreate<'bldr>> {
+        let mut builder = BlockCreateBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.version {
+            builder.add_version(x);
+        }
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        if let ::core::option::Option::Some(x) = args.work {
+            builder.add_work(x);
+        }
+        if let ::core::option::Option::Some(x) = args.link {
+            builder.add_link(x);
+        }
+        if let ::core::option::Option::Some(x) = args.balance {
+            builder.add_balance(x);
+        }
+        if let ::core::option::Option::Some(x) = args.representative {
+            builder.add_representative(x);
+        }
+        if let ::core::option::Option::Some(x) = args.previous {
+            builder.add_previous(x);
+        }
+        if let ::core::option::Option::Some(x) = args.account {
+            builder.add_account(x);
+        }
+        if let ::core::option::Option::Some(x) = args.key {
+            builder.add_key(x);
+        }
+        builder.finish()
+    }
+    /// The private key that signs; its public key is the block's account. 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn key(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_KEY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// When given, must be the key's address (else `Incorrect key for given account`).
+    #[inline]
+    pub fn account(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_ACCOUNT, ::core::option::Option::None)
+        }
+    }
+    /// The account's current head, 64 hex digits; all zeros for an opening block. Required.
+    #[inline]
+    pub fn previous(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PREVIOUS, ::core::option::Option::None)
+        }
+    }
+    /// The representative after the block, as an address. Required.
+    #[inline]
+    pub fn representative(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_REPRESENTATIVE, ::core::option::Option::None)
+        }
+    }
+    /// The balance after the block, in raw, as a decimal string; absent means 0, as in nano-node.
+    #[inline]
+    pub fn balance(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_BALANCE, ::core::option::Option::None)
+        }
+    }
+    /// A send's destination (address or 64 hex digits), a receive's source hash, or zero for a
+    /// change. Required.
+    #[inline]
+    pub fn link(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_LINK, ::core::option::Option::None)
+        }
+    }
+    /// The work nonce, 16 hex digits; absent means the node computes it.
+    #[inline]
+    pub fn work(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_WORK, ::core::option::Option::None)
+        }
+    }
+    /// Target difficulty for computed work, 16 hex digits; absent means what the ledger will demand
+    /// of this block.
+    #[inline]
+    pub fn difficulty(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+    }
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    #[inline]
+    pub fn version(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_VERSION, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlockCreateT {
+        let key = self.key().to_string();
+        let account = self.account().map(|x| x.to_string());
+        let previous = self.previous().map(|x| x.to_string());
+        let representative = self.representative().map(|x| x.to_string());
+        let balance = self.balance().map(|x| x.to_string());
+        let link = self.link().map(|x| x.to_string());
+        let work = self.work().map(|x| x.to_string());
+        let difficulty = self.difficulty().map(|x| x.to_string());
+        let version = self.version().map(|x| x.to_string());
+        BlockCreateT {
+            key,
+            account,
+            previous,
+            representative,
+            balance,
+            link,
+            work,
+            difficulty,
+            version,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for BlockCreate<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("key", Self::VT_KEY, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("account", Self::VT_ACCOUNT, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("previous", Self::VT_PREVIOUS, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("representative", Self::VT_REPRESENTATIVE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("balance", Self::VT_BALANCE, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("link", Self::VT_LINK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("work", Self::VT_WORK, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("version", Self::VT_VERSION, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlockCreate::create`]; `Default` gives the schema defaults.
+pub struct BlockCreateArgs<'a> {
+    /// The private key that signs; its public key is the block's account. 64 hex digits.
+    pub key: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// When given, must be the key's address (else `Incorrect key for given account`).
+    pub account: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The account's current head, 64 hex digits; all zeros for an opening block. Required.
+    pub previous: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The representative after the block, as an address. Required.
+    pub representative: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The balance after the block, in raw, as a decimal string; absent means 0, as in nano-node.
+    pub balance: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// A send's destination (address or 64 hex digits), a receive's source hash, or zero for a
+    /// change. Required.
+    pub link: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The work nonce, 16 hex digits; absent means the node computes it.
+    pub work: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Target difficulty for computed work, 16 hex digits; absent means what the ledger will demand
+    /// of this block.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for BlockCreateArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            key: ::core::option::Option::None,
+            account: ::core::option::Option::None,
+            previous: ::core::option::Option::None,
+            representative: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            link: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            version: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `BlockCreate` field by field; call `finish` once every field is added.
+pub struct BlockCreateBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> BlockCreateBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_key(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_KEY, v);
+    }
+    #[inline]
+    pub fn add_account(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_ACCOUNT, v);
+    }
+    #[inline]
+    pub fn add_previous(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreate::VT_PREVIOUS, v);
+    }
+    #[inline]
+    pub fn add_representative(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreate::VT_REPRESENTATIVE, v);
+    }
+    #[inline]
+    pub fn add_balance(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_BALANCE, v);
+    }
+    #[inline]
+    pub fn add_link(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_LINK, v);
+    }
+    #[inline]
+    pub fn add_work(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_WORK, v);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreate::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_version(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(BlockCreate::VT_VERSION, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlockCreate<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlockCreate<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlockCreate");
+        ds.field("key", &self.key());
+        ds.field("account", &self.account());
+        ds.field("previous", &self.previous());
+        ds.field("representative", &self.representative());
+        ds.field("balance", &self.balance());
+        ds.field("link", &self.link());
+        ds.field("work", &self.work());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("version", &self.version());
+        ds.finish()
+    }
+}
+/// Owned form of [`BlockCreate`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockCreateT {
+    /// The private key that signs; its public key is the block's account. 64 hex digits.
+    pub key: ::std::string::String,
+    /// When given, must be the key's address (else `Incorrect key for given account`).
+    pub account: ::core::option::Option<::std::string::String>,
+    /// The account's current head, 64 hex digits; all zeros for an opening block. Required.
+    pub previous: ::core::option::Option<::std::string::String>,
+    /// The representative after the block, as an address. Required.
+    pub representative: ::core::option::Option<::std::string::String>,
+    /// The balance after the block, in raw, as a decimal string; absent means 0, as in nano-node.
+    pub balance: ::core::option::Option<::std::string::String>,
+    /// A send's destination (address or 64 hex digits), a receive's source hash, or zero for a
+    /// change. Required.
+    pub link: ::core::option::Option<::std::string::String>,
+    /// The work nonce, 16 hex digits; absent means the node computes it.
+    pub work: ::core::option::Option<::std::string::String>,
+    /// Target difficulty for computed work, 16 hex digits; absent means what the ledger will demand
+    /// of this block.
+    pub difficulty: ::core::option::Option<::std::string::String>,
+    /// Work algorithm; only `work_1` exists. Absent means `work_1`.
+    pub version: ::core::option::Option<::std::string::String>,
+}
+impl ::core::default::Default for BlockCreateT {
+    fn default() -> Self {
+        Self {
+            key: ::std::string::String::new(),
+            account: ::core::option::Option::None,
+            previous: ::core::option::Option::None,
+            representative: ::core::option::Option::None,
+            balance: ::core::option::Option::None,
+            link: ::core::option::Option::None,
+            work: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            version: ::core::option::Option::None,
+        }
+    }
+}
+impl BlockCreateT {
+    /// Writes this object as a `BlockCreate` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlockCreate<'b>> {
+        let key = ::core::option::Option::Some(_fbb.create_string(&self.key));
+        let account = self.account.as_ref().map(|x| _fbb.create_string(x));
+        let previous = self.previous.as_ref().map(|x| _fbb.create_string(x));
+        let representative = self.representative.as_ref().map(|x| _fbb.create_string(x));
+        let balance = self.balance.as_ref().map(|x| _fbb.create_string(x));
+        let link = self.link.as_ref().map(|x| _fbb.create_string(x));
+        let work = self.work.as_ref().map(|x| _fbb.create_string(x));
+        let difficulty = self.difficulty.as_ref().map(|x| _fbb.create_string(x));
+        let version = self.version.as_ref().map(|x| _fbb.create_string(x));
+        BlockCreate::create(
+            _fbb,
+            &BlockCreateArgs {
+                key,
+                account,
+                previous,
+                representative,
+                balance,
+                link,
+                work,
+                difficulty,
+                version,
+            },
+        )
+    }
+}
+/// The answer to `BlockCreate`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct BlockCreateResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for BlockCreateResponse<'a> {
+    type Inner = BlockCreateResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> BlockCreateResponse<'a> {
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 4;
+    pub const VT_DIFFICULTY: ::flatbuffers::VOffsetT = 6;
+    pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `BlockCreateResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args BlockCreateResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<BlockCreateResponse<'bldr>> {
+        let mut builder = BlockCreateResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.difficulty {
+            builder.add_difficulty(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        builder.add_block_type(args.block_type);
+        builder.finish()
+    }
+    /// Hash of the new block, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn hash(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The difficulty its work reaches, 16 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn difficulty(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_DIFFICULTY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The tag of `block`: which member it holds.
+    #[inline]
+    pub fn block_type(&self) -> Block {
+        unsafe {
+            self._tab.get::<Block>(Self::VT_BLOCK_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(Block::NONE)
+    }
+    /// The signed block with its work.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
+    #[inline]
+    pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Table<'a>>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+    }
+    /// `block` as a `BlockState`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_state(&self) -> ::core::option::Option<BlockState<'a>> {
+        if self.block_type() == Block::BlockState {
+            self.block().map(|t| unsafe { BlockState::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockOpen`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_open(&self) -> ::core::option::Option<BlockOpen<'a>> {
+        if self.block_type() == Block::BlockOpen {
+            self.block().map(|t| unsafe { BlockOpen::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockReceive`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_receive(&self) -> ::core::option::Option<BlockReceive<'a>> {
+        if self.block_type() == Block::BlockReceive {
+            self.block().map(|t| unsafe { BlockReceive::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockSend`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_send(&self) -> ::core::option::Option<BlockSend<'a>> {
+        if self.block_type() == Block::BlockSend {
+            self.block().map(|t| unsafe { BlockSend::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockChange`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_change(&self) -> ::core::option::Option<BlockChange<'a>> {
+        if self.block_type() == Block::BlockChange {
+            self.block().map(|t| unsafe { BlockChange::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> BlockCreateResponseT {
+        let hash = self.hash().to_string();
+        let difficulty = self.difficulty().to_string();
+        let block = match self.block_type() {
+            Block::BlockState => {
+                match self.block_as_block_state() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockState(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockOpen => {
+                match self.block_as_block_open() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockOpen(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockReceive => {
+                match self.block_as_block_receive() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockReceive(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockSend => {
+                match self.block_as_block_send() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockSend(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockChange => {
+                match self.block_as_block_change() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockChange(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            _ => BlockT::NONE,
+        };
+        BlockCreateResponseT {
+            hash,
+            difficulty,
+            block,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for BlockCreateResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("difficulty", Self::VT_DIFFICULTY, true)?
+            .visit_union::<
+                Block,
+                _,
+            >(
+                "block_type",
+                Self::VT_BLOCK_TYPE,
+                "block",
+                Self::VT_BLOCK,
+                false,
+                |key, v, pos| match key {
+                    Block::BlockState => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockState>,
+                            >("Block::BlockState", pos)
+                    }
+                    Block::BlockOpen => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockOpen>,
+                            >("Block::BlockOpen", pos)
+                    }
+                    Block::BlockReceive => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockReceive>,
+                            >("Block::BlockReceive", pos)
+                    }
+                    Block::BlockSend => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockSend>,
+                            >("Block::BlockSend", pos)
+                    }
+                    Block::BlockChange => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockChange>,
+                            >("Block::BlockChange", pos)
+                    }
+                    _ => ::core::result::Result::Ok(()),
+                },
+            )?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`BlockCreateResponse::create`]; `Default` gives the schema defaults.
+pub struct BlockCreateResponseArgs<'a> {
+    /// Hash of the new block, 64 hex digits.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The difficulty its work reaches, 16 hex digits.
+    pub difficulty: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The tag of `block`.
+    pub block_type: Block,
+    /// The signed block with its work.
+    pub block: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    >,
+}
+impl<'a> ::core::default::Default for BlockCreateResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            hash: ::core::option::Option::None,
+            difficulty: ::core::option::Option::None,
+            block_type: Block::NONE,
+            block: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `BlockCreateResponse` field by field; call `finish` once every field is added.
+pub struct BlockCreateResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> BlockCreateResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreateResponse::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_difficulty(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreateResponse::VT_DIFFICULTY, v);
+    }
+    #[inline]
+    pub fn add_block_type(&mut self, v: Block) {
+        self.fbb_.push_slot::<Block>(BlockCreateResponse::VT_BLOCK_TYPE, v, Block::NONE);
+    }
+    #[inline]
+    pub fn add_block(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(BlockCreateResponse::VT_BLOCK, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<BlockCreateResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for BlockCreateResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("BlockCreateResponse");
+        ds.field("hash", &self.hash());
+        ds.field("difficulty", &self.difficulty());
+        ds.field("block_type", &self.block_type());
+        match self.block_type() {
+            Block::BlockState => {
+                ds.field("block", &self.block_as_block_state());
+            }
+            Block::BlockOpen => {
+                ds.field("block", &self.block_as_block_open());
+            }
+            Block::BlockReceive => {
+                ds.field("block", &self.block_as_block_receive());
+            }
+            Block::BlockSend => {
+                ds.field("block", &self.block_as_block_send());
+            }
+            Block::BlockChange => {
+                ds.field("block", &self.block_as_block_change());
+            }
+            _ => {
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
+            }
+        }
+        ds.finish()
+    }
+}
+/// Owned form of [`BlockCreateResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockCreateResponseT {
+    /// Hash of the new block, 64 hex digits.
+    pub hash: ::std::string::String,
+    /// The difficulty its work reaches, 16 hex digits.
+    pub difficulty: ::std::string::String,
+    /// The signed block with its work.
+    pub block: BlockT,
+}
+impl ::core::default::Default for BlockCreateResponseT {
+    fn default() -> Self {
+        Self {
+            hash: ::std::string::String::new(),
+            difficulty: ::std::string::String::new(),
+            block: BlockT::NONE,
+        }
+    }
+}
+impl BlockCreateResponseT {
+    /// Writes this object as a `BlockCreateResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<BlockCreateResponse<'b>> {
+        let hash = ::core::option::Option::Some(_fbb.create_string(&self.hash));
+        let difficulty = ::core::option::Option::Some(
+            _fbb.create_string(&self.difficulty),
+        );
+        let block_type = self.block.union_type();
+        let block = self.block.pack(_fbb);
+        BlockCreateResponse::create(
+            _fbb,
+            &BlockCreateResponseArgs {
+                hash,
+                difficulty,
+                block_type,
+                block,
+            },
+        )
+    }
+}
+/// Signs a block (or, when the node allows it, a bare hash) with a private key.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Sign<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Sign<'a> {
+    type Inner = Sign<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Sign<'a> {
+    pub const VT_KEY: ::flatbuffers::VOffsetT = 4;
+    pub const VT_HASH: ::flatbuffers::VOffsetT = 6;
+    pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 8;
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 10;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Sign` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SignArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<Sign<'bldr>> {
+        let mut builder = SignBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.hash {
+            builder.add_hash(x);
+        }
+        if let ::core::option::Option::Some(x) = args.key {
+            builder.add_key(x);
+        }
+        builder.add_block_type(args.block_type);
+        builder.finish()
+    }
+    /// The private key, 64 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn key(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_KEY, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// A block hash to sign, 64 hex digits. nano-node refuses signing a bare hash by default
+    /// (`Signing by block hash is disabled`), and so does this node.
+    #[inline]
+    pub fn hash(&self) -> ::core::option::Option<&'a str> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_HASH, ::core::option::Option::None)
+        }
+    }
+    /// The tag of `block`: which member it holds.
+    #[inline]
+    pub fn block_type(&self) -> Block {
+        unsafe {
+            self._tab.get::<Block>(Self::VT_BLOCK_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(Block::NONE)
+    }
+    /// The block to sign; its signature is replaced. Signature and work must be present.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
+    #[inline]
+    pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Table<'a>>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+    }
+    /// `block` as a `BlockState`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_state(&self) -> ::core::option::Option<BlockState<'a>> {
+        if self.block_type() == Block::BlockState {
+            self.block().map(|t| unsafe { BlockState::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockOpen`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_open(&self) -> ::core::option::Option<BlockOpen<'a>> {
+        if self.block_type() == Block::BlockOpen {
+            self.block().map(|t| unsafe { BlockOpen::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockReceive`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_receive(&self) -> ::core::option::Option<BlockReceive<'a>> {
+        if self.block_type() == Block::BlockReceive {
+            self.block().map(|t| unsafe { BlockReceive::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockSend`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_send(&self) -> ::core::option::Option<BlockSend<'a>> {
+        if self.block_type() == Block::BlockSend {
+            self.block().map(|t| unsafe { BlockSend::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockChange`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_change(&self) -> ::core::option::Option<BlockChange<'a>> {
+        if self.block_type() == Block::BlockChange {
+            self.block().map(|t| unsafe { BlockChange::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SignT {
+        let key = self.key().to_string();
+        let hash = self.hash().map(|x| x.to_string());
+        let block = match self.block_type() {
+            Block::BlockState => {
+                match self.block_as_block_state() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockState(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockOpen => {
+                match self.block_as_block_open() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockOpen(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockReceive => {
+                match self.block_as_block_receive() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockReceive(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockSend => {
+                match self.block_as_block_send() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockSend(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockChange => {
+                match self.block_as_block_change() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockChange(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            _ => BlockT::NONE,
+        };
+        SignT { key, hash, block }
+    }
+}
+impl ::flatbuffers::Verifiable for Sign<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("key", Self::VT_KEY, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("hash", Self::VT_HASH, false)?
+            .visit_union::<
+                Block,
+                _,
+            >(
+                "block_type",
+                Self::VT_BLOCK_TYPE,
+                "block",
+                Self::VT_BLOCK,
+                false,
+                |key, v, pos| match key {
+                    Block::BlockState => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockState>,
+                            >("Block::BlockState", pos)
+                    }
+                    Block::BlockOpen => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockOpen>,
+                            >("Block::BlockOpen", pos)
+                    }
+                    Block::BlockReceive => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockReceive>,
+                            >("Block::BlockReceive", pos)
+                    }
+                    Block::BlockSend => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockSend>,
+                            >("Block::BlockSend", pos)
+                    }
+                    Block::BlockChange => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockChange>,
+                            >("Block::BlockChange", pos)
+                    }
+                    _ => ::core::result::Result::Ok(()),
+                },
+            )?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Sign::create`]; `Default` gives the schema defaults.
+pub struct SignArgs<'a> {
+    /// The private key, 64 hex digits.
+    pub key: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// A block hash to sign, 64 hex digits. nano-node refuses signing a bare hash by default
+    /// (`Signing by block hash is disabled`), and so does this node.
+    pub hash: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The tag of `block`.
+    pub block_type: Block,
+    /// The block to sign; its signature is replaced. Signature and work must be present.
+    pub block: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    >,
+}
+impl<'a> ::core::default::Default for SignArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            key: ::core::option::Option::None,
+            hash: ::core::option::Option::None,
+            block_type: Block::NONE,
+            block: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `Sign` field by field; call `finish` once every field is added.
+pub struct SignBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SignBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_key(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Sign::VT_KEY, v);
+    }
+    #[inline]
+    pub fn add_hash(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Sign::VT_HASH, v);
+    }
+    #[inline]
+    pub fn add_block_type(&mut self, v: Block) {
+        self.fbb_.push_slot::<Block>(Sign::VT_BLOCK_TYPE, v, Block::NONE);
+    }
+    #[inline]
+    pub fn add_block(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    ) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(Sign::VT_BLOCK, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Sign<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Sign<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Sign");
+        ds.field("key", &self.key());
+        ds.field("hash", &self.hash());
+        ds.field("block_type", &self.block_type());
+        match self.block_type() {
+            Block::BlockState => {
+                ds.field("block", &self.block_as_block_state());
+            }
+            Block::BlockOpen => {
+                ds.field("block", &self.block_as_block_open());
+            }
+            Block::BlockReceive => {
+                ds.field("block", &self.block_as_block_receive());
+            }
+            Block::BlockSend => {
+                ds.field("block", &self.block_as_block_send());
+            }
+            Block::BlockChange => {
+                ds.field("block", &self.block_as_block_change());
+            }
+            _ => {
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
+            }
+        }
+        ds.finish()
+    }
+}
+/// Owned form of [`Sign`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignT {
+    /// The private key, 64 hex digits.
+    pub key: ::std::string::String,
+    /// A block hash to sign, 64 hex digits. nano-node refuses signing a bare hash by default
+    /// (`Signing by block hash is disabled`), and so does this node.
+    pub hash: ::core::option::Option<::std::string::String>,
+    /// The block to sign; its signature is replaced. Signature and work must be present.
+    pub block: BlockT,
+}
+impl ::core::default::Default for SignT {
+    fn default() -> Self {
+        Self {
+            key: ::std::string::String::new(),
+            hash: ::core::option::Option::None,
+            block: BlockT::NONE,
+        }
+    }
+}
+impl SignT {
+    /// Writes this object as a `Sign` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Sign<'b>> {
+        let key = ::core::option::Option::Some(_fbb.create_string(&self.key));
+        let hash = self.hash.as_ref().map(|x| _fbb.create_string(x));
+        let block_type = self.block.union_type();
+        let block = self.block.pack(_fbb);
+        Sign::create(
+            _fbb,
+            &SignArgs {
+                key,
+                hash,
+                block_type,
+                block,
+            },
+        )
+    }
+}
+/// The answer to `Sign`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SignResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SignResponse<'a> {
+    type Inner = SignResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SignResponse<'a> {
+    pub const VT_SIGNATURE: ::flatbuffers::VOffsetT = 4;
+    pub const VT_BLOCK_TYPE: ::flatbuffers::VOffsetT = 6;
+    pub const VT_BLOCK: ::flatbuffers::VOffsetT = 8;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SignResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SignResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SignResponse<'bldr>> {
+        let mut builder = SignResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.block {
+            builder.add_block(x);
+        }
+        if let ::core::option::Option::Some(x) = args.signature {
+            builder.add_signature(x);
+        }
+        builder.add_block_type(args.block_type);
+        builder.finish()
+    }
+    /// The signature of the block hash, 128 hex digits.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn signature(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_SIGNATURE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The tag of `block`: which member it holds.
+    #[inline]
+    pub fn block_type(&self) -> Block {
+        unsafe {
+            self._tab.get::<Block>(Self::VT_BLOCK_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or(Block::NONE)
+    }
+    /// The block with the new signature, when a block was given.
+    ///
+    /// `None` for `NONE` and for members this schema does not know: the verifier does not
+    /// check those values, so they are never followed.
+    #[inline]
+    pub fn block(&self) -> ::core::option::Option<::flatbuffers::Table<'a>> {
+        let tag = self.block_type();
+        if tag == Block::NONE || tag.variant_name().is_none() {
+            return ::core::option::Option::None;
+        }
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Table<'a>>,
+                >(Self::VT_BLOCK, ::core::option::Option::None)
+        }
+    }
+    /// `block` as a `BlockState`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_state(&self) -> ::core::option::Option<BlockState<'a>> {
+        if self.block_type() == Block::BlockState {
+            self.block().map(|t| unsafe { BlockState::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockOpen`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_open(&self) -> ::core::option::Option<BlockOpen<'a>> {
+        if self.block_type() == Block::BlockOpen {
+            self.block().map(|t| unsafe { BlockOpen::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockReceive`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_receive(&self) -> ::core::option::Option<BlockReceive<'a>> {
+        if self.block_type() == Block::BlockReceive {
+            self.block().map(|t| unsafe { BlockReceive::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockSend`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_send(&self) -> ::core::option::Option<BlockSend<'a>> {
+        if self.block_type() == Block::BlockSend {
+            self.block().map(|t| unsafe { BlockSend::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `block` as a `BlockChange`, when that is the member it holds.
+    #[inline]
+    pub fn block_as_block_change(&self) -> ::core::option::Option<BlockChange<'a>> {
+        if self.block_type() == Block::BlockChange {
+            self.block().map(|t| unsafe { BlockChange::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SignResponseT {
+        let signature = self.signature().to_string();
+        let block = match self.block_type() {
+            Block::BlockState => {
+                match self.block_as_block_state() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockState(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockOpen => {
+                match self.block_as_block_open() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockOpen(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockReceive => {
+                match self.block_as_block_receive() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockReceive(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockSend => {
+                match self.block_as_block_send() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockSend(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            Block::BlockChange => {
+                match self.block_as_block_change() {
+                    ::core::option::Option::Some(x) => {
+                        BlockT::BlockChange(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => BlockT::NONE,
+                }
+            }
+            _ => BlockT::NONE,
+        };
+        SignResponseT { signature, block }
+    }
+}
+impl ::flatbuffers::Verifiable for SignResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("signature", Self::VT_SIGNATURE, true)?
+            .visit_union::<
+                Block,
+                _,
+            >(
+                "block_type",
+                Self::VT_BLOCK_TYPE,
+                "block",
+                Self::VT_BLOCK,
+                false,
+                |key, v, pos| match key {
+                    Block::BlockState => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockState>,
+                            >("Block::BlockState", pos)
+                    }
+                    Block::BlockOpen => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockOpen>,
+                            >("Block::BlockOpen", pos)
+                    }
+                    Block::BlockReceive => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockReceive>,
+                            >("Block::BlockReceive", pos)
+                    }
+                    Block::BlockSend => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockSend>,
+                            >("Block::BlockSend", pos)
+                    }
+                    Block::BlockChange => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockChange>,
+                            >("Block::BlockChange", pos)
+                    }
+                    _ => ::core::result::Result::Ok(()),
+                },
+            )?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SignResponse::create`]; `Default` gives the schema defaults.
+pub struct SignResponseArgs<'a> {
+    /// The signature of the block hash, 128 hex digits.
+    pub signature: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The tag of `block`.
+    pub block_type: Block,
+    /// The block with the new signature, when a block was given.
+    pub block: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    >,
+}
+impl<'a> ::core::default::Default for SignResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            signature: ::core::option::Option::None,
+            block_type: Block::NONE,
+            block: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SignResponse` field by field; call `finish` once every field is added.
+pub struct SignResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SignResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_signature(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SignResponse::VT_SIGNATURE, v);
+    }
+    #[inline]
+    pub fn add_block_type(&mut self, v: Block) {
+        self.fbb_.push_slot::<Block>(SignResponse::VT_BLOCK_TYPE, v, Block::NONE);
+    }
+    #[inline]
+    pub fn add_block(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::UnionWIPOffset>,
+    ) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(SignResponse::VT_BLOCK, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SignResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SignResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SignResponse");
+        ds.field("signature", &self.signature());
+        ds.field("block_type", &self.block_type());
+        match self.block_type() {
+            Block::BlockState => {
+                ds.field("block", &self.block_as_block_state());
+            }
+            Block::BlockOpen => {
+                ds.field("block", &self.block_as_block_open());
+            }
+            Block::BlockReceive => {
+                ds.field("block", &self.block_as_block_receive());
+            }
+            Block::BlockSend => {
+                ds.field("block", &self.block_as_block_send());
+            }
+            Block::BlockChange => {
+                ds.field("block", &self.block_as_block_change());
+            }
+            _ => {
+                ds.field("block", &self.block().map(|_| "<unknown member>"));
+            }
+        }
+        ds.finish()
+    }
+}
+/// Owned form of [`SignResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignResponseT {
+    /// The signature of the block hash, 128 hex digits.
+    pub signature: ::std::string::String,
+    /// The block with the new signature, when a block was given.
+    pub block: BlockT,
+}
+impl ::core::default::Default for SignResponseT {
+    fn default() -> Self {
+        Self {
+            signature: ::std::string::String::new(),
+            block: BlockT::NONE,
+        }
+    }
+}
+impl SignResponseT {
+    /// Writes this object as a `SignResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SignResponse<'b>> {
+        let signature = ::core::option::Option::Some(
+            _fbb.create_string(&self.signature),
+        );
+        let block_type = self.block.union_type();
+        let block = self.block.pack(_fbb);
+        SignResponse::create(
+            _fbb,
+            &SignResponseArgs {
+                signature,
+                block_type,
+                block,
+            },
+        )
+    }
+}
 /// The frame of every v2 message, in both directions.
 #[derive(Copy, Clone, PartialEq)]
 pub struct Envelope<'a> {
@@ -15581,6 +20176,174 @@ impl<'a> Envelope<'a> {
             ::core::option::Option::None
         }
     }
+    /// `message` as a `Process`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_process(&self) -> ::core::option::Option<Process<'a>> {
+        if self.message_type() == Message::Process {
+            self.message().map(|t| unsafe { Process::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ProcessResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_process_response(
+        &self,
+    ) -> ::core::option::Option<ProcessResponse<'a>> {
+        if self.message_type() == Message::ProcessResponse {
+            self.message().map(|t| unsafe { ProcessResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `WorkGenerate`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_work_generate(&self) -> ::core::option::Option<WorkGenerate<'a>> {
+        if self.message_type() == Message::WorkGenerate {
+            self.message().map(|t| unsafe { WorkGenerate::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `WorkGenerateResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_work_generate_response(
+        &self,
+    ) -> ::core::option::Option<WorkGenerateResponse<'a>> {
+        if self.message_type() == Message::WorkGenerateResponse {
+            self.message().map(|t| unsafe { WorkGenerateResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `WorkValidate`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_work_validate(&self) -> ::core::option::Option<WorkValidate<'a>> {
+        if self.message_type() == Message::WorkValidate {
+            self.message().map(|t| unsafe { WorkValidate::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `WorkValidateResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_work_validate_response(
+        &self,
+    ) -> ::core::option::Option<WorkValidateResponse<'a>> {
+        if self.message_type() == Message::WorkValidateResponse {
+            self.message().map(|t| unsafe { WorkValidateResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `WorkCancel`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_work_cancel(&self) -> ::core::option::Option<WorkCancel<'a>> {
+        if self.message_type() == Message::WorkCancel {
+            self.message().map(|t| unsafe { WorkCancel::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ValidateAccountNumber`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_validate_account_number(
+        &self,
+    ) -> ::core::option::Option<ValidateAccountNumber<'a>> {
+        if self.message_type() == Message::ValidateAccountNumber {
+            self.message().map(|t| unsafe { ValidateAccountNumber::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `ValidateAccountNumberResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_validate_account_number_response(
+        &self,
+    ) -> ::core::option::Option<ValidateAccountNumberResponse<'a>> {
+        if self.message_type() == Message::ValidateAccountNumberResponse {
+            self.message()
+                .map(|t| unsafe { ValidateAccountNumberResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `KeyCreate`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_key_create(&self) -> ::core::option::Option<KeyCreate<'a>> {
+        if self.message_type() == Message::KeyCreate {
+            self.message().map(|t| unsafe { KeyCreate::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `KeyExpand`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_key_expand(&self) -> ::core::option::Option<KeyExpand<'a>> {
+        if self.message_type() == Message::KeyExpand {
+            self.message().map(|t| unsafe { KeyExpand::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `DeterministicKey`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_deterministic_key(
+        &self,
+    ) -> ::core::option::Option<DeterministicKey<'a>> {
+        if self.message_type() == Message::DeterministicKey {
+            self.message().map(|t| unsafe { DeterministicKey::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `KeyPair`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_key_pair(&self) -> ::core::option::Option<KeyPair<'a>> {
+        if self.message_type() == Message::KeyPair {
+            self.message().map(|t| unsafe { KeyPair::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlockCreate`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_block_create(&self) -> ::core::option::Option<BlockCreate<'a>> {
+        if self.message_type() == Message::BlockCreate {
+            self.message().map(|t| unsafe { BlockCreate::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `BlockCreateResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_block_create_response(
+        &self,
+    ) -> ::core::option::Option<BlockCreateResponse<'a>> {
+        if self.message_type() == Message::BlockCreateResponse {
+            self.message().map(|t| unsafe { BlockCreateResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Sign`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_sign(&self) -> ::core::option::Option<Sign<'a>> {
+        if self.message_type() == Message::Sign {
+            self.message().map(|t| unsafe { Sign::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SignResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_sign_response(&self) -> ::core::option::Option<SignResponse<'a>> {
+        if self.message_type() == Message::SignResponse {
+            self.message().map(|t| unsafe { SignResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> EnvelopeT {
         let time = self.time();
@@ -15981,6 +20744,150 @@ impl<'a> Envelope<'a> {
                     ::core::option::Option::None => MessageT::NONE,
                 }
             }
+            Message::Process => {
+                match self.message_as_process() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Process(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ProcessResponse => {
+                match self.message_as_process_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ProcessResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::WorkGenerate => {
+                match self.message_as_work_generate() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::WorkGenerate(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::WorkGenerateResponse => {
+                match self.message_as_work_generate_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::WorkGenerateResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::WorkValidate => {
+                match self.message_as_work_validate() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::WorkValidate(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::WorkValidateResponse => {
+                match self.message_as_work_validate_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::WorkValidateResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::WorkCancel => {
+                match self.message_as_work_cancel() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::WorkCancel(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ValidateAccountNumber => {
+                match self.message_as_validate_account_number() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ValidateAccountNumber(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::ValidateAccountNumberResponse => {
+                match self.message_as_validate_account_number_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::ValidateAccountNumberResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::KeyCreate => {
+                match self.message_as_key_create() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::KeyCreate(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::KeyExpand => {
+                match self.message_as_key_expand() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::KeyExpand(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::DeterministicKey => {
+                match self.message_as_deterministic_key() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::DeterministicKey(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::KeyPair => {
+                match self.message_as_key_pair() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::KeyPair(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlockCreate => {
+                match self.message_as_block_create() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlockCreate(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::BlockCreateResponse => {
+                match self.message_as_block_create_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::BlockCreateResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Sign => {
+                match self.message_as_sign() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Sign(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SignResponse => {
+                match self.message_as_sign_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SignResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
             _ => MessageT::NONE,
         };
         EnvelopeT {
@@ -16252,6 +21159,93 @@ impl ::flatbuffers::Verifiable for Envelope<'_> {
                                 ::flatbuffers::ForwardsUOffset<ReceivableExistsResponse>,
                             >("Message::ReceivableExistsResponse", pos)
                     }
+                    Message::Process => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Process>,
+                            >("Message::Process", pos)
+                    }
+                    Message::ProcessResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ProcessResponse>,
+                            >("Message::ProcessResponse", pos)
+                    }
+                    Message::WorkGenerate => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<WorkGenerate>,
+                            >("Message::WorkGenerate", pos)
+                    }
+                    Message::WorkGenerateResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<WorkGenerateResponse>,
+                            >("Message::WorkGenerateResponse", pos)
+                    }
+                    Message::WorkValidate => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<WorkValidate>,
+                            >("Message::WorkValidate", pos)
+                    }
+                    Message::WorkValidateResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<WorkValidateResponse>,
+                            >("Message::WorkValidateResponse", pos)
+                    }
+                    Message::WorkCancel => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<WorkCancel>,
+                            >("Message::WorkCancel", pos)
+                    }
+                    Message::ValidateAccountNumber => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<ValidateAccountNumber>,
+                            >("Message::ValidateAccountNumber", pos)
+                    }
+                    Message::ValidateAccountNumberResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<
+                                    ValidateAccountNumberResponse,
+                                >,
+                            >("Message::ValidateAccountNumberResponse", pos)
+                    }
+                    Message::KeyCreate => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<KeyCreate>,
+                            >("Message::KeyCreate", pos)
+                    }
+                    Message::KeyExpand => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<KeyExpand>,
+                            >("Message::KeyExpand", pos)
+                    }
+                    Message::DeterministicKey => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<DeterministicKey>,
+                            >("Message::DeterministicKey", pos)
+                    }
+                    Message::KeyPair => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<KeyPair>,
+                            >("Message::KeyPair", pos)
+                    }
+                    Message::BlockCreate => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockCreate>,
+                            >("Message::BlockCreate", pos)
+                    }
+                    Message::BlockCreateResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<BlockCreateResponse>,
+                            >("Message::BlockCreateResponse", pos)
+                    }
+                    Message::Sign => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Sign>,
+                            >("Message::Sign", pos)
+                    }
+                    Message::SignResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SignResponse>,
+                            >("Message::SignResponse", pos)
+                    }
                     _ => ::core::result::Result::Ok(()),
                 },
             )?
@@ -16483,6 +21477,57 @@ impl ::core::fmt::Debug for Envelope<'_> {
             }
             Message::ReceivableExistsResponse => {
                 ds.field("message", &self.message_as_receivable_exists_response());
+            }
+            Message::Process => {
+                ds.field("message", &self.message_as_process());
+            }
+            Message::ProcessResponse => {
+                ds.field("message", &self.message_as_process_response());
+            }
+            Message::WorkGenerate => {
+                ds.field("message", &self.message_as_work_generate());
+            }
+            Message::WorkGenerateResponse => {
+                ds.field("message", &self.message_as_work_generate_response());
+            }
+            Message::WorkValidate => {
+                ds.field("message", &self.message_as_work_validate());
+            }
+            Message::WorkValidateResponse => {
+                ds.field("message", &self.message_as_work_validate_response());
+            }
+            Message::WorkCancel => {
+                ds.field("message", &self.message_as_work_cancel());
+            }
+            Message::ValidateAccountNumber => {
+                ds.field("message", &self.message_as_validate_account_number());
+            }
+            Message::ValidateAccountNumberResponse => {
+                ds.field("message", &self.message_as_validate_account_number_response());
+            }
+            Message::KeyCreate => {
+                ds.field("message", &self.message_as_key_create());
+            }
+            Message::KeyExpand => {
+                ds.field("message", &self.message_as_key_expand());
+            }
+            Message::DeterministicKey => {
+                ds.field("message", &self.message_as_deterministic_key());
+            }
+            Message::KeyPair => {
+                ds.field("message", &self.message_as_key_pair());
+            }
+            Message::BlockCreate => {
+                ds.field("message", &self.message_as_block_create());
+            }
+            Message::BlockCreateResponse => {
+                ds.field("message", &self.message_as_block_create_response());
+            }
+            Message::Sign => {
+                ds.field("message", &self.message_as_sign());
+            }
+            Message::SignResponse => {
+                ds.field("message", &self.message_as_sign_response());
             }
             _ => {
                 ds.field("message", &self.message().map(|_| "<unknown member>"));

@@ -128,6 +128,29 @@ round_trips! {
     receivable_exists_round_trips: receivable_exists() => ReceivableExists, ReceivableExistsJson;
     receivable_exists_response_round_trips: receivable_exists_response()
         => ReceivableExistsResponse, ReceivableExistsResponseJson;
+    // ---- keys group ----
+    process_round_trips: process() => Process, ProcessJson;
+    process_response_round_trips: process_response() => ProcessResponse, ProcessResponseJson;
+    work_generate_round_trips: work_generate() => WorkGenerate, WorkGenerateJson;
+    work_generate_response_round_trips: work_generate_response()
+        => WorkGenerateResponse, WorkGenerateResponseJson;
+    work_validate_round_trips: work_validate() => WorkValidate, WorkValidateJson;
+    work_validate_response_round_trips: work_validate_response()
+        => WorkValidateResponse, WorkValidateResponseJson;
+    work_cancel_round_trips: work_cancel() => WorkCancel, WorkCancelJson;
+    validate_account_number_round_trips: validate_account_number()
+        => ValidateAccountNumber, ValidateAccountNumberJson;
+    validate_account_number_response_round_trips: validate_account_number_response()
+        => ValidateAccountNumberResponse, ValidateAccountNumberResponseJson;
+    key_create_round_trips: Just(KeyCreateT {}) => KeyCreate, KeyCreateJson;
+    key_expand_round_trips: key_expand() => KeyExpand, KeyExpandJson;
+    deterministic_key_round_trips: deterministic_key() => DeterministicKey, DeterministicKeyJson;
+    key_pair_round_trips: key_pair() => KeyPair, KeyPairJson;
+    block_create_round_trips: block_create() => BlockCreate, BlockCreateJson;
+    block_create_response_round_trips: block_create_response()
+        => BlockCreateResponse, BlockCreateResponseJson;
+    sign_round_trips: sign() => Sign, SignJson;
+    sign_response_round_trips: sign_response() => SignResponse, SignResponseJson;
 }
 
 proptest! {

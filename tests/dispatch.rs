@@ -259,6 +259,38 @@ fn requests_without_a_method_answer_not_implemented() {
             r#"{"message_type":"ReceivableExists","message":{"hash":"1"}}"#,
             "ReceivableExists",
         ),
+        // ---- keys group ----
+        (r#"{"message_type":"Process","message":{}}"#, "Process"),
+        (
+            r#"{"message_type":"WorkGenerate","message":{"hash":"1"}}"#,
+            "WorkGenerate",
+        ),
+        (
+            r#"{"message_type":"WorkValidate","message":{"hash":"1"}}"#,
+            "WorkValidate",
+        ),
+        (
+            r#"{"message_type":"WorkCancel","message":{"hash":"1"}}"#,
+            "WorkCancel",
+        ),
+        (
+            r#"{"message_type":"ValidateAccountNumber","message":{"account":"a"}}"#,
+            "ValidateAccountNumber",
+        ),
+        (r#"{"message_type":"KeyCreate","message":{}}"#, "KeyCreate"),
+        (
+            r#"{"message_type":"KeyExpand","message":{"key":"1"}}"#,
+            "KeyExpand",
+        ),
+        (
+            r#"{"message_type":"DeterministicKey","message":{"seed":"1"}}"#,
+            "DeterministicKey",
+        ),
+        (
+            r#"{"message_type":"BlockCreate","message":{"key":"1"}}"#,
+            "BlockCreate",
+        ),
+        (r#"{"message_type":"Sign","message":{"key":"1"}}"#, "Sign"),
     ];
     for (json, method) in cases {
         let err = run(&envelope_json(json)).unwrap_err();

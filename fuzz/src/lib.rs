@@ -57,7 +57,7 @@ fn exercise(env: Envelope<'_>) {
                 assert_eq!(envelope_to_json(&back, pretty), json, "JSON is canonical");
             }
             Err(e) => assert!(
-                json_may_not_read_back(&env),
+                json_may_not_read_back(&env) || nested_union_without_value(&e.to_string()),
                 "JSON written from a verified buffer does not read back: {e}\n{json}"
             ),
         }
@@ -90,6 +90,13 @@ fn json_may_not_read_back(env: &Envelope<'_>) -> bool {
         });
     }
     false
+}
+
+/// The same two cases for a union nested in any table (`Process.block`, `Sign.block`, …): the
+/// reader names them exactly, whichever table holds the union.
+fn nested_union_without_value(error: &str) -> bool {
+    error.contains("union value is missing: ")
+        || error.contains("no value can be given for union type")
 }
 
 /// Arbitrary text → `parse_envelope_json` and `parse_message_json` for every message, with

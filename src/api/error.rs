@@ -5,7 +5,7 @@
 //! `{"error": "…"}`. The table is documented in `docs/errors.md` and the numbers never change
 //! meaning: 1 and 3 are the ones nano-node's documentation shows.
 
-use crate::ledger::LedgerError;
+use crate::ledger::{LedgerError, ProcessResult};
 
 /// Coarse grouping of error codes, for clients that only branch on the kind of failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,13 @@ pub enum ApiError {
     /// The node built an answer it cannot read back (a bug, never the client's input).
     #[error("Internal error: the answer could not be encoded: {0}")]
     InvalidAnswer(String),
+    /// The ledger refused a submitted block; the text is nano-node's `process` error for that
+    /// result (`Fork`, `Gap previous block`, …), never `Progress`.
+    #[error("{}", .0.error_message().unwrap_or("Error processing block"))]
+    Rejected(ProcessResult),
+    /// A work generation was stopped by `work_cancel` (`WorkCancel`) before it found a nonce.
+    #[error("Cancelled")]
+    Cancelled,
 }
 
 impl ApiError {
@@ -64,6 +71,8 @@ impl ApiError {
             ApiError::NotImplemented(_) => 5,
             ApiError::RequestTooLarge { .. } => 6,
             ApiError::Internal(_) | ApiError::InvalidAnswer(_) | ApiError::HandlerFailed => 7,
+            ApiError::Rejected(_) => 8,
+            ApiError::Cancelled => 9,
         }
     }
 
@@ -73,12 +82,14 @@ impl ApiError {
             ApiError::InvalidMessageFormat(_)
             | ApiError::UnknownMessage(_)
             | ApiError::InvalidArgument(_)
-            | ApiError::RequestTooLarge { .. } => Category::Request,
+            | ApiError::RequestTooLarge { .. }
+            | ApiError::Rejected(_) => Category::Request,
             ApiError::AccessDenied => Category::Access,
             ApiError::NotImplemented(_)
             | ApiError::Internal(_)
             | ApiError::InvalidAnswer(_)
-            | ApiError::HandlerFailed => Category::Server,
+            | ApiError::HandlerFailed
+            | ApiError::Cancelled => Category::Server,
         }
     }
 }

@@ -16,6 +16,7 @@ mod processor;
 mod queries;
 mod queries_accounts;
 mod queries_blocks;
+mod queries_keys;
 mod receivables;
 mod records;
 mod store;

@@ -11,6 +11,9 @@ use proptest::prelude::*;
 
 mod blocks;
 pub use blocks::*;
+// ---- keys group ----
+mod keys;
+pub use keys::*;
 
 pub fn s() -> impl Strategy<Value = String> {
     any::<String>()
@@ -261,6 +264,8 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         Just(MessageT::EventServiceStop(Box::default())),
         accounts::account_message(),
         blocks_message(),
+        // ---- keys group ----
+        keys_message(),
     ]
 }
 
