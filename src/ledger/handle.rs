@@ -79,7 +79,7 @@ impl Ledger {
         if blocks.is_empty() {
             return Ok(Vec::new());
         }
-        self.inner.writer.submit(precheck_all(blocks))
+        self.inner.writer.submit(|| precheck_all(blocks))
     }
 
     /// Validates and applies one block: its signature and work are checked on the calling
@@ -88,7 +88,10 @@ impl Ledger {
     /// visible to every reader and survives a crash). Many threads may call this at once;
     /// that is how block writes use every core. Blocking: call from a blocking thread.
     pub fn submit(&self, block: Block) -> Result<ProcessResult, LedgerError> {
-        let results = self.inner.writer.submit(vec![Prechecked::new(block)])?;
+        let results = self
+            .inner
+            .writer
+            .submit(|| vec![Prechecked::new(block)])?;
         results
             .into_iter()
             .next()
