@@ -20,12 +20,7 @@ fn key(i: usize) -> KeyPair {
     KeyPair::from_private(deterministic_key(&RawKey([7; 32]), i as u32))
 }
 
-fn state(
-    key: &KeyPair,
-    previous: BlockHash,
-    balance: u128,
-    link: [u8; 32],
-) -> StateBlock {
+fn state(key: &KeyPair, previous: BlockHash, balance: u128, link: [u8; 32]) -> StateBlock {
     StateBlock {
         account: key.account,
         previous,
@@ -119,10 +114,7 @@ fn scenario() -> Scenario {
             let link = [t as u8 + 1; 32];
             destinations.push(Account(link));
             let first = finish(state(&f, opens[THREADS], FUNDING - 1 - t as u128, link), &f);
-            let second = finish(
-                state(&f, first.hash(), FUNDING - 100 - t as u128, link),
-                &f,
-            );
+            let second = finish(state(&f, first.hash(), FUNDING - 100 - t as u128, link), &f);
             [first, second]
         })
         .collect();
@@ -148,7 +140,10 @@ fn submit_and_check(ledger: &Ledger, block: &Block) -> ProcessResult {
     let result = ledger.submit(block.clone()).unwrap();
     if result == ProcessResult::Progress {
         let info = ledger.block_info(&block.hash()).unwrap();
-        assert!(info.is_some_and(|i| i.confirmed), "accepted but not visible");
+        assert!(
+            info.is_some_and(|i| i.confirmed),
+            "accepted but not visible"
+        );
     }
     result
 }
@@ -208,7 +203,10 @@ fn concurrent_submitters_get_their_own_results_and_the_serial_state() {
     }
     accepted.extend(s.contest[winners[0]].iter().cloned());
     for block in &accepted {
-        assert_eq!(replay.process(std::slice::from_ref(block)).unwrap(), [R::Progress]);
+        assert_eq!(
+            replay.process(std::slice::from_ref(block)).unwrap(),
+            [R::Progress]
+        );
     }
     assert_eq!(ledger.block_count().unwrap(), replay.block_count().unwrap());
     assert_eq!(ledger.totals().unwrap(), replay.totals().unwrap());
@@ -239,7 +237,10 @@ fn submit_and_process_agree_and_keep_nanos_check_order() {
     // Unstored with a wrong signature: bad_signature, before any ledger-state check.
     let mut forged = send.clone();
     forged.set_signature(sign_hash(&key(0).private, &forged.hash()));
-    assert_eq!(ledger.submit(forged.clone()).unwrap(), ProcessResult::BadSignature);
+    assert_eq!(
+        ledger.submit(forged.clone()).unwrap(),
+        ProcessResult::BadSignature
+    );
     // A forged opening of the burn account is still bad_signature (signature comes first).
     let burn = finish(state(&g, BlockHash::ZERO, 1, [9; 32]), &g);
     let mut burn = burn;
@@ -251,7 +252,10 @@ fn submit_and_process_agree_and_keep_nanos_check_order() {
     let mut low = send.clone();
     low.set_work(Work(low_work(&low)));
     assert_eq!(ledger.submit(low).unwrap(), ProcessResult::InsufficientWork);
-    assert_eq!(ledger.submit(send.clone()).unwrap(), ProcessResult::Progress);
+    assert_eq!(
+        ledger.submit(send.clone()).unwrap(),
+        ProcessResult::Progress
+    );
     // Stored: old wins over the bad signature and over the batch path.
     assert_eq!(ledger.submit(forged.clone()).unwrap(), ProcessResult::Old);
     assert_eq!(

@@ -88,14 +88,10 @@ impl Ledger {
     /// visible to every reader and survives a crash). Many threads may call this at once;
     /// that is how block writes use every core. Blocking: call from a blocking thread.
     pub fn submit(&self, block: Block) -> Result<ProcessResult, LedgerError> {
-        let results = self
-            .inner
-            .writer
-            .submit(|| vec![Prechecked::new(block)])?;
-        results
-            .into_iter()
-            .next()
-            .ok_or(LedgerError::Inconsistent("the writer answered without a result"))
+        let results = self.inner.writer.submit(|| vec![Prechecked::new(block)])?;
+        results.into_iter().next().ok_or(LedgerError::Inconsistent(
+            "the writer answered without a result",
+        ))
     }
 
     /// Subscribes to confirmation events of blocks accepted from now on.

@@ -58,9 +58,8 @@ pub(crate) fn precheck_all(blocks: &[Block]) -> Vec<Prechecked> {
         return blocks.iter().cloned().map(Prechecked::new).collect();
     }
     let chunk = blocks.len().div_ceil(threads);
-    let check = |part: &[Block]| -> Vec<Prechecked> {
-        part.iter().cloned().map(Prechecked::new).collect()
-    };
+    let check =
+        |part: &[Block]| -> Vec<Prechecked> { part.iter().cloned().map(Prechecked::new).collect() };
     std::thread::scope(|scope| {
         let mut parts = blocks.chunks(chunk);
         // The calling thread takes the first chunk itself; helpers take the rest.

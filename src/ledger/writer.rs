@@ -215,7 +215,9 @@ fn run(context: &Context, queue: &Receiver<Job>) {
         let deadline = Instant::now() + (last_transaction / 2).min(MAX_COMMIT_DELAY);
         while !batch.full() && context.on_the_way.load(Ordering::Acquire) > 0 {
             let left = deadline.saturating_duration_since(Instant::now());
-            let Ok(job) = queue.recv_timeout(left) else { break };
+            let Ok(job) = queue.recv_timeout(left) else {
+                break;
+            };
             batch.take(job);
         }
         let started = Instant::now();
@@ -298,6 +300,8 @@ fn fail(batch: Vec<Job>, error: LedgerError) {
     }
     let shared = Arc::new(error);
     for job in batch {
-        let _ = job.reply.send(Err(LedgerError::BatchFailed(Arc::clone(&shared))));
+        let _ = job
+            .reply
+            .send(Err(LedgerError::BatchFailed(Arc::clone(&shared))));
     }
 }

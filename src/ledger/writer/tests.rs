@@ -117,7 +117,10 @@ fn queued_jobs_share_a_transaction_in_order_and_are_answered_after_its_commit() 
 
     let (answered_early, visible_before_commit, first_answer) = seen.recv().unwrap();
     assert!(!answered_early, "answered before the commit");
-    assert!(!visible_before_commit, "the probe ran outside the open transaction");
+    assert!(
+        !visible_before_commit,
+        "the probe ran outside the open transaction"
+    );
     assert_eq!(wait(first_answer).unwrap(), [ProcessResult::Progress]);
     // The second block saw the first inside the batch; the fork lost to it.
     assert_eq!(wait(second_answer).unwrap(), [ProcessResult::Progress]);
@@ -145,14 +148,20 @@ fn a_failed_transaction_answers_every_submitter_and_stores_nothing() {
     for answer in [first_answer, faulty_answer, second_answer] {
         match wait(answer) {
             Err(LedgerError::BatchFailed(cause)) => {
-                assert!(matches!(*cause, LedgerError::Inconsistent("injected fault")));
+                assert!(matches!(
+                    *cause,
+                    LedgerError::Inconsistent("injected fault")
+                ));
             }
             other => panic!("expected the shared failure, got {other:?}"),
         }
     }
     let count = ledger.block_count().unwrap();
     assert_eq!((count.count, count.cemented), (1, 1));
-    assert!(events.try_recv().is_err(), "a failed batch announces nothing");
+    assert!(
+        events.try_recv().is_err(),
+        "a failed batch announces nothing"
+    );
 
     // The same blocks go through once the fault is gone.
     assert_eq!(
@@ -178,9 +187,15 @@ fn a_lone_failing_submitter_gets_the_error_itself() {
 fn the_writer_starts_on_the_first_write_and_stops_with_the_last_handle() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-    assert!(ledger.inner.writer.running.get().is_none(), "reads spawn nothing");
+    assert!(
+        ledger.inner.writer.running.get().is_none(),
+        "reads spawn nothing"
+    );
     let block = send(ledger.genesis_hash(), u128::MAX - 1, 1);
-    assert_eq!(ledger.submit(block.clone()).unwrap(), ProcessResult::Progress);
+    assert_eq!(
+        ledger.submit(block.clone()).unwrap(),
+        ProcessResult::Progress
+    );
     assert!(ledger.inner.writer.running.get().is_some());
     let clone = ledger.clone();
     drop(ledger);
