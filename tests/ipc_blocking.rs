@@ -138,3 +138,88 @@ async fn a_client_that_stops_sending_still_gets_the_answers_it_asked_for() {
     assert_eq!(s.answer_text().await, "{\n    \"value\": \"after\"\n}\n");
     s.expect_closed().await;
 }
+
+/// Issue #7's scenario: on a live-network ledger (a generation at the live base difficulty takes
+/// minutes of CPU), a `work_generate` runs on one session while a thousand `AccountWeight` calls
+/// on another complete; then `work_cancel` stops it and it answers nano's `Cancelled`. Once over
+/// v2 (encoding 4) and once over legacy JSON (encoding 2 on a transport allowing control).
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn reads_complete_while_work_is_generated_and_work_cancel_stops_it() {
+    use nanoipc::api::Api;
+    use nanoipc::ledger::primitives::{BlockHash, Network};
+    use nanoipc::schema::JsonOptions;
+
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = nanoipc::ledger::Ledger::open(dir.path(), Network::Live).unwrap();
+    let api = Api::new(ledger, JsonOptions::default());
+    let service = std::sync::Arc::new(nanoipc::rpc_legacy::request_core(api.clone()).unwrap());
+    let mut config = test_config(dir.path());
+    config.local.allow_unsafe = true;
+    let server = nanoipc::ipc::IpcServer::start(&config, service)
+        .await
+        .unwrap();
+    let node = TestNode { server, dir };
+    let live_genesis = "nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3";
+
+    for (i, (encoding, generate)) in [
+        (
+            4u8,
+            r#"{"message_type":"WorkGenerate","message":{"hash":"ROOT"}}"#,
+        ),
+        (2u8, r#"{"action":"work_generate","hash":"ROOT"}"#),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let root_hex = format!("{:064X}", 0xC0FFEE + i);
+        let root = BlockHash::decode_hex(&root_hex).unwrap();
+        let mut worker = node.connect(Via::Local).await;
+        worker
+            .write(&frame(
+                encoding,
+                generate.replace("ROOT", &root_hex).as_bytes(),
+            ))
+            .await;
+        // Wait (on a blocking thread, bounded by the safety limit) until the generation runs.
+        let probe = api.clone();
+        tokio::time::timeout(
+            SAFETY,
+            tokio::task::spawn_blocking(move || {
+                while probe.work_running(&root) == 0 {
+                    std::thread::yield_now();
+                }
+            }),
+        )
+        .await
+        .expect("the generation starts")
+        .unwrap();
+
+        let mut reader = node.connect(Via::Local).await;
+        let one = support::v2::account_weight(None, live_genesis);
+        let batch: Vec<u8> = (0..1000).flat_map(|_| frame(3, &one)).collect();
+        reader.write(&batch).await;
+        for _ in 0..1000 {
+            let answer = support::v2::read_binary(&reader.answer().await);
+            assert_eq!(answer.message_type, "AccountWeightResponse");
+        }
+        assert_eq!(
+            api.work_running(&root),
+            1,
+            "still generating after the reads"
+        );
+
+        let cancel = format!(r#"{{"action":"work_cancel","hash":"{root_hex}"}}"#);
+        assert_eq!(
+            reader.call(2, &cancel).await,
+            "{\n    \"success\": \"\"\n}\n"
+        );
+        let answer = worker.answer_text().await;
+        if encoding == 2 {
+            assert_eq!(answer, legacy_error("Cancelled"));
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+            assert_eq!(v["message_type"], "Error", "{answer}");
+            assert_eq!(v["message"]["message"], "Cancelled", "{answer}");
+        }
+    }
+}

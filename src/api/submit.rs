@@ -54,14 +54,11 @@ impl Api {
         subtype: Option<&str>,
     ) -> Result<BlockHash, ApiError> {
         self.process_checks(block, subtype)?;
-        let results = self.ledger().process(std::slice::from_ref(block))?;
-        match results.first() {
-            Some(ProcessResult::Progress) => Ok(block.hash()),
-            Some(other) => Err(ApiError::Rejected(*other)),
-            // The ledger answers one result per block; an empty answer is a ledger bug.
-            None => Err(ApiError::InvalidAnswer(
-                "the ledger returned no result for the block".into(),
-            )),
+        // Signature and work are checked here, on the caller's (blocking) thread; the ledger's one
+        // writer batches this block with whatever else is waiting and answers after the commit.
+        match self.ledger().submit(block.clone())? {
+            ProcessResult::Progress => Ok(block.hash()),
+            other => Err(ApiError::Rejected(other)),
         }
     }
 

@@ -149,14 +149,15 @@ impl AnswerForm {
 }
 
 /// Whether a request's handler may block (signature checks and an LMDB write, or proof-of-work):
-/// such requests run on the blocking pool so they never hold a runtime worker.
+/// such requests run on the blocking pool so they never hold a runtime worker. `Process` writes
+/// to the ledger; `WorkGenerate` and `BlockCreate` (which generates work unless given some)
+/// search for proof-of-work.
 pub fn runs_blocking(tag: Message) -> bool {
-    matches!(message_name(tag), Some(name) if BLOCKING_REQUESTS.contains(&name))
+    matches!(
+        tag,
+        Message::Process | Message::WorkGenerate | Message::BlockCreate
+    )
 }
-
-/// The requests whose handlers block: `Process` writes to the ledger, `WorkGenerate` and
-/// `BlockCreate` search for proof-of-work.
-pub const BLOCKING_REQUESTS: &[&str] = &["Process", "WorkGenerate", "BlockCreate"];
 
 fn not_an_envelope(e: &flatbuffers::InvalidFlatbuffer) -> ApiError {
     ApiError::InvalidMessageFormat(format!(

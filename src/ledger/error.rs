@@ -1,5 +1,7 @@
 //! The ledger layer's error type. The API layer maps it to its one wire error model.
 
+use std::sync::Arc;
+
 use super::primitives::{Network, PrimitiveError};
 
 /// What can go wrong opening or reading the ledger (block refusals are `ProcessResult`s,
@@ -62,6 +64,14 @@ pub enum LedgerError {
     /// A block the ledger refers to is missing (store damage).
     #[error("ledger store is inconsistent: {0}")]
     Inconsistent(&'static str),
+    /// The write transaction this submission shared with others failed, so none of its
+    /// blocks were stored. Every submitter of that transaction gets the same cause.
+    #[error("the write transaction holding this submission failed: {0}")]
+    BatchFailed(Arc<LedgerError>),
+    /// The writer thread is gone (it panicked, which is a bug): nothing more can be written
+    /// through this handle; restart the node.
+    #[error("the ledger writer stopped; restart the node")]
+    WriterStopped,
 }
 
 impl LedgerError {

@@ -1,19 +1,22 @@
 //! `Ledger`: the cheap, cloneable handle the rest of the program holds.
 //!
-//! Reads open their own LMDB read transaction and never wait for the writer. Writes go
-//! through `process`, which holds the single-writer lock for one batch, applies it in one
-//! write transaction, commits, and only then publishes confirmation events — so a subscriber
-//! never sees a block that a crash could still undo.
+//! Reads open their own LMDB read transaction and never wait for the writer. Writes
+//! (`process`, `submit`) verify signatures and work on the calling thread, then go through the
+//! one writer thread (`writer`), which groups whatever is waiting into one write transaction,
+//! commits, publishes confirmation events, and only then answers — so neither a submitter nor
+//! a subscriber ever sees a block that a crash could still undo.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::sync::broadcast;
 
 use super::error::LedgerError;
+use super::precheck::{precheck_all, Prechecked};
 use super::primitives::{Block, BlockHash, Network};
-use super::processor::{process_one, ConfirmationEvent, ProcessResult};
+use super::processor::{ConfirmationEvent, ProcessResult};
 use super::store::Store;
+use super::writer::Writer;
 
 /// How many confirmation events a slow subscriber may lag behind before it misses some.
 const EVENT_CAPACITY: usize = 4096;
@@ -21,7 +24,7 @@ const EVENT_CAPACITY: usize = 4096;
 pub(crate) struct Inner {
     pub(crate) store: Store,
     pub(crate) network: Network,
-    writer: Mutex<()>,
+    pub(crate) writer: Writer,
     events: broadcast::Sender<ConfirmationEvent>,
 }
 
@@ -46,11 +49,12 @@ impl Ledger {
     pub fn open(data_path: &Path, network: Network) -> Result<Ledger, LedgerError> {
         let store = Store::open(data_path, network)?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        let writer = Writer::new(store.clone(), network, events.clone());
         Ok(Ledger {
             inner: Arc::new(Inner {
                 store,
                 network,
-                writer: Mutex::new(()),
+                writer,
                 events,
             }),
         })
@@ -67,56 +71,31 @@ impl Ledger {
     }
 
     /// Validates and applies `blocks` in order in one write transaction; results are per block.
-    /// Later blocks see earlier ones of the same batch. Blocking (LMDB write + signature checks):
-    /// call from a blocking thread in async code.
+    /// Later blocks see earlier ones of the same batch. Signatures are checked on the calling
+    /// thread (spread over the cores for a large batch); the blocks then go through the single
+    /// writer, possibly sharing its transaction with other submitters' blocks, and this returns
+    /// once that transaction has committed. Blocking: call from a blocking thread in async code.
     pub fn process(&self, blocks: &[Block]) -> Result<Vec<ProcessResult>, LedgerError> {
-        let store = &self.inner.store;
-        // A poisoned lock only means another writer panicked; LMDB already aborted its txn.
-        let _guard = self.inner.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let mut txn = store.env.write_txn()?;
-        let mut results = Vec::with_capacity(blocks.len());
-        let mut events = Vec::new();
-        for block in blocks {
-            let (result, event) = process_one(store, &mut txn, self.inner.network, block)?;
-            results.push(result);
-            events.extend(event);
+        if blocks.is_empty() {
+            return Ok(Vec::new());
         }
-        if !events.is_empty() {
-            let cemented = store.cemented(&txn)?;
-            let added = u64::try_from(events.len()).unwrap_or(u64::MAX);
-            store.set_cemented(&mut txn, cemented.saturating_add(added))?;
-        }
-        txn.commit()?;
-        for event in events {
-            // No subscribers is fine: events are a notification, not a queue.
-            let _ = self.inner.events.send(event);
-        }
-        Ok(results)
+        self.inner.writer.submit(|| precheck_all(blocks))
+    }
+
+    /// Validates and applies one block: its signature and work are checked on the calling
+    /// thread, then the writer applies it together with whatever else is waiting, and this
+    /// returns its result once that transaction has committed (a `Progress` block is then
+    /// visible to every reader and survives a crash). Many threads may call this at once;
+    /// that is how block writes use every core. Blocking: call from a blocking thread.
+    pub fn submit(&self, block: Block) -> Result<ProcessResult, LedgerError> {
+        let results = self.inner.writer.submit(|| vec![Prechecked::new(block)])?;
+        results.into_iter().next().ok_or(LedgerError::Inconsistent(
+            "the writer answered without a result",
+        ))
     }
 
     /// Subscribes to confirmation events of blocks accepted from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<ConfirmationEvent> {
         self.inner.events.subscribe()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn readers_do_not_wait_for_an_open_write_transaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-        // Hold the writer lock and an open LMDB write transaction, as a long batch would.
-        let _guard = ledger.inner.writer.lock().unwrap();
-        let txn = ledger.inner.store.env.write_txn().unwrap();
-        let reader = ledger.clone();
-        // If reads waited for the writer this join would never return.
-        let count = std::thread::spawn(move || reader.block_count().unwrap())
-            .join()
-            .unwrap();
-        assert_eq!(count.count, 1);
-        txn.abort();
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Layout: `primitives/` (pure protocol values), `records` (stored values and their codecs),
 //! `store` (heed/LMDB tables, meta checks, genesis), `processor` (validation and application
-//! of state blocks in nano-node's order), `queries` and `receivables` (read-only views), `handle` (the cheap
-//! `Ledger` clone the API layer holds), `export` (replayable block order for the CLI).
+//! of state blocks in nano-node's order), `precheck` (signature and work hashes, computed on the
+//! submitting threads), `writer` (the one writer thread: group commit), `queries` and
+//! `receivables` (read-only views), `handle` (the cheap `Ledger` clone the API layer holds),
+//! `export` (replayable block order for the CLI).
 //!
 //! Invariant: sum of balances + sum of receivables = genesis amount; sum of representative
 //! weights = sum of balances; every accepted block is cemented in the transaction that adds it.
@@ -11,6 +13,7 @@
 mod error;
 mod export;
 mod handle;
+mod precheck;
 pub mod primitives;
 mod processor;
 mod queries;
@@ -21,6 +24,7 @@ mod receivables;
 mod records;
 mod store;
 pub mod tool;
+mod writer;
 
 pub use error::LedgerError;
 pub use handle::Ledger;

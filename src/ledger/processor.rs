@@ -4,13 +4,15 @@
 //! balance → work. Legacy blocks (other than an already-stored one, which is `Old`) and epoch
 //! blocks are refused with their own results. Each accepted block is cemented in the same
 //! write transaction (this node is the only representative) and yields a confirmation event.
+//!
+//! The signature and work hashes were computed before the writer (`precheck`); this module
+//! only consults them at their step, so moving them off the writer changes no result.
 
 use heed::RwTxn;
 
 use super::error::LedgerError;
-use super::primitives::{
-    is_epoch_link, verify_hash, Account, Amount, Block, BlockHash, Network, StateBlock,
-};
+use super::precheck::Prechecked;
+use super::primitives::{is_epoch_link, Account, Amount, Block, BlockHash, Network, StateBlock};
 use super::records::{receivable_key, AccountInfo, Receivable, Sideband, StoredBlock, Subtype};
 use super::store::Store;
 
@@ -141,19 +143,19 @@ pub(crate) fn process_one(
     store: &Store,
     txn: &mut RwTxn,
     network: Network,
-    block: &Block,
+    item: &Prechecked,
 ) -> Result<(ProcessResult, Option<ConfirmationEvent>), LedgerError> {
-    let hash = block.hash();
+    let hash = item.hash;
     if store.block_exists(txn, &hash)? {
         return Ok((ProcessResult::Old, None));
     }
-    let Block::State(state) = block else {
+    let Block::State(state) = &item.block else {
         return Ok((ProcessResult::LegacyUnsupported, None));
     };
     if is_epoch_link(&state.link) && looks_like_epoch(store, txn, state)? {
         return Ok((ProcessResult::EpochUnsupported, None));
     }
-    match check(store, txn, network, state, &hash)? {
+    match check(store, txn, network, state, item)? {
         Err(result) => Ok((result, None)),
         Ok(plan) => {
             apply(store, txn, state, hash, plan).map(|e| (ProcessResult::Progress, Some(e)))
@@ -186,10 +188,10 @@ fn check(
     txn: &RwTxn,
     network: Network,
     state: &StateBlock,
-    hash: &BlockHash,
+    item: &Prechecked,
 ) -> Result<Result<Plan, ProcessResult>, LedgerError> {
     use ProcessResult as R;
-    if !verify_hash(&state.account, hash, &state.signature) {
+    if !item.signature_valid {
         return Ok(Err(R::BadSignature));
     }
     if state.account.is_zero() {
@@ -247,13 +249,9 @@ fn check(
     let threshold = network
         .thresholds()
         .for_block(epoch, subtype == Subtype::Receive);
-    // Root: previous, or the account for an opening block.
-    let root = if state.previous.is_zero() {
-        state.account.0
-    } else {
-        state.previous.0
-    };
-    if !super::primitives::work_valid(&root, state.work, threshold) {
+    // The work value was hashed over the root (previous, or the account for an opening block)
+    // before the writer; only the threshold needed the ledger.
+    if item.work_value < threshold {
         return Ok(Err(R::InsufficientWork));
     }
     Ok(Ok(Plan {

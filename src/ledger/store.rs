@@ -24,7 +24,9 @@ const MAP_SIZE: usize = 64 << 30;
 
 type Table = Database<Bytes, Bytes>;
 
-/// The open store: environment and table handles (all cheap to copy).
+/// The open store: environment and table handles (all cheap to copy). The writer thread holds
+/// its own clone; the environment closes when the last clone drops.
+#[derive(Clone)]
 pub(crate) struct Store {
     pub(crate) env: Env,
     pub(crate) blocks: Table,

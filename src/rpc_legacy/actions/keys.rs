@@ -17,7 +17,7 @@ use crate::rpc_legacy::tree::Tree;
 use crate::rpc_legacy::{ActionFn, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let open: [(&'static str, ActionFn<Api>); 10] = [
+    let open: [(&'static str, ActionFn<Api>); 9] = [
         ("key_create", key_create),
         ("key_expand", key_expand),
         ("deterministic_key", deterministic_key),
@@ -27,25 +27,20 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         ("work_validate", work::work_validate),
         ("block_hash", blocks::block_hash),
         ("sign", blocks::sign),
-        ("process", blocks::process),
     ];
     for (name, run) in open {
-        // `process` forces a fork only when asked, and only then is it a control action.
-        let gate = if name == "process" {
-            Gate::ControlIf(|req| req.bool_option("force", false))
-        } else {
-            Gate::Open
-        };
-        r.register(name, gate, run)?;
+        r.register(name, Gate::Open, run)?;
     }
-    let control: [(&'static str, ActionFn<Api>); 3] = [
-        ("work_generate", work::work_generate),
-        ("work_cancel", work::work_cancel),
-        ("block_create", blocks::block_create),
-    ];
-    for (name, run) in control {
-        r.register(name, Gate::Control, run)?;
-    }
+    r.register("work_cancel", Gate::Control, work::work_cancel)?;
+    // These block (an LMDB write, proof-of-work): the request core runs them on the blocking
+    // pool. `process` forces a fork only when asked, and only then is it a control action.
+    r.register_blocking(
+        "process",
+        Gate::ControlIf(|req| req.bool_option("force", false)),
+        blocks::process,
+    )?;
+    r.register_blocking("work_generate", Gate::Control, work::work_generate)?;
+    r.register_blocking("block_create", Gate::Control, blocks::block_create)?;
     Ok(())
 }
 
