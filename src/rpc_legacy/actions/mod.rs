@@ -2,12 +2,16 @@
 //! onto one [`Api`] call and back into nano-node's answer keys (legacy-rpc §7). Parsing, gating and
 //! error rendering are the registry's; the logic is the api's. One file per group of actions:
 //! `node` (node-level), `accounts` (account and ledger reads), `blocks` (block reads), `keys` (keys,
-//! work, block building and submission).
+//! work, block building and submission), `unserved` (nano-node actions answered "Not implemented"
+//! with the reason).
 
 mod accounts;
 mod blocks;
 mod keys;
 mod node;
+mod unserved;
+
+pub use unserved::UNSERVED_ACTIONS;
 
 use super::registry::Registry;
 use super::LegacyError;
@@ -24,6 +28,7 @@ pub fn registry() -> Result<Registry<Api>, super::registry::DuplicateAction> {
     accounts::register(&mut r)?;
     blocks::register(&mut r)?;
     keys::register(&mut r)?;
+    unserved::register(&mut r)?;
     Ok(r)
 }
 

@@ -23,7 +23,7 @@ use crate::rpc_legacy::tree::Tree;
 use crate::rpc_legacy::{ActionFn, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let open: [(&'static str, ActionFn<Api>); 19] = [
+    let open: [(&'static str, ActionFn<Api>); 20] = [
         ("account_block_count", account_block_count),
         ("account_info", info::account_info),
         ("account_history", history::account_history),
@@ -41,6 +41,7 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         ("delegators", lists::delegators),
         ("delegators_count", delegators_count),
         ("frontier_count", frontier_count),
+        ("account_count", frontier_count),
         ("frontiers", lists::frontiers),
         ("representatives", lists::representatives),
     ];
@@ -183,7 +184,8 @@ fn delegators_count(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, 
     Ok(flags.answer(t))
 }
 
-/// `frontier_count`: count (opened accounts; nano-node's `account_count` handler).
+/// `frontier_count` and `account_count`: count (opened accounts; nano-node serves both names with
+/// its `account_count` handler).
 fn frontier_count(api: &Api, _: &Caller, _: &LegacyRequest) -> Result<Tree, LegacyError> {
     let mut t = Tree::object();
     t.put("count", api.frontier_count()?.to_string());
