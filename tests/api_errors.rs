@@ -26,25 +26,29 @@ use nanoipc::api::UNSERVED;
 use nanoipc::schema::METHODS;
 use serde_json::{json, Value};
 
-/// A bad input and nano-node's answer: (request fields, expected error). `None`: not applicable.
-type Case = Option<(&'static str, &'static str)>;
+/// A bad input and its answer: (request fields, expected error `E`). `None`: not applicable.
+type Case<E> = Option<(&'static str, E)>;
 
-/// The kinds of bad input issue #7 names, one column each.
-struct Row {
+/// The kinds of bad input issue #7 names, one column each; `E` is how a front end's error is
+/// written (legacy: its text; v2: code and text).
+struct Row<E: 'static> {
     name: &'static str,
-    bad_account: Case,
-    bad_hash: Case,
-    missing_field: Case,
-    wrong_type: Case,
-    count_out_of_range: Case,
+    bad_account: Case<E>,
+    bad_hash: Case<E>,
+    missing_field: Case<E>,
+    wrong_type: Case<E>,
+    count_out_of_range: Case<E>,
     /// An unknown block (or, for account requests, an account that was never opened).
-    unknown: Case,
+    unknown: Case<E>,
     /// Further errors the request documents (field-specific decoders, business rules).
-    other: &'static [(&'static str, &'static str)],
+    other: &'static [(&'static str, E)],
 }
 
-impl Row {
-    fn cases(&self) -> Vec<(&'static str, (&'static str, &'static str))> {
+/// One case of a row, labelled with its column.
+type Labelled<E> = (&'static str, (&'static str, E));
+
+impl<E: Copy> Row<E> {
+    fn cases(&self) -> Vec<Labelled<E>> {
         let columns = [
             ("bad account", self.bad_account),
             ("bad hash", self.bad_hash),
@@ -63,7 +67,7 @@ impl Row {
 }
 
 /// A row with every column `None`, for filling in with struct update syntax.
-const NONE: Row = Row {
+const NONE: Row<&str> = Row {
     name: "",
     bad_account: None,
     bad_hash: None,
@@ -82,7 +86,7 @@ const INVALID_HASH: &str = "Invalid block hash";
 const BAD_HASH: &str = "Bad hash number";
 
 /// Every registered legacy action (aliases included: each alias is a registered name).
-const LEGACY: &[Row] = &[
+const LEGACY: &[Row<&str>] = &[
     // ---- node ----
     Row {
         name: "version",
@@ -575,39 +579,9 @@ const LEGACY: &[Row] = &[
 ];
 
 /// A v2 error: (code, text). Code 1's text is the codec detail after `error: `.
-type V2Case = Option<(&'static str, (i64, &'static str))>;
+type V2Error = (i64, &'static str);
 
-struct V2Row {
-    name: &'static str,
-    bad_account: V2Case,
-    bad_hash: V2Case,
-    missing_field: V2Case,
-    wrong_type: V2Case,
-    count_out_of_range: V2Case,
-    unknown: V2Case,
-    other: &'static [(&'static str, (i64, &'static str))],
-}
-
-impl V2Row {
-    fn cases(&self) -> Vec<(&'static str, (&'static str, (i64, &'static str)))> {
-        let columns = [
-            ("bad account", self.bad_account),
-            ("bad hash", self.bad_hash),
-            ("missing field", self.missing_field),
-            ("wrong type", self.wrong_type),
-            ("count out of range", self.count_out_of_range),
-            ("unknown", self.unknown),
-        ];
-        let mut v: Vec<_> = columns
-            .into_iter()
-            .filter_map(|(kind, c)| c.map(|c| (kind, c)))
-            .collect();
-        v.extend(self.other.iter().map(|c| ("other", *c)));
-        v
-    }
-}
-
-const V2NONE: V2Row = V2Row {
+const V2NONE: Row<V2Error> = Row {
     name: "",
     bad_account: None,
     bad_hash: None,
@@ -626,46 +600,46 @@ const REJECTED: i64 = 8;
 /// A field of the wrong JSON type is the codec's error; an object where a table is expected
 /// cannot be "wrong" for requests without fields (`IsAlive` ignores unknown fields, as flatc's
 /// parser does by default), so those rows use a non-object message.
-const V2: &[V2Row] = &[
-    V2Row {
+const V2: &[Row<V2Error>] = &[
+    Row {
         name: "IsAlive",
         wrong_type: Some(("5", (FORMAT, "invalid type: integer `5`, expected an object"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Version",
         wrong_type: Some(("[]", (FORMAT, "invalid type: sequence, expected an object"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "BlockCount",
         wrong_type: Some(("true", (FORMAT, "invalid type: boolean `true`, expected an object"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Uptime",
         wrong_type: Some(("\"x\"", (FORMAT, "invalid type: string \"x\", expected an object"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "AvailableSupply",
         wrong_type: Some(("1", (FORMAT, "invalid type: integer `1`, expected an object"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "KeyCreate",
         wrong_type: Some(("[1]", (FORMAT, "invalid type: sequence, expected an object"))),
         ..V2NONE
     },
     // ---- accounts ----
-    V2Row {
+    Row {
         name: "AccountWeight",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in AccountWeight"))),
         wrong_type: Some((r#"{"account":5}"#, (FORMAT, "invalid type: integer `5`, expected a string"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "AccountBalance",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in AccountBalance"))),
@@ -675,7 +649,7 @@ const V2: &[V2Row] = &[
         )),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "AccountInfo",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in AccountInfo"))),
@@ -683,7 +657,7 @@ const V2: &[V2Row] = &[
         unknown: Some((r#"{"account":"$UA"}"#, (ARG, NOT_FOUND))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "AccountHistory",
         bad_account: Some((r#"{"account":"nano_x","count":1}"#, (ARG, BAD_ACCOUNT))),
         bad_hash: Some((r#"{"head":"XYZ","count":1}"#, (ARG, BAD_HASH))),
@@ -699,7 +673,7 @@ const V2: &[V2Row] = &[
             (r#"{"account":"$UA","count":1,"reverse":true}"#, (ARG, NOT_FOUND)),
         ],
     },
-    V2Row {
+    Row {
         name: "AccountRepresentative",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in AccountRepresentative"))),
@@ -707,14 +681,14 @@ const V2: &[V2Row] = &[
         unknown: Some((r#"{"account":"$UA"}"#, (ARG, NOT_FOUND))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "AccountsBalances",
         // A bad item is reported in its entry (checked by `multi_account_errors_are_per_account`).
         missing_field: Some(("{}", (FORMAT, "required field is missing: accounts in AccountsBalances"))),
         wrong_type: Some((r#"{"accounts":"x"}"#, (FORMAT, "invalid type: string \"x\", expected an array"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Receivable",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in Receivable"))),
@@ -723,13 +697,13 @@ const V2: &[V2Row] = &[
         other: &[(r#"{"account":"$G","threshold":"x"}"#, (ARG, "Bad threshold number"))],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Representatives",
         wrong_type: Some((r#"{"count":"x"}"#, (FORMAT, "invalid ulong constant: \"x\""))),
         count_out_of_range: Some((r#"{"count":-1}"#, (FORMAT, "constant does not fit in a \"ulong\": -1"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Delegators",
         bad_account: Some((r#"{"account":"nano_x"}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in Delegators"))),
@@ -741,7 +715,7 @@ const V2: &[V2Row] = &[
         ],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Frontiers",
         bad_account: Some((r#"{"account":"nano_x","count":1}"#, (ARG, BAD_ACCOUNT))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in Frontiers"))),
@@ -750,7 +724,7 @@ const V2: &[V2Row] = &[
         ..V2NONE
     },
     // ---- blocks ----
-    V2Row {
+    Row {
         name: "BlockQuery",
         bad_hash: Some((r#"{"hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hash in BlockQuery"))),
@@ -759,7 +733,7 @@ const V2: &[V2Row] = &[
         other: &[(r#"{"hash":""}"#, (ARG, INVALID_HASH))],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Blocks",
         bad_hash: Some((r#"{"hashes":["XYZ"]}"#, (ARG, BAD_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hashes in Blocks"))),
@@ -767,7 +741,7 @@ const V2: &[V2Row] = &[
         unknown: Some((r#"{"hashes":["$GH","$U"]}"#, (ARG, BLOCK_NOT_FOUND))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Chain",
         bad_hash: Some((r#"{"block":"XYZ","count":1}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: block in Chain"))),
@@ -776,7 +750,7 @@ const V2: &[V2Row] = &[
         other: &[(r#"{"block":"$GH"}"#, (ARG, "Invalid count"))],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Successors",
         bad_hash: Some((r#"{"block":"XYZ","count":1}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: block in Successors"))),
@@ -784,7 +758,7 @@ const V2: &[V2Row] = &[
         count_out_of_range: Some((r#"{"block":"$GH","count":0}"#, (ARG, "Invalid count"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "ReceivableExists",
         bad_hash: Some((r#"{"hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hash in ReceivableExists"))),
@@ -793,7 +767,7 @@ const V2: &[V2Row] = &[
         ..V2NONE
     },
     // ---- keys, work, block building and submission ----
-    V2Row {
+    Row {
         name: "Process",
         missing_field: Some(("{}", (ARG, "Block is invalid"))),
         wrong_type: Some((r#"{"block":"x"}"#, (FORMAT, "missing type field for this union value: block"))),
@@ -804,7 +778,7 @@ const V2: &[V2Row] = &[
         ],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "WorkGenerate",
         bad_hash: Some((r#"{"hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hash in WorkGenerate"))),
@@ -825,7 +799,7 @@ const V2: &[V2Row] = &[
         ],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "WorkValidate",
         bad_hash: Some((r#"{"hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hash in WorkValidate"))),
@@ -838,28 +812,28 @@ const V2: &[V2Row] = &[
         ],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "WorkCancel",
         bad_hash: Some((r#"{"hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: hash in WorkCancel"))),
         wrong_type: Some((r#"{"hash":{}}"#, (FORMAT, "invalid type: map, expected a string"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "ValidateAccountNumber",
         // An invalid address is an answer (`valid` false), not an error (checked below).
         missing_field: Some(("{}", (FORMAT, "required field is missing: account in ValidateAccountNumber"))),
         wrong_type: Some((r#"{"account":1}"#, (FORMAT, "invalid type: integer `1`, expected a string"))),
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "KeyExpand",
         missing_field: Some(("{}", (FORMAT, "required field is missing: key in KeyExpand"))),
         wrong_type: Some((r#"{"key":1}"#, (FORMAT, "invalid type: integer `1`, expected a string"))),
         other: &[(r#"{"key":"XYZ"}"#, (ARG, "Bad private key"))],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "DeterministicKey",
         missing_field: Some(("{}", (FORMAT, "required field is missing: seed in DeterministicKey"))),
         wrong_type: Some((r#"{"seed":"$U","index":"x"}"#, (FORMAT, "invalid uint constant: \"x\""))),
@@ -870,7 +844,7 @@ const V2: &[V2Row] = &[
         other: &[(r#"{"seed":"XYZ"}"#, (ARG, "Bad seed"))],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "BlockCreate",
         bad_account: Some((
             r#"{"key":"$U","account":"nano_x","previous":"0","representative":"$G","balance":"0","link":"$G","work":"1"}"#,
@@ -919,7 +893,7 @@ const V2: &[V2Row] = &[
         ],
         ..V2NONE
     },
-    V2Row {
+    Row {
         name: "Sign",
         bad_hash: Some((r#"{"key":"$U","hash":"XYZ"}"#, (ARG, INVALID_HASH))),
         missing_field: Some(("{}", (FORMAT, "required field is missing: key in Sign"))),
