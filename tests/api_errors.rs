@@ -109,6 +109,10 @@ const LEGACY: &[Row<&str>] = &[
         ..NONE
     },
     Row {
+        name: "account_count",
+        ..NONE
+    },
+    Row {
         name: "confirmation_quorum",
         ..NONE
     },
@@ -978,10 +982,19 @@ fn assert_table_covers(table: BTreeSet<&str>, served: BTreeSet<&str>, what: &str
 
 #[test]
 fn every_legacy_action_has_a_row() {
+    // nano-node's wallet and network actions answer "Not implemented: …" (tests/legacy_registry.rs).
+    let unserved: BTreeSet<&str> = nanoipc::rpc_legacy::actions::UNSERVED_ACTIONS
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
     let names = nanoipc::rpc_legacy::actions::registry().unwrap().names();
     let rows: BTreeSet<_> = LEGACY.iter().map(|r| r.name).collect();
     assert_eq!(rows.len(), LEGACY.len(), "one row per action");
-    assert_table_covers(rows, names.into_iter().collect(), "legacy actions");
+    let served = names
+        .into_iter()
+        .filter(|n| !unserved.contains(n))
+        .collect();
+    assert_table_covers(rows, served, "legacy actions");
 }
 
 #[test]
