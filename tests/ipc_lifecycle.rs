@@ -269,6 +269,31 @@ async fn no_transport_is_an_error() {
     assert!(matches!(err, ServerError::NoTransport));
 }
 
+/// Starts the real binary on `data_path` (which holds its config) and returns once its local
+/// socket listens. The node's stderr stays open with the returned reader (a closed pipe would
+/// make its later log lines fail).
+fn spawn_listening_node(
+    data_path: &std::path::Path,
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .args(["node", "--data-path"])
+        .arg(data_path)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("ipc local socket listening") {
+            break;
+        }
+    }
+    (child, lines)
+}
+
 /// The real binary: starts with a config file from --data-path, serves, and on SIGTERM removes its
 /// socket file and exits 0.
 #[test]
@@ -280,20 +305,7 @@ fn binary_node_stops_cleanly_on_sigterm() {
         format!("[node.ipc.local]\npath = \"{}\"\n", sock.display()),
     )
     .unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
-        .args(["node", "--data-path"])
-        .arg(dir.path())
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if line.contains("ipc local socket listening") {
-            break;
-        }
-    }
+    let (mut child, _stderr) = spawn_listening_node(dir.path());
     assert!(sock.exists());
     // The ledger was created in the data path on first start.
     assert!(dir.path().join("ledger").join("data.mdb").exists());
@@ -367,19 +379,7 @@ fn binary_node_stops_while_work_is_being_generated() {
         ),
     )
     .unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
-        .args(["node", "--data-path"])
-        .arg(dir.path())
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        if line.unwrap().contains("ipc local socket listening") {
-            break;
-        }
-    }
+    let (mut child, _stderr) = spawn_listening_node(dir.path());
     let mut conn = std::os::unix::net::UnixStream::connect(&sock).unwrap();
     let request = format!(
         r#"{{"message_type":"WorkGenerate","message":{{"hash":"{:064X}"}}}}"#,
