@@ -95,7 +95,7 @@ async fn queued_answers_are_bounded_in_bytes_and_keep_their_order() {
     const REQUESTS: usize = 200;
     let (double, release) = Double::new(BIG);
     let client = start(double.clone(), Duration::from_secs(3600));
-    let (mut rd, mut wr) = tokio::io::split(client);
+    let (rd, mut wr) = tokio::io::split(client);
     let writer = tokio::spawn(async move {
         wr.write_all(&frame(b"slow")).await.unwrap();
         for _ in 0..REQUESTS {
