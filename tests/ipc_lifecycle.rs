@@ -269,6 +269,31 @@ async fn no_transport_is_an_error() {
     assert!(matches!(err, ServerError::NoTransport));
 }
 
+/// Starts the real binary on `data_path` (which holds its config) and returns once its local
+/// socket listens. The node's stderr stays open with the returned reader (a closed pipe would
+/// make its later log lines fail).
+fn spawn_listening_node(
+    data_path: &std::path::Path,
+) -> (
+    std::process::Child,
+    std::io::Lines<BufReader<std::process::ChildStderr>>,
+) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        .args(["node", "--data-path"])
+        .arg(data_path)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("ipc local socket listening") {
+            break;
+        }
+    }
+    (child, lines)
+}
+
 /// The real binary: starts with a config file from --data-path, serves, and on SIGTERM removes its
 /// socket file and exits 0.
 #[test]
@@ -280,20 +305,7 @@ fn binary_node_stops_cleanly_on_sigterm() {
         format!("[node.ipc.local]\npath = \"{}\"\n", sock.display()),
     )
     .unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nanoipc"))
-        .args(["node", "--data-path"])
-        .arg(dir.path())
-        .env("RUST_LOG", "info")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if line.contains("ipc local socket listening") {
-            break;
-        }
-    }
+    let (mut child, _stderr) = spawn_listening_node(dir.path());
     assert!(sock.exists());
     // The ledger was created in the data path on first start.
     assert!(dir.path().join("ledger").join("data.mdb").exists());
@@ -348,4 +360,65 @@ fn binary_node_refuses_a_network_it_has_no_genesis_for() {
         assert!(stderr.contains(text), "{network}: {stderr}");
         assert!(!sock.exists());
     }
+}
+
+/// The real binary on the live network (where a generation takes minutes of CPU): a SIGTERM while
+/// a `WorkGenerate` runs cancels it (its session is answered `Cancelled`) and the process exits,
+/// instead of waiting for the generation on the runtime's blocking pool. A watchdog kills the
+/// node if it has not exited long before a generation could finish, and the test then fails.
+#[test]
+fn binary_node_stops_while_work_is_being_generated() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("node.sock");
+    std::fs::write(
+        dir.path().join("config-node.toml"),
+        format!(
+            "[node]\nnetwork = \"live\"\n[node.ipc.local]\npath = \"{}\"\n",
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let (mut child, _stderr) = spawn_listening_node(dir.path());
+    let mut conn = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+    let request = format!(
+        r#"{{"message_type":"WorkGenerate","message":{{"hash":"{:064X}"}}}}"#,
+        0xC0FFEE
+    );
+    conn.write_all(&frame(4, request.as_bytes())).unwrap();
+    // A round trip on a second connection: the node is up and has read the first request.
+    let mut probe = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+    probe
+        .write_all(&frame(1, br#"{"action":"block_count"}"#))
+        .unwrap();
+    let mut len = [0u8; 4];
+    probe.read_exact(&mut len).unwrap();
+
+    let pid = child.id();
+    let (done, stop_watch) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let expired = stop_watch.recv_timeout(SAFETY).is_err();
+        if expired {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        expired
+    });
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    let status = child.wait().unwrap();
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().unwrap(),
+        "the node did not exit while work was generated"
+    );
+    assert_eq!(status.code(), Some(0));
+    let text = String::from_utf8_lossy(answer.get(4..).unwrap_or_default());
+    assert!(text.contains("Cancelled"), "{text}");
 }

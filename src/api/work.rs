@@ -7,7 +7,7 @@
 //! unregisters itself when it ends, however it ends.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
@@ -38,6 +38,8 @@ struct RegistryInner {
     /// generation that ends removes exactly its own entry.
     running: Mutex<HashMap<BlockHash, Vec<(u64, WorkCancel)>>>,
     next_id: AtomicU64,
+    /// Set (under the `running` lock) when the node stops: no generation starts any more.
+    closed: AtomicBool,
 }
 
 /// Removes its generation from the registry when dropped (found, cancelled or panicked).
@@ -72,11 +74,13 @@ impl WorkRegistry {
     pub fn generate(&self, root: &BlockHash, threshold: u64) -> Result<Work, ApiError> {
         let token = WorkCancel::new();
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-        self.inner
-            .lock()
-            .entry(*root)
-            .or_default()
-            .push((id, token.clone()));
+        {
+            let mut running = self.inner.lock();
+            if self.inner.closed.load(Ordering::Acquire) {
+                return Err(ApiError::Cancelled);
+            }
+            running.entry(*root).or_default().push((id, token.clone()));
+        }
         let _registration = Registration {
             registry: &self.inner,
             root: *root,
@@ -91,6 +95,17 @@ impl WorkRegistry {
             for (_, token) in list {
                 token.cancel();
             }
+        }
+    }
+
+    /// Stops every running generation and refuses new ones (they answer `Cancelled`). The node
+    /// calls this when it stops: a generation at live thresholds runs for minutes on the
+    /// blocking pool, and the runtime cannot finish shutting down while one is still running.
+    pub fn close(&self) {
+        let running = self.inner.lock();
+        self.inner.closed.store(true, Ordering::Release);
+        for (_, token) in running.values().flatten() {
+            token.cancel();
         }
     }
 
@@ -250,6 +265,11 @@ impl Api {
         self.work.cancel(root);
     }
 
+    /// Stops every running generation and refuses new ones: part of stopping the node.
+    pub fn stop_work(&self) {
+        self.work.close();
+    }
+
     /// How many generations are running for `root`: lets a caller (and tests) see that a
     /// generation has started before cancelling it.
     pub fn work_running(&self, root: &BlockHash) -> usize {
@@ -393,5 +413,24 @@ mod tests {
         let w = registry.generate(&root, 0xf000_0000_0000_0000).unwrap();
         assert!(work_value(&root.0, w) >= 0xf000_0000_0000_0000);
         assert_eq!(registry.running(&root), 0);
+    }
+
+    #[test]
+    fn closing_stops_running_generations_and_refuses_new_ones() {
+        let registry = WorkRegistry::default();
+        let (a, b) = (BlockHash([1; 32]), BlockHash([2; 32]));
+        std::thread::scope(|s| {
+            let first = s.spawn(|| registry.generate(&a, u64::MAX));
+            let second = s.spawn(|| registry.generate(&b, u64::MAX));
+            while registry.running(&a) == 0 || registry.running(&b) == 0 {
+                std::thread::yield_now();
+            }
+            registry.close();
+            assert!(matches!(first.join().unwrap(), Err(ApiError::Cancelled)));
+            assert!(matches!(second.join().unwrap(), Err(ApiError::Cancelled)));
+        });
+        // Even an easy target is refused once closed, without searching.
+        assert!(matches!(registry.generate(&a, 0), Err(ApiError::Cancelled)));
+        assert_eq!(registry.running(&a), 0);
     }
 }

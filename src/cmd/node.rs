@@ -83,6 +83,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let core = Arc::clone(&service);
     let server =
         match IpcServer::start_with_shutdown(&config.node.ipc, service, shutdown.clone()).await {
             Ok(s) => s,
@@ -100,6 +101,9 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         }
         _ = server.stop_requested() => tracing::info!("stop requested, stopping"),
     }
+    // Running work generations answer `Cancelled` now, so sessions can drain, and the runtime
+    // (which waits for its blocking tasks when it shuts down) is not held for minutes.
+    core.api().stop_work();
     server.shutdown().await;
     ExitCode::SUCCESS
 }

@@ -6,8 +6,8 @@
 //! so a client that sends many requests at once gets its answers in one write, in request order.
 //! Most answers are ready at once and go straight into the write buffer. An answer that comes later
 //! (a handler running on the blocking pool) holds its place in a queue: answers behind it wait in
-//! the queue, the session keeps reading (up to [`MAX_IN_FLIGHT`] queued answers), and other sessions
-//! are never affected. Events pushed by the node go out between answers.
+//! the queue, the session keeps reading (up to [`MAX_IN_FLIGHT`] queued answers holding at most
+//! [`MAX_QUEUED_BYTES`]), and other sessions are never affected. Events pushed by the node go out between answers.
 //! Protocol errors end only this session; request errors are the core's business and are answered.
 
 use std::collections::VecDeque;
@@ -38,6 +38,11 @@ const FLUSH_AT: usize = 64 * 1024;
 /// stops reading until the oldest answer is written, so a client pipelining behind a slow request
 /// cannot make the node queue unbounded work or memory.
 pub const MAX_IN_FLIGHT: usize = 1024;
+/// Bytes of finished answers a session may hold behind one that is still being produced. The
+/// count bound alone would let a client pipeline a thousand large answers (a `frontiers` or
+/// `ledger` dump each) behind a slow request and make the node hold them all; at this bound the
+/// session stops reading too. One answer may take it past the bound, never more.
+pub const MAX_QUEUED_BYTES: usize = 4 * 1024 * 1024;
 
 /// Time and size limits for one session, taken from the transport's configuration.
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +108,8 @@ struct Session {
     wbuf: BytesMut,
     /// Answers behind one still being produced, in request order.
     queue: VecDeque<Slot>,
+    /// Bytes held by the `Ready` slots of `queue`.
+    queued_bytes: usize,
 }
 
 /// Run one session to its end. Never panics on input; every way out is a [`SessionEnd`].
@@ -125,6 +132,7 @@ where
         shutdown,
         wbuf: BytesMut::new(),
         queue: VecDeque::new(),
+        queued_bytes: 0,
     };
     let mut decoder = FrameDecoder::new(limits.max_request_size);
     let mut rbuf = BytesMut::new();
@@ -134,9 +142,11 @@ where
     // a started frame (and its buffer) open past `io_timeout`.
     let mut frame_deadline: Option<Instant> = None;
     loop {
+        // Answers that became ready at the head of the queue free their place first.
+        s.move_ready_answers();
         // Serve every complete frame already buffered (pipelining), flushing when output grows.
         let mut fatal = None;
-        while s.queue.len() < MAX_IN_FLIGHT {
+        while s.may_serve() {
             match decoder.decode(&mut rbuf) {
                 Ok(Some(frame)) => {
                     frame_deadline = None;
@@ -170,6 +180,9 @@ where
                 }
             }
         }
+        // Stopped by a bound rather than by running out of frames: frames may still sit in the
+        // read buffer, and no read will come to serve them (the client waits for its answers).
+        let held_back = fatal.is_none() && !s.may_serve();
         s.move_ready_answers();
         if let Err(end) = s.flush(&mut stream).await {
             return end;
@@ -189,6 +202,10 @@ where
                 .err()
                 .unwrap_or(SessionEnd::Shutdown);
         }
+        if held_back && s.may_serve() {
+            // The bound freed up by writing ready answers: serve what is buffered before reading.
+            continue;
+        }
         if rbuf.is_empty() && rbuf.capacity() > KEEP_BUFFER {
             rbuf = BytesMut::new();
         }
@@ -197,14 +214,16 @@ where
         }
 
         let mid_frame = decoder.is_mid_frame(&rbuf);
-        if !mid_frame {
+        let may_read = s.may_serve();
+        if !mid_frame || !may_read {
+            // While the session itself has stopped reading (answers owed), the client cannot
+            // finish its frame: the clock for it starts again when reading resumes.
             frame_deadline = None;
         } else if frame_deadline.is_none() {
             frame_deadline = Some(deadline_after(s.limits.io_timeout));
         }
         // Waiting for an answer of its own is not idleness.
         let idle = s.limits.idle_timeout.filter(|_| s.queue.is_empty());
-        let may_read = s.queue.len() < MAX_IN_FLIGHT;
         let waiting_on_front = matches!(s.queue.front(), Some(Slot::Pending(_)));
         let graceful = s.shutdown.graceful.clone();
         let read = async {
@@ -286,11 +305,16 @@ impl Session {
             match frame_into(&mut answer, |out| {
                 service.serve(caller, encoding, payload, out)
             })? {
-                Reply::Ready => self.queue.push_back(Slot::Ready(answer)),
+                Reply::Ready => self.queue_ready(answer),
                 Reply::Later(pending) => self.queue.push_back(Slot::Pending(pending)),
             }
         }
         Ok(())
+    }
+
+    /// Whether the session may take another request: both bounds on what it holds are free.
+    fn may_serve(&self) -> bool {
+        self.queue.len() < MAX_IN_FLIGHT && self.queued_bytes < MAX_QUEUED_BYTES
     }
 
     /// Queue a framed answer in order.
@@ -298,14 +322,21 @@ impl Session {
         if self.queue.is_empty() {
             self.wbuf.extend_from_slice(&answer);
         } else {
-            self.queue.push_back(Slot::Ready(answer));
+            self.queue_ready(answer);
         }
+    }
+
+    /// Put a finished answer at the back of the queue, counting its bytes.
+    fn queue_ready(&mut self, answer: BytesMut) {
+        self.queued_bytes = self.queued_bytes.saturating_add(answer.len());
+        self.queue.push_back(Slot::Ready(answer));
     }
 
     /// Move the ready answers at the head of the queue into the write buffer.
     fn move_ready_answers(&mut self) {
         while let Some(Slot::Ready(_)) = self.queue.front() {
             if let Some(Slot::Ready(answer)) = self.queue.pop_front() {
+                self.queued_bytes = self.queued_bytes.saturating_sub(answer.len());
                 self.wbuf.extend_from_slice(&answer);
             }
         }
@@ -394,3 +425,7 @@ fn put_frame(buf: &mut BytesMut, payload: &[u8]) -> Result<(), SessionEnd> {
     buf.extend_from_slice(payload);
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "session_tests.rs"]
+mod tests;
