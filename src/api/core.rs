@@ -15,6 +15,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -76,7 +77,43 @@ impl fmt::Debug for Reply {
 
 /// An answer being produced elsewhere. Resolves to the complete answer payload; never fails (a
 /// handler that panicked resolves to an internal-error answer in the request's encoding).
-pub struct Pending(Pin<Box<dyn Future<Output = BytesMut> + Send>>);
+///
+/// Dropping it before it resolves (the session ended: the client left, or the node stopped)
+/// marks the request [`Abandoned`], so a long handler (proof-of-work) can stop early.
+pub struct Pending {
+    answer: Pin<Box<dyn Future<Output = BytesMut> + Send>>,
+    abandoned: Abandoned,
+}
+
+/// Whether nobody waits for a deferred request's answer any more. Set when its [`Pending`] is
+/// dropped; read by the handler through [`abandoned`] on the blocking thread that runs it.
+#[derive(Clone, Debug, Default)]
+pub struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    /// True once the answer is no longer wanted.
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+thread_local! {
+    /// The flag of the deferred request this blocking thread is running, if any.
+    static RUNNING: std::cell::RefCell<Option<Abandoned>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The abandonment flag of the deferred request running on this thread: `None` for a request
+/// answered inline (its caller is waiting for it right there). Lets a blocking handler stop work
+/// nobody will read without threading the caller through every typed core function.
+pub fn abandoned() -> Option<Abandoned> {
+    RUNNING.with(|r| r.borrow().clone())
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.abandoned.0.store(true, Ordering::Relaxed);
+    }
+}
 
 impl Pending {
     /// Runs `produce` on the blocking pool. If it panics, the answer is `on_panic()` instead, so a
@@ -85,8 +122,21 @@ impl Pending {
         produce: impl FnOnce() -> BytesMut + Send + 'static,
         on_panic: impl FnOnce() -> BytesMut + Send + 'static,
     ) -> Self {
-        let task = tokio::task::spawn_blocking(produce);
-        Pending(Box::pin(async move {
+        let abandoned = Abandoned::default();
+        let flag = abandoned.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            RUNNING.with(|r| *r.borrow_mut() = Some(flag));
+            // Cleared however `produce` ends, so the pool thread's next task starts clean.
+            struct Clear;
+            impl Drop for Clear {
+                fn drop(&mut self) {
+                    RUNNING.with(|r| r.borrow_mut().take());
+                }
+            }
+            let _clear = Clear;
+            produce()
+        });
+        let answer = Box::pin(async move {
             match task.await {
                 Ok(answer) => answer,
                 Err(e) => {
@@ -94,12 +144,16 @@ impl Pending {
                     on_panic()
                 }
             }
-        }))
+        });
+        Pending { answer, abandoned }
     }
 
     /// An answer produced by any future (tests, and transports composing their own work).
     pub fn from_future(fut: impl Future<Output = BytesMut> + Send + 'static) -> Self {
-        Pending(Box::pin(fut))
+        Pending {
+            answer: Box::pin(fut),
+            abandoned: Abandoned::default(),
+        }
     }
 }
 
@@ -107,7 +161,7 @@ impl Future for Pending {
     type Output = BytesMut;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<BytesMut> {
-        self.0.as_mut().poll(cx)
+        self.answer.as_mut().poll(cx)
     }
 }
 

@@ -58,6 +58,10 @@ pub enum ApiError {
     /// A work generation was stopped by `work_cancel` (`WorkCancel`) before it found a nonce.
     #[error("Cancelled")]
     Cancelled,
+    /// The node refused a request it cannot take on now (too much of that work is queued);
+    /// the same request later may succeed.
+    #[error("Node overloaded: {0}")]
+    Overloaded(&'static str),
 }
 
 impl ApiError {
@@ -73,6 +77,7 @@ impl ApiError {
             ApiError::Internal(_) | ApiError::InvalidAnswer(_) | ApiError::HandlerFailed => 7,
             ApiError::Rejected(_) => 8,
             ApiError::Cancelled => 9,
+            ApiError::Overloaded(_) => 10,
         }
     }
 
@@ -89,7 +94,8 @@ impl ApiError {
             | ApiError::Internal(_)
             | ApiError::InvalidAnswer(_)
             | ApiError::HandlerFailed
-            | ApiError::Cancelled => Category::Server,
+            | ApiError::Cancelled
+            | ApiError::Overloaded(_) => Category::Server,
         }
     }
 }

@@ -16,7 +16,9 @@ use super::blocks::parse_block_hash;
 use super::convert::block_from_object;
 use super::keys::{check_work_version, parse_difficulty, parse_work};
 use super::{Api, ApiError, Caller};
-use crate::ledger::primitives::{generate_work, work_value, Block, BlockHash, Work, WorkCancel};
+use crate::ledger::primitives::{
+    generate_work_until, work_value, Block, BlockHash, Work, WorkCancel,
+};
 use crate::schema::{
     BlockT, Success, SuccessArgs, WorkCancel as WorkCancelMsg, WorkGenerate, WorkGenerateResponse,
     WorkGenerateResponseT, WorkValidate, WorkValidateResponse, WorkValidateResponseT,
@@ -32,6 +34,14 @@ pub struct WorkRegistry {
     inner: Arc<RegistryInner>,
 }
 
+/// How many generations search at once. One: each already uses every core (as nano-node's work
+/// pool does), so running two at once only makes both slower.
+const SEARCHING_AT_ONCE: usize = 1;
+/// How many generations may wait for their turn. Beyond it a request is refused at once
+/// (`ApiError::Overloaded`) instead of holding one of the blocking pool's threads for minutes,
+/// which would starve `process` for every other session.
+pub const MAX_WAITING_GENERATIONS: usize = 32;
+
 #[derive(Default)]
 struct RegistryInner {
     /// Root → (generation id, its cancel flag). Ids tell the entries of one root apart, so a
@@ -40,6 +50,53 @@ struct RegistryInner {
     next_id: AtomicU64,
     /// Set (under the `running` lock) when the node stops: no generation starts any more.
     closed: AtomicBool,
+    /// (searching, waiting) generations, and the condition a waiting one sleeps on. Cancels
+    /// notify it too, so a cancelled generation leaves the queue at once.
+    turns: Mutex<(usize, usize)>,
+    turn_changed: std::sync::Condvar,
+}
+
+/// A generation's turn to search; gives it back (and wakes the next) when dropped.
+struct Turn<'a>(&'a RegistryInner);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        let mut turns = self.0.turns.lock().unwrap_or_else(|p| p.into_inner());
+        turns.0 = turns.0.saturating_sub(1);
+        self.0.turn_changed.notify_all();
+    }
+}
+
+impl RegistryInner {
+    /// Waits for a turn to search. `None` when stopped while waiting; `Overloaded` when too many
+    /// already wait.
+    fn take_turn(&self, stopped: &dyn Fn() -> bool) -> Result<Option<Turn<'_>>, ApiError> {
+        let mut turns = self.turns.lock().unwrap_or_else(|p| p.into_inner());
+        if turns.0 >= SEARCHING_AT_ONCE {
+            if turns.1 >= MAX_WAITING_GENERATIONS {
+                return Err(ApiError::Overloaded("the work generation queue is full"));
+            }
+            turns.1 += 1;
+            while turns.0 >= SEARCHING_AT_ONCE && !stopped() {
+                turns = self
+                    .turn_changed
+                    .wait(turns)
+                    .unwrap_or_else(|p| p.into_inner());
+            }
+            turns.1 -= 1;
+            if stopped() {
+                return Ok(None);
+            }
+        }
+        turns.0 += 1;
+        Ok(Some(Turn(self)))
+    }
+
+    /// Wakes generations waiting for a turn, so a cancelled one can leave.
+    fn wake_waiting(&self) {
+        let _turns = self.turns.lock().unwrap_or_else(|p| p.into_inner());
+        self.turn_changed.notify_all();
+    }
 }
 
 /// Removes its generation from the registry when dropped (found, cancelled or panicked).
@@ -69,8 +126,10 @@ impl RegistryInner {
 }
 
 impl WorkRegistry {
-    /// Searches for work on `root` reaching `threshold`, registered for cancellation.
-    /// `Err(Cancelled)` when a `cancel` for the root stopped it.
+    /// Searches for work on `root` reaching `threshold`, registered for cancellation, one
+    /// generation at a time (others wait their turn, at most [`MAX_WAITING_GENERATIONS`]).
+    /// `Err(Cancelled)` when a `cancel` for the root stopped it, or when its caller went away
+    /// (the request was deferred and its answer abandoned).
     pub fn generate(&self, root: &BlockHash, threshold: u64) -> Result<Work, ApiError> {
         let token = WorkCancel::new();
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
@@ -86,7 +145,12 @@ impl WorkRegistry {
             root: *root,
             id,
         };
-        generate_work(&root.0, threshold, &token).ok_or(ApiError::Cancelled)
+        let abandoned = super::core::abandoned();
+        let stopped = || token.is_cancelled() || abandoned.as_ref().is_some_and(|a| a.is_set());
+        let Some(_turn) = self.inner.take_turn(&stopped)? else {
+            return Err(ApiError::Cancelled);
+        };
+        generate_work_until(&root.0, threshold, &stopped).ok_or(ApiError::Cancelled)
     }
 
     /// Stops every generation running for `root`; nothing running is not an error.
@@ -96,6 +160,7 @@ impl WorkRegistry {
                 token.cancel();
             }
         }
+        self.inner.wake_waiting();
     }
 
     /// Stops every running generation and refuses new ones (they answer `Cancelled`). The node
@@ -107,6 +172,8 @@ impl WorkRegistry {
         for (_, token) in running.values().flatten() {
             token.cancel();
         }
+        drop(running);
+        self.inner.wake_waiting();
     }
 
     /// How many generations are running for `root` right now.
@@ -432,5 +499,46 @@ mod tests {
         // Even an easy target is refused once closed, without searching.
         assert!(matches!(registry.generate(&a, 0), Err(ApiError::Cancelled)));
         assert_eq!(registry.running(&a), 0);
+    }
+
+    fn turns(registry: &WorkRegistry) -> (usize, usize) {
+        *registry.inner.turns.lock().unwrap()
+    }
+
+    #[test]
+    fn one_generation_searches_at_a_time_and_the_queue_is_bounded() {
+        let registry = WorkRegistry::default();
+        std::thread::scope(|s| {
+            let searching = s.spawn(|| registry.generate(&BlockHash([1; 32]), u64::MAX));
+            let waiting: Vec<_> = (0..MAX_WAITING_GENERATIONS)
+                .map(|i| {
+                    let registry = &registry;
+                    s.spawn(move || registry.generate(&BlockHash([2 + i as u8; 32]), 0))
+                })
+                .collect();
+            // Every one but the first waits for its turn, even with a target any nonce meets.
+            while turns(&registry) != (1, MAX_WAITING_GENERATIONS) {
+                std::thread::yield_now();
+            }
+            assert!(matches!(
+                registry.generate(&BlockHash([0; 32]), 0),
+                Err(ApiError::Overloaded(_))
+            ));
+            // Cancelling a waiting generation lets it leave the queue at once.
+            registry.cancel(&BlockHash([2; 32]));
+            while turns(&registry).1 != MAX_WAITING_GENERATIONS - 1 {
+                std::thread::yield_now();
+            }
+            // Once the searching one ends, the others take their turns one by one and finish.
+            registry.cancel(&BlockHash([1; 32]));
+            assert!(matches!(
+                searching.join().unwrap(),
+                Err(ApiError::Cancelled)
+            ));
+            let results: Vec<_> = waiting.into_iter().map(|w| w.join().unwrap()).collect();
+            assert!(matches!(results[0], Err(ApiError::Cancelled)));
+            assert!(results[1..].iter().all(Result::is_ok));
+        });
+        assert_eq!(turns(&registry), (0, 0));
     }
 }

@@ -268,8 +268,12 @@ where
             Woke::Read(None) => return SessionEnd::IdleTimeout,
             Woke::Read(Some(Ok(0))) if mid_frame => return SessionEnd::ClosedMidFrame,
             Woke::Read(Some(Ok(0))) => {
-                // The client finished sending; what it already asked for is still answered.
-                let _ = s.drain(&mut stream).await;
+                // End of stream is how a departed client looks (a socket cannot tell a half-close
+                // from a close until a write fails), as in nano-node, which ends the session
+                // there. Answers already made are still written; answers still being produced
+                // are abandoned, which tells their handlers (proof-of-work) to stop.
+                s.move_ready_answers();
+                let _ = s.flush(&mut stream).await;
                 return SessionEnd::Closed;
             }
             Woke::Read(Some(Ok(_))) => {}

@@ -21,7 +21,7 @@ pub use crypto::{
 };
 pub use network::{epoch_link, is_epoch_link, Network, WorkThresholds};
 pub use numbers::{Amount, BlockHash, Link, RawKey, Signature, Work};
-pub use work::{generate_work, work_valid, work_value, WorkCancel};
+pub use work::{generate_work, generate_work_until, work_valid, work_value, WorkCancel};
 
 /// Why a value could not be parsed or decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -50,6 +50,16 @@ impl WorkCancel {
 /// Searches for a nonce reaching `threshold` on all cores. Returns `None` when cancelled.
 /// Blocking: call it from a blocking thread, never from an async task.
 pub fn generate_work(root: &[u8; 32], threshold: u64, cancel: &WorkCancel) -> Option<Work> {
+    generate_work_until(root, threshold, &|| cancel.is_cancelled())
+}
+
+/// As [`generate_work`], stopping (with `None`) as soon as `stop` answers true; it is asked every
+/// few hundred attempts on each thread, so it must be cheap (an atomic load).
+pub fn generate_work_until(
+    root: &[u8; 32],
+    threshold: u64,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Work> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A random starting point keeps concurrent generators for the same root from racing
     // through identical nonces.
@@ -74,7 +84,7 @@ pub fn generate_work(root: &[u8; 32], threshold: u64, cancel: &WorkCancel) -> Op
                         }
                         nonce = nonce.wrapping_add(step);
                     }
-                    if found.is_cancelled() || cancel.is_cancelled() {
+                    if found.is_cancelled() || stop() {
                         return;
                     }
                 }
