@@ -3,7 +3,7 @@
 //!
 //! "Not found" is `None`/empty, not an error: errors are reserved for store failures.
 
-use std::ops::Bound;
+use std::ops::{Bound, ControlFlow};
 
 use heed::RoTxn;
 
@@ -111,11 +111,6 @@ impl Ledger {
         self.read(|s, t| block_info(s, t, hash))
     }
 
-    /// Several blocks at once (`None` for unknown hashes), from one snapshot.
-    pub fn blocks_info(&self, hashes: &[BlockHash]) -> Result<Vec<Option<BlockInfo>>, LedgerError> {
-        self.read(|s, t| hashes.iter().map(|h| block_info(s, t, h)).collect())
-    }
-
     /// Just the block, `None` when unknown.
     pub fn block(&self, hash: &BlockHash) -> Result<Option<Block>, LedgerError> {
         self.read(|s, t| Ok(s.block(t, hash)?.map(|b| b.block)))
@@ -169,29 +164,27 @@ impl Ledger {
                 Some(b) if b.sideband.account == *account => {}
                 _ => return Ok(None),
             }
-            let mut cursor = start;
             let mut skipped = 0u64;
             let mut out = Vec::new();
-            while !cursor.is_zero() && out.len() < count {
-                // Past the start, every hash comes from a stored link, so a gap is corruption.
-                let Some(b) = block_info(s, t, &cursor)? else {
-                    return Err(LedgerError::Inconsistent("history block missing"));
-                };
-                if b.stored.sideband.account != *account {
-                    return Ok(None);
+            let mut foreign = false;
+            walk_stored(s, t, &start, reverse, |hash, stored| {
+                if out.len() >= count {
+                    return Ok(ControlFlow::Break(()));
                 }
-                cursor = if reverse {
-                    b.stored.sideband.successor
-                } else {
-                    b.stored.block.previous()
-                };
+                if stored.sideband.account != *account {
+                    foreign = true;
+                    return Ok(ControlFlow::Break(()));
+                }
                 if skipped < offset {
                     skipped += 1;
                 } else {
-                    out.push(b);
+                    let info = block_info(s, t, &hash)?
+                        .ok_or(LedgerError::Inconsistent("history block missing"))?;
+                    out.push(info);
                 }
-            }
-            Ok(Some(out))
+                Ok(ControlFlow::Continue(()))
+            })?;
+            Ok((!foreign).then_some(out))
         })
     }
 
@@ -208,22 +201,19 @@ impl Ledger {
             if !s.block_exists(t, start)? {
                 return Ok(None);
             }
-            let mut cursor = *start;
             let mut skipped = 0u64;
             let mut out = Vec::new();
-            while !cursor.is_zero() && out.len() < count {
-                let Some(b) = s.block(t, &cursor)? else { break };
+            walk_stored(s, t, start, forward, |hash, _| {
+                if out.len() >= count {
+                    return Ok(ControlFlow::Break(()));
+                }
                 if skipped < offset {
                     skipped += 1;
                 } else {
-                    out.push(cursor);
+                    out.push(hash);
                 }
-                cursor = if forward {
-                    b.sideband.successor
-                } else {
-                    b.block.previous()
-                };
-            }
+                Ok(ControlFlow::Continue(()))
+            })?;
             Ok(Some(out))
         })
     }
@@ -347,6 +337,42 @@ impl Ledger {
     pub fn export_order(&self) -> Result<Vec<Block>, LedgerError> {
         self.read(|s, t| super::export::replay_order(s, t, &self.genesis_hash()))
     }
+}
+
+/// The one chain walk every chain query uses (`chain`/`successors`, account history): from
+/// `start`, hands each stored block to `visit` following `previous` links (or successors when
+/// `forward`) until `visit` breaks or the chain ends, and returns the hash after the last block
+/// visited (zero at the chain's end). An unknown `start` visits nothing; an unknown block
+/// past it is store damage, since its hash came from a stored link.
+pub(super) fn walk_stored(
+    s: &Store,
+    t: &RoTxn,
+    start: &BlockHash,
+    forward: bool,
+    mut visit: impl FnMut(BlockHash, StoredBlock) -> Result<ControlFlow<()>, LedgerError>,
+) -> Result<BlockHash, LedgerError> {
+    let mut cursor = *start;
+    let mut first = true;
+    while !cursor.is_zero() {
+        let Some(stored) = s.block(t, &cursor)? else {
+            if first {
+                return Ok(BlockHash::default());
+            }
+            return Err(LedgerError::Inconsistent("chain block missing"));
+        };
+        first = false;
+        let hash = cursor;
+        let next = if forward {
+            stored.sideband.successor
+        } else {
+            stored.block.previous()
+        };
+        if visit(hash, stored)?.is_break() {
+            return Ok(next);
+        }
+        cursor = next;
+    }
+    Ok(cursor)
 }
 
 pub(super) fn block_info(

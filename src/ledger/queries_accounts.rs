@@ -11,6 +11,7 @@ use heed::RoTxn;
 use super::error::LedgerError;
 use super::handle::Ledger;
 use super::primitives::{Account, Amount, Block, BlockHash};
+use super::queries::walk_stored;
 use super::receivables::receivable_total;
 use super::records::{decode32, split_receivable_key, AccountInfo, Receivable, StoredBlock};
 use super::store::Store;
@@ -173,16 +174,9 @@ impl Ledger {
         mut visit: impl FnMut(ChainBlock) -> ControlFlow<()>,
     ) -> Result<BlockHash, LedgerError> {
         self.read(|s, t| {
-            let mut cursor = *start;
             // The account record is read once per chain for the confirmation height.
             let mut confirmed_height: Option<(Account, u64)> = None;
-            while let Some(stored) = s.block(t, &cursor)? {
-                let hash = cursor;
-                cursor = if reverse {
-                    stored.sideband.successor
-                } else {
-                    stored.block.previous()
-                };
+            walk_stored(s, t, start, reverse, |hash, stored| {
                 let account = stored.sideband.account;
                 let height = match confirmed_height {
                     Some((a, h)) if a == account => h,
@@ -192,12 +186,8 @@ impl Ledger {
                         h
                     }
                 };
-                let block = chain_block(s, t, hash, stored, height)?;
-                if visit(block).is_break() {
-                    break;
-                }
-            }
-            Ok(cursor)
+                Ok(visit(chain_block(s, t, hash, stored, height)?))
+            })
         })
     }
 

@@ -3,7 +3,7 @@
 //! Receivables are keyed destination ‖ send hash, so one account's entries are a contiguous,
 //! hash-ordered range (nano-node's listing order).
 
-use std::ops::Bound;
+use std::ops::{Bound, ControlFlow};
 
 use heed::RoTxn;
 
@@ -32,27 +32,21 @@ impl Ledger {
         threshold: Amount,
         sorted: bool,
     ) -> Result<Vec<ReceivableEntry>, LedgerError> {
-        self.read(|s, t| {
-            let mut out = Vec::new();
-            for item in s.receivables.prefix_iter(t, &account.0)? {
-                if !sorted && out.len() >= count {
-                    break;
-                }
-                let (k, v) = item?;
-                let (_, hash) =
-                    split_receivable_key(k).map_err(LedgerError::corrupt("receivables key"))?;
-                let receivable =
-                    Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                if receivable.amount >= threshold {
-                    out.push(ReceivableEntry { hash, receivable });
-                }
+        let mut out = Vec::new();
+        self.visit_receivables(account, |hash, receivable| {
+            if !sorted && out.len() >= count {
+                return ControlFlow::Break(());
             }
-            if sorted {
-                out.sort_by_key(|e| std::cmp::Reverse(e.receivable.amount));
-                out.truncate(count);
+            if receivable.amount >= threshold {
+                out.push(ReceivableEntry { hash, receivable });
             }
-            Ok(out)
-        })
+            ControlFlow::Continue(())
+        })?;
+        if sorted {
+            out.sort_by_key(|e| std::cmp::Reverse(e.receivable.amount));
+            out.truncate(count);
+        }
+        Ok(out)
     }
 
     /// `unopened`: accounts from `start` (inclusive) that have receivables but no block yet,
