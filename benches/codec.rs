@@ -278,7 +278,12 @@ impl CoreRows {
     /// One request through the core, answered inline into `out` (these requests never defer).
     fn serve(&self, payload: &Bytes, out: &mut BytesMut) -> usize {
         out.clear();
-        match self.core.serve(&self.caller, Encoding::FlatbuffersJson, payload.clone(), out) {
+        match self.core.serve(
+            &self.caller,
+            Encoding::FlatbuffersJson,
+            payload.clone(),
+            out,
+        ) {
             Reply::Ready => out.len(),
             Reply::Later(_) => panic!("a read request was deferred"),
         }

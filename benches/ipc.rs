@@ -1,5 +1,5 @@
-//! IPC throughput: the node vs a minimal framed echo server (reads one frame, writes a fixed answer
-//! of the same size as the node's), under the same load in one run: 32 connections over Unix
+//! IPC throughput: the node vs a minimal framed echo server (reads one frame, writes a fixed answer:
+//! one of the node's own answers to the same request), under the same load in one run: 32 connections over Unix
 //! sockets, one request in flight each. Prints both reports and the node/echo ratio per message.
 //!
 //! The node is the real handler (`RequestCore` over a dev ledger in a temp dir, where genesis has
@@ -30,7 +30,7 @@ use nanoipc::api::Api;
 use nanoipc::api::{Caller, RequestCore, Service};
 use nanoipc::config::IpcConfig;
 use nanoipc::ipc::bench::{self, BenchOptions, BenchReport, Budget, RunChecks};
-use nanoipc::ipc::client::Target;
+use nanoipc::ipc::client::{Client, Target};
 use nanoipc::ipc::{Encoding, IpcServer};
 use nanoipc::ledger::primitives::Network;
 use nanoipc::ledger::{Ledger, ProcessResult};
@@ -97,13 +97,27 @@ async fn compare(
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(node.errors, 0, "{name}: the node answered errors: {node}");
 
+    // The echo server answers with one of the node's own answers, and the run checks its answers
+    // the same way, so both sides do the same client-side work and the ratio is the node's cost.
+    let answer = Client::connect(node_target)
+        .await
+        .unwrap()
+        .request(encoding, &payload)
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let echo_path = dir.path().join("echo.sock");
     let stop = CancellationToken::new();
-    let echo_task = bench::echo_server_unix(&echo_path, node.answer_len, stop.clone())
+    let echo_task = bench::echo_server_unix_answering(&echo_path, &answer, stop.clone())
         .await
         .unwrap();
-    let echo = bench::run(&load(Target::Unix(echo_path))).await.unwrap();
+    let echo = bench::run_with(&load(Target::Unix(echo_path)), checks)
+        .await
+        .unwrap_or_else(|e| panic!("{name} (echo): {e}"));
+    assert_eq!(
+        echo.errors, 0,
+        "{name}: the echo's answers failed the check"
+    );
     stop.cancel();
     let _ = echo_task.await;
 
@@ -188,16 +202,12 @@ async fn idle_memory(n: usize) {
     }
     let target = Target::Unix(sock);
     // Warm up the runtime's worker threads and allocator before the baseline.
-    let mut warm = nanoipc::ipc::client::Client::connect(&target)
-        .await
-        .unwrap();
+    let mut warm = Client::connect(&target).await.unwrap();
     warm.legacy(r#"{"action":"nope"}"#, false).await.unwrap();
     let before = rss_kib(child.id());
     let mut conns = Vec::with_capacity(n);
     for _ in 0..n {
-        let mut c = nanoipc::ipc::client::Client::connect(&target)
-            .await
-            .unwrap();
+        let mut c = Client::connect(&target).await.unwrap();
         c.legacy(r#"{"action":"nope"}"#, false).await.unwrap();
         conns.push(c);
     }
