@@ -225,6 +225,14 @@ async fn idle_memory(n: usize) {
 }
 
 fn main() {
+    // A failure the node only logs (a ledger error behind a generic error answer) is shown.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let secs = std::env::var("NANOIPC_BENCH_SECS")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use nanoipc::api::Api;
+use nanoipc::api::{answer, Api, Caller};
 use nanoipc::config::IpcConfig;
 use nanoipc::ipc::client::{Client, Target};
 use nanoipc::ipc::{Encoding, IpcServer};
@@ -31,9 +31,9 @@ use crate::common::{median, storages, Workload};
 /// Accounts, hence connections.
 const ACCOUNTS: usize = 32;
 /// Sends per account chain.
-const SENDS: usize = 64;
+const SENDS: usize = 128;
 /// Rounds per storage, each on a fresh ledger; the medians are reported.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// One request to send and the hash its answer must carry.
 type Step = (Bytes, String);
@@ -44,10 +44,15 @@ pub struct ProcessLoad {
     chains: Vec<Vec<Step>>,
 }
 
-/// What one storage measured: blocks/s of both sides and their ratio.
+/// What one storage measured, in blocks/s.
 pub struct ProcessRates {
     pub storage: &'static str,
+    /// Through the node over sockets: the benchmark.
     pub node: f64,
+    /// The same requests served by the request core in-process, without sockets: where the
+    /// node's time goes (sockets and sessions, or the core, the blocking pool and the writer).
+    pub core: f64,
+    /// Bare signature verification on all cores: the baseline.
     pub verify: f64,
 }
 
@@ -84,22 +89,27 @@ impl ProcessLoad {
         let mut results = Vec::new();
         for (storage, parent) in storages() {
             let mut node = Vec::with_capacity(ROUNDS);
+            let mut core = Vec::with_capacity(ROUNDS);
             let mut verify = Vec::with_capacity(ROUNDS);
             for _ in 0..ROUNDS {
                 verify.push(self.work.time_verify());
+                core.push(self.time_core(&parent).await);
                 node.push(self.time_node(&parent).await);
             }
             let result = ProcessRates {
                 storage,
                 node: self.work.rate(median(node)),
+                core: self.work.rate(median(core)),
                 verify: self.work.rate(median(verify)),
             };
             println!(
-                "  {storage} ({}): node {:.0} blocks/s, verify {:.0} blocks/s, ratio node/verify {:.3} (target >= 0.5)",
+                "  {storage} ({}): node {:.0} blocks/s, verify {:.0} blocks/s, ratio node/verify {:.3} (target >= 0.5); core without sockets {:.0} blocks/s (ratio {:.3})",
                 parent.display(),
                 result.node,
                 result.verify,
-                result.node / result.verify
+                result.node / result.verify,
+                result.core,
+                result.core / result.verify,
             );
             results.push(result);
         }
@@ -135,25 +145,69 @@ impl ProcessLoad {
                             .request(Encoding::JsonV1, &request)
                             .await
                             .map_err(|e| e.to_string())?;
-                        if processed_hash(&answer).as_deref() != Some(hash.as_str()) {
-                            return Err(format!(
-                                "process of {hash} answered {}",
-                                String::from_utf8_lossy(&answer)
-                            ));
-                        }
+                        check_processed(&answer, &hash)?;
                     }
                     Ok::<_, String>(())
                 })
             })
             .collect();
-        for task in tasks {
-            if let Err(e) = task.await.expect("load task") {
-                panic!("the node did not accept a block: {e}");
-            }
-        }
+        join_all(tasks).await;
         let elapsed = start.elapsed();
         server.shutdown().await;
         elapsed
+    }
+
+    /// [`ProcessLoad::time_node`] without sockets: one task per chain hands its requests to the
+    /// request core in-process and waits for each answer (`api::answer`), as a session would.
+    async fn time_core(&self, parent: &Path) -> Duration {
+        let (_ledger_dir, ledger) = self.work.ledger(parent);
+        let core = Arc::new(
+            nanoipc::rpc_legacy::request_core(Api::new(ledger, JsonOptions::default()))
+                .expect("request core"),
+        );
+        let loads: Vec<_> = self
+            .chains
+            .iter()
+            .map(|c| (core.clone(), c.clone()))
+            .collect();
+        let start = Instant::now();
+        let tasks: Vec<_> = loads
+            .into_iter()
+            .enumerate()
+            .map(|(session, (core, chain))| {
+                tokio::spawn(async move {
+                    let caller = Caller::local(session as u64);
+                    for (request, hash) in chain {
+                        let answer = answer(&*core, &caller, Encoding::JsonV1, request).await;
+                        check_processed(&answer, &hash)?;
+                    }
+                    Ok::<_, String>(())
+                })
+            })
+            .collect();
+        join_all(tasks).await;
+        start.elapsed()
+    }
+}
+
+/// Waits for every load task; a block the node did not accept stops the benchmark.
+async fn join_all(tasks: Vec<tokio::task::JoinHandle<Result<(), String>>>) {
+    for task in tasks {
+        if let Err(e) = task.await.expect("load task") {
+            panic!("the node did not accept a block: {e}");
+        }
+    }
+}
+
+/// A successful legacy `process` answer carries the block's own hash.
+fn check_processed(answer: &[u8], hash: &str) -> Result<(), String> {
+    if processed_hash(answer).as_deref() == Some(hash) {
+        Ok(())
+    } else {
+        Err(format!(
+            "process of {hash} answered {}",
+            String::from_utf8_lossy(answer)
+        ))
     }
 }
 
