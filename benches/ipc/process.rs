@@ -7,7 +7,9 @@
 //! connections to a node serving that ledger, each submitting its own account's chain in order,
 //! one request in flight: legacy `process` in encoding 1 with `json_block` and `subtype: send`,
 //! the form wallets send. Every answer must be `{"hash": …}` with the block's own hash; any
-//! other answer stops the benchmark.
+//! other answer stops the benchmark. Beside it, and not part of the ratio, the same requests
+//! served by the request core in-process (no sockets) show how much of the node's time is the
+//! transport and how much the core, its blocking pool and the writer.
 //!
 //! The node's rate is capped by durable commits: each connection waits for its block's commit
 //! before sending the next, so a commit holds at most 32 blocks. The ledger's directory therefore
