@@ -9,12 +9,24 @@
 //! build the response `Envelope` in a fresh builder (correlation id copied, time = now), and write
 //! it as a fresh JSON string. Like the anchor they leave out framing, I/O, the credentials check
 //! and the ledger lookup.
+//!
+//! The `c_roundtrip_accountweight__core_*` rows time the node's real path instead: the request
+//! core (`RequestCore::serve`, encoding 4, a local caller) over a fresh dev ledger in a temp
+//! dir, answering for the dev genesis account. That adds what the bench-local rows leave out on
+//! both sides (the address decode, the LMDB read, the dispatch through the generated handler
+//! trait), and the answer is the node's compact JSON rather than the anchor's indent-2 text.
+//! `benches/compare_anchor.py` pairs both with the anchor's `c_roundtrip_accountweight`; the
+//! AccountInfo row does more than that anchor row (an account-table read and nine answer fields).
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use bytes::{Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, Criterion};
 use flatbuffers::FlatBufferBuilder;
+use nanoipc::api::{Api, Caller, Encoding, Reply, RequestCore, Service};
+use nanoipc::ledger::primitives::Network;
+use nanoipc::ledger::Ledger;
 use nanoipc::schema::json::{envelope_to_json, parse_envelope_json};
 use nanoipc::schema::{
     finish_envelope_buffer, root_as_envelope, root_as_envelope_unchecked, AccountWeightResponse,
@@ -227,6 +239,69 @@ fn read_event_confirmation(env: Envelope<'_>) -> usize {
     n
 }
 
+/// The dev genesis account; as long as the anchor's account, so the AccountWeight request is the
+/// anchor's 122 bytes with another address.
+const DEV_GENESIS: &str = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo";
+/// The whole supply, held and represented by genesis on a fresh dev ledger.
+const DEV_SUPPLY: &str = "340282366920938463463374607431768211455";
+
+/// The node's request core over a fresh dev ledger, and what it serves in the core rows.
+struct CoreRows {
+    _dir: tempfile::TempDir,
+    core: RequestCore,
+    caller: Caller,
+    account_weight: Bytes,
+    account_info: Bytes,
+}
+
+impl CoreRows {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path(), Network::Dev).expect("open the dev ledger");
+        let core = nanoipc::rpc_legacy::request_core(Api::new(ledger, opts())).expect("core");
+        let request = |message: &str| {
+            Bytes::from(format!(
+                r#"{{"message_type":"{message}","message":{{"account":"{DEV_GENESIS}"}}}}"#
+            ))
+        };
+        let rows = CoreRows {
+            _dir: dir,
+            core,
+            caller: Caller::local(1),
+            account_weight: request("AccountWeight"),
+            account_info: request("AccountInfo"),
+        };
+        assert_eq!(rows.account_weight.len(), REQ_ACCOUNT_WEIGHT.len());
+        rows
+    }
+
+    /// One request through the core, answered inline into `out` (these requests never defer).
+    fn serve(&self, payload: &Bytes, out: &mut BytesMut) -> usize {
+        out.clear();
+        match self.core.serve(
+            &self.caller,
+            Encoding::FlatbuffersJson,
+            payload.clone(),
+            out,
+        ) {
+            Reply::Ready => out.len(),
+            Reply::Later(_) => panic!("a read request was deferred"),
+        }
+    }
+
+    /// The answer to `payload` must be a `message_type` envelope whose message has `fields`: checked
+    /// before timing, so that no row measures error answers.
+    fn check(&self, payload: &Bytes, message_type: &str, fields: &[(&str, &str)]) {
+        let mut out = BytesMut::new();
+        self.serve(payload, &mut out);
+        let answer: serde_json::Value = serde_json::from_slice(&out).expect("JSON answer");
+        assert_eq!(answer["message_type"], message_type, "{answer}");
+        for (field, value) in fields {
+            assert_eq!(answer["message"][field], *value, "{answer}");
+        }
+    }
+}
+
 fn codec(c: &mut Criterion) {
     let resp_bin = account_weight_response_bin();
     let evt_bin = owned_bin(EVT_CONFIRMATION);
@@ -277,6 +352,25 @@ fn codec(c: &mut Criterion) {
     });
     g.bench_function("x_verify_eventconfirmation", |b| {
         b.iter(|| root_as_envelope(black_box(&evt_bin)).is_ok())
+    });
+    let rows = CoreRows::new();
+    let genesis_hash = Network::Dev.genesis_hash().encode_hex();
+    rows.check(
+        &rows.account_weight,
+        "AccountWeightResponse",
+        &[("voting_weight", DEV_SUPPLY)],
+    );
+    rows.check(
+        &rows.account_info,
+        "AccountInfoResponse",
+        &[("frontier", &genesis_hash), ("balance", DEV_SUPPLY)],
+    );
+    let mut out = BytesMut::with_capacity(BUILDER_CAPACITY);
+    g.bench_function("c_roundtrip_accountweight__core_accountweight", |b| {
+        b.iter(|| rows.serve(black_box(&rows.account_weight), &mut out))
+    });
+    g.bench_function("c_roundtrip_accountweight__core_accountinfo", |b| {
+        b.iter(|| rows.serve(black_box(&rows.account_info), &mut out))
     });
     // No anchor row: the verifier plus reading every field through the typed accessors.
     g.bench_function("y_verify_read_eventconfirmation", |b| {

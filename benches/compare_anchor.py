@@ -6,6 +6,11 @@ Reads the anchor's medians (`<anchor dir>/results/latest/<variant>.median.txt`, 
 estimates.json`, `median.point_estimate` in ns) and prints a markdown table with the ratio
 anchor / ours for every metric both sides have.
 
+A criterion row named `<anchor metric>__<what>` is paired with that anchor metric too, one table
+row each: `c_roundtrip_accountweight__core_accountweight` and `__core_accountinfo` are the node's
+real request core (ledger read, compact JSON answer) beside the anchor's bench-local round trip
+(which reads no ledger). The AccountInfo row does more work than the anchor's AccountWeight.
+
 Usage: benches/compare_anchor.py [variant]   (default: debian)
 """
 
@@ -32,11 +37,16 @@ def main() -> int:
     print(f"| metric | anchor ({variant}) ns | nanoipc ns | anchor / nanoipc |")
     print("|---|---:|---:|---:|")
     for name, theirs in anchor.items():
-        est = crit / name / "new" / "estimates.json"
-        if not est.is_file():
-            continue
-        ours = json.loads(est.read_text())["median"]["point_estimate"]
-        print(f"| {name} | {theirs:.0f} | {ours:.0f} | {theirs / ours:.1f}x |")
+        ours_rows = [name] + sorted(
+            d.name for d in crit.glob(f"{name}__*") if d.is_dir()
+        )
+        for row in ours_rows:
+            est = crit / row / "new" / "estimates.json"
+            if not est.is_file():
+                continue
+            ours = json.loads(est.read_text())["median"]["point_estimate"]
+            label = name if row == name else f"{row} (vs anchor {name})"
+            print(f"| {label} | {theirs:.0f} | {ours:.0f} | {theirs / ours:.2f}x |")
     return 0
 
 

@@ -21,6 +21,11 @@ pub const STORE_VERSION: u32 = 1;
 
 /// Virtual map size: LMDB reserves address space, not disk, so be generous.
 const MAP_SIZE: usize = 64 << 30;
+/// LMDB reader slots. A slot stays bound to each thread that has read the environment until the
+/// thread exits, and the node reads from every runtime worker and every blocking-pool thread
+/// (tokio allows 512): LMDB's default of 126 ran out under concurrent `process` requests
+/// (`MDB_READERS_FULL`). 1024 slots cost 64 KiB of lock file.
+const MAX_READERS: u32 = 1024;
 
 type Table = Database<Bytes, Bytes>;
 
@@ -53,6 +58,7 @@ impl Store {
         let env = unsafe {
             EnvOpenOptions::new()
                 .map_size(MAP_SIZE)
+                .max_readers(MAX_READERS)
                 .max_dbs(8)
                 .open(&dir)
         }

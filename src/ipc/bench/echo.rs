@@ -18,8 +18,19 @@ pub async fn echo_server_unix(
     answer_len: usize,
     stop: CancellationToken,
 ) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    echo_server_unix_answering(path, &vec![b' '; answer_len], stop).await
+}
+
+/// [`echo_server_unix`] answering every request with `answer` itself. Given a node's real answer,
+/// a load run that checks every answer does the same client-side work against the echo server
+/// as against the node, so the ratio of the two rates is the node's own cost alone.
+pub async fn echo_server_unix_answering(
+    path: &Path,
+    answer: &[u8],
+    stop: CancellationToken,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
     let listener = UnixListener::bind(path)?;
-    let answer = fixed_answer(answer_len)?;
+    let answer = framed(answer)?;
     Ok(tokio::spawn(async move {
         loop {
             let accepted = tokio::select! {
@@ -41,7 +52,7 @@ pub async fn echo_server_tcp(
 ) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    let answer = fixed_answer(answer_len)?;
+    let answer = framed(&vec![b' '; answer_len])?;
     Ok((
         local,
         tokio::spawn(async move {
@@ -59,11 +70,13 @@ pub async fn echo_server_tcp(
     ))
 }
 
-fn fixed_answer(len: usize) -> std::io::Result<Bytes> {
-    let len32 = u32::try_from(len)
+/// `body` as an answer frame: be32 length, then the body.
+fn framed(body: &[u8]) -> std::io::Result<Bytes> {
+    let len32 = u32::try_from(body.len())
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidInput, "answer too long"))?;
-    let mut v = len32.to_be_bytes().to_vec();
-    v.resize(4 + len, b' ');
+    let mut v = Vec::with_capacity(4 + body.len());
+    v.extend_from_slice(&len32.to_be_bytes());
+    v.extend_from_slice(body);
     Ok(Bytes::from(v))
 }
 

@@ -14,7 +14,7 @@ mod echo;
 mod latency;
 
 pub use answers::{check_answer, Expect};
-pub use echo::{echo_server_tcp, echo_server_unix};
+pub use echo::{echo_server_tcp, echo_server_unix, echo_server_unix_answering};
 pub use latency::{Latencies, MAX_TRACKED_US};
 
 use std::io::Write;
