@@ -109,11 +109,7 @@ impl Api {
         let describe = Describe {
             raw: query.raw,
             filter: &query.filter,
-            genesis: self
-                .ledger
-                .network()
-                .genesis_block()
-                .and_then(|b| b.account_field()),
+            genesis: self.ledger.network().genesis_account(),
             epoch_signer: self.ledger.network().epoch_signer(),
         };
         let mut offset = query.offset;

@@ -65,7 +65,27 @@ impl Network {
     /// network identifier and the signature verifies). Beta's full block (work and signature)
     /// is not part of the reference material, so a beta ledger cannot be started.
     pub fn genesis_block(self) -> Option<Block> {
-        let (key, signature, work) = match self {
+        let (_, signature, work) = self.genesis_parts()?;
+        let account = self.genesis_account()?;
+        Some(Block::Open(OpenBlock {
+            source: BlockHash(account.0),
+            representative: account,
+            account,
+            signature: Signature::decode_hex(signature).ok()?,
+            work: Work(work),
+        }))
+    }
+
+    /// The genesis account (the epoch-1 signer), without building the whole genesis block: cheap
+    /// enough for per-request use (account history names it for epoch blocks).
+    pub fn genesis_account(self) -> Option<Account> {
+        let (key, _, _) = self.genesis_parts()?;
+        Account::decode_hex(key).ok()
+    }
+
+    /// The bundled genesis key, signature and work, as text.
+    fn genesis_parts(self) -> Option<(&'static str, &'static str, u64)> {
+        Some(match self {
             Self::Dev => (
                 "B0311EA55708D6A53C75CDBF88300259C6D018522FE3D4D0A242E431F9E8B6D0",
                 "ECDA914373A2F0CA1296475BAEE40500A7F0A7AD72A5A80C81D7FAB7F6C802B2\
@@ -79,15 +99,7 @@ impl Network {
                 0x62f0_5417_dd3f_b691,
             ),
             Self::Beta => return None,
-        };
-        let account = Account::decode_hex(key).ok()?;
-        Some(Block::Open(OpenBlock {
-            source: BlockHash(account.0),
-            representative: account,
-            account,
-            signature: Signature::decode_hex(signature).ok()?,
-            work: Work(work),
-        }))
+        })
     }
 
     /// The amount genesis holds: the whole supply on every network.
@@ -98,7 +110,7 @@ impl Network {
     /// The epoch-1 signer (the genesis account). Epoch blocks are refused by this node; this is
     /// informational.
     pub fn epoch_signer(self) -> Option<Account> {
-        self.genesis_block().and_then(|b| b.account_field())
+        self.genesis_account()
     }
 }
 
