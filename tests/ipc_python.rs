@@ -46,7 +46,7 @@ async fn python_stdlib_client_talks_to_both_transports() {
                 "answers": [
                     {"value": "py"},
                     {"error": "Unknown command"},
-                    {"error": "RPC control is disabled"},
+                    {"success": ""},
                     {
                         "correlation_id": "py-1",
                         "message_type": "AccountWeightResponse",

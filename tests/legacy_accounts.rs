@@ -593,9 +593,18 @@ fn delegators_frontiers_counts_and_representatives() {
 #[test]
 fn ledger_and_unopened_are_control() {
     let f = Fixture::new();
+    // Refused for a caller without `control` (the HTTP gateway without `enable_control`); every
+    // IPC caller has it, as in nano-node.
     for action in ["ledger", "unopened"] {
+        let body = format!(r#"{{"action":"{action}"}}"#);
+        let out = support::serve_sync(
+            &*f.handler,
+            &nanoipc::api::Caller::local(9),
+            Encoding::JsonV1,
+            body.as_bytes(),
+        );
         assert_eq!(
-            f.legacy(&format!(r#"{{"action":"{action}"}}"#)),
+            String::from_utf8(out).unwrap(),
             err("RPC control is disabled")
         );
     }

@@ -76,7 +76,7 @@ fn strict_json_rejects_unknown_fields() {
 }
 
 #[test]
-fn legacy_actions_reach_the_api_and_control_needs_encoding_2_and_allow_unsafe() {
+fn legacy_actions_reach_the_api_and_control_needs_the_callers_control() {
     let dir = tempfile::tempdir().unwrap();
     let core = core(dir.path(), JsonOptions::default());
     let caller = Caller::local(1);
@@ -91,27 +91,23 @@ fn legacy_actions_reach_the_api_and_control_needs_encoding_2_and_allow_unsafe() 
         b"{\n    \"count\": \"1\",\n    \"unchecked\": \"0\",\n    \"cemented\": \"1\"\n}\n"
     );
     let disabled = Tree::error("RPC control is disabled").to_json();
-    // Encoding 2 without allow_unsafe, and encoding 1 with it: both refused.
-    let out = call(
-        &core,
-        &caller,
-        Encoding::JsonV1Unsafe,
-        br#"{"action":"stop"}"#,
-    );
-    assert_eq!(&out[..], disabled.as_bytes());
-    let trusted = Caller {
+    // A caller without `control` (the HTTP gateway without `enable_control`) is refused in either
+    // legacy encoding, whatever its transport's `allow_unsafe`.
+    let unsafe_only = Caller {
         allow_unsafe: true,
         ..Caller::local(2)
     };
+    for encoding in [Encoding::JsonV1, Encoding::JsonV1Unsafe] {
+        let out = call(&core, &unsafe_only, encoding, br#"{"action":"stop"}"#);
+        assert_eq!(&out[..], disabled.as_bytes());
+    }
+    assert!(!unsafe_only.node.is_stopping());
+    // With `control` (every IPC caller, as in nano-node) encoding 1 runs it.
+    let trusted = Caller {
+        control: true,
+        ..Caller::local(3)
+    };
     let out = call(&core, &trusted, Encoding::JsonV1, br#"{"action":"stop"}"#);
-    assert_eq!(&out[..], disabled.as_bytes());
-    assert!(!trusted.node.is_stopping());
-    let out = call(
-        &core,
-        &trusted,
-        Encoding::JsonV1Unsafe,
-        br#"{"action":"stop"}"#,
-    );
     assert_eq!(&out[..], b"{\n    \"success\": \"\"\n}\n");
     assert!(trusted.node.is_stopping());
 }

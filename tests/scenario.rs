@@ -1,6 +1,7 @@
 //! A wallet session over a real running node (issue #7 item 8), once in v2 JSON (encoding 4) and
-//! once in legacy JSON (encoding 2 on a Unix socket with `allow_unsafe`), each against its own
-//! fresh dev node, then compared field by field.
+//! once in legacy JSON (encoding 2), each against its own fresh dev node, then compared field by
+//! field; the same flow over encoding 3 (FlatBuffers) and encoding 1 must give the same transcripts
+//! (nano-node's IPC runs control actions such as `block_create` in either legacy encoding).
 //!
 //! The session: KeyCreate (checked once, not used further: the accounts come from
 //! DeterministicKey with a fixed seed so both runs build the same blocks), a send from the dev
@@ -263,11 +264,12 @@ enum Query {
     Block(String),
 }
 
-struct Legacy(Raw);
+/// Legacy JSON over the given encoding (1 or 2: nano-node's IPC runs control actions in both).
+struct Legacy(Raw, u8);
 
 impl Legacy {
     async fn call(&mut self, body: Value) -> Value {
-        let answer = self.0.call(2, &body.to_string()).await;
+        let answer = self.0.call(self.1, &body.to_string()).await;
         serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{body}: {e}: {answer}"))
     }
 }
@@ -463,13 +465,25 @@ fn v2_block(block_type: &Value, block: &Value) -> Value {
     Value::Object(out)
 }
 
-struct V2(Raw);
+/// v2 over the given encoding: 4 (JSON envelopes), or 3 (FlatBuffers envelopes, built from the
+/// same JSON with the schema's codec and read back as JSON for the comparison).
+struct V2(Raw, u8);
 
 impl V2 {
     /// (message_type, message) of the answer.
     async fn call(&mut self, message_type: &str, message: Value) -> (String, Value) {
         let request = json!({"message_type": message_type, "message": message});
-        let answer = self.0.call(4, &request.to_string()).await;
+        let answer = if self.1 == 3 {
+            let opts = nanoipc::schema::JsonOptions::default();
+            let binary = nanoipc::schema::json::envelope_from_json(&request.to_string(), &opts)
+                .unwrap_or_else(|e| panic!("{request}: {e}"));
+            self.0.write(&frame(3, &binary)).await;
+            let bytes = self.0.answer().await;
+            let env = nanoipc::schema::root_as_envelope(&bytes).expect("a verified answer");
+            nanoipc::schema::json::envelope_to_json(&env, false)
+        } else {
+            self.0.call(self.1, &request.to_string()).await
+        };
         let v: Value =
             serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{request}: {e}: {answer}"));
         assert!(v["time"].as_u64().is_some(), "{v}");
@@ -907,8 +921,15 @@ async fn local_node() -> TestNode {
 async fn wallet_session_matches_between_v2_and_legacy() {
     let v2_node = local_node().await;
     let legacy_node = local_node().await;
-    let v2 = session(&mut V2(v2_node.connect(Via::Local).await)).await;
-    let legacy = session(&mut Legacy(legacy_node.connect(Via::Local).await)).await;
+    let v2 = session(&mut V2(v2_node.connect(Via::Local).await, 4)).await;
+    let legacy = session(&mut Legacy(legacy_node.connect(Via::Local).await, 2)).await;
+    // The same flow over encodings 3 and 1 gives the same transcript.
+    let binary_node = local_node().await;
+    let binary = session(&mut V2(binary_node.connect(Via::Local).await, 3)).await;
+    assert_eq!(binary, v2, "encoding 3 against encoding 4");
+    let plain_node = local_node().await;
+    let plain = session(&mut Legacy(plain_node.connect(Via::Local).await, 1)).await;
+    assert_eq!(plain, legacy, "encoding 1 against encoding 2");
     assert_eq!(v2.len(), legacy.len());
     for ((step, v2_block, v2_reads), (step_l, legacy_block, legacy_reads)) in v2.iter().zip(&legacy)
     {

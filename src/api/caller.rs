@@ -43,8 +43,14 @@ pub struct Caller {
     pub transport: Transport,
     /// The peer address, for logs (`unix` for local sockets, whose peers are unnamed).
     pub peer: Arc<str>,
-    /// The transport's `allow_unsafe` setting. Control actions need this *and* encoding 2.
+    /// The transport's `allow_unsafe` setting: with encoding 2 it raises nano-node's "unsafe"
+    /// flag (which only wallet actions this node does not serve consult).
     pub allow_unsafe: bool,
+    /// Whether RPC control actions (`stop`, `work_generate`, `block_create`, `ledger`, …) may
+    /// run. Always on IPC, as in nano-node, whose IPC applies no control gate (the socket's
+    /// permissions and the loopback-only TCP default are the trust boundary); the HTTP gateway
+    /// sets it from its `enable_control`.
+    pub control: bool,
     /// Credentials the transport carried (the gateway's `Nano-Api-Key` header). A v2 envelope's own
     /// `credentials` field takes precedence for that request.
     pub credentials: Option<Arc<str>>,
@@ -55,21 +61,22 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// A caller with no credentials, no event channel and its own node controls: for tests and
-    /// in-process use.
+    /// A caller with no credentials, no control actions, no event channel and its own node
+    /// controls: for tests and in-process use.
     pub fn local(session_id: u64) -> Self {
         Caller {
             session_id,
             transport: Transport::Local,
             peer: Arc::from("in-process"),
             allow_unsafe: false,
+            control: false,
             credentials: None,
             events: EventSink::none(),
             node: NodeControl::default(),
         }
     }
 
-    /// Whether a request in `encoding` from this caller may run control (unsafe) actions: only
+    /// Whether a request in `encoding` from this caller carries nano-node's "unsafe" flag: only
     /// encoding 2 on a transport configured with `allow_unsafe`, as in nano-node.
     pub fn unsafe_allowed(&self, encoding: Encoding) -> bool {
         encoding == Encoding::JsonV1Unsafe && self.allow_unsafe

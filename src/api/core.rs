@@ -193,13 +193,13 @@ impl From<Refusal> for ApiError {
 
 /// The legacy RPC 1.0 front end as the core sees it (implemented by `rpc_legacy::Registry<Api>`).
 pub trait LegacyRpc: Send + Sync + 'static {
-    /// Serve one RPC 1.0 body. `unsafe_allowed` is already decided from the encoding and the
-    /// caller's transport.
+    /// Serve one RPC 1.0 body. `control_allowed` says whether control actions may run (the
+    /// caller's `control`).
     fn serve(
         &self,
         api: &Api,
         caller: &Caller,
-        unsafe_allowed: bool,
+        control_allowed: bool,
         body: Bytes,
         out: &mut BytesMut,
     ) -> Reply;
@@ -239,9 +239,8 @@ impl Service for RequestCore {
     ) -> Reply {
         match encoding {
             Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
-                let unsafe_allowed = caller.unsafe_allowed(encoding);
                 self.legacy
-                    .serve(&self.api, caller, unsafe_allowed, payload, out)
+                    .serve(&self.api, caller, caller.control, payload, out)
             }
             Encoding::Flatbuffers => self.api.serve_binary(caller, payload, out),
             Encoding::FlatbuffersJson => self.api.serve_json(caller, payload, out),

@@ -69,8 +69,9 @@ pub fn render(config: &NodeConfig) -> String {
     );
     key(
         &mut text,
-        "If enabled, encoding 2 may run control (unsafe) actions such as `stop` on this transport.\n\
-         Not recommended for production systems.",
+        "If enabled, requests in encoding 2 carry nano-node's \"unsafe\" flag, which only wallet actions\n\
+         consult (this node serves none). Control actions such as `stop` run over IPC regardless, as\n\
+         in nano-node: the socket's permissions are the trust boundary.",
         "bool",
         "allow_unsafe",
         l.allow_unsafe.to_string(),
@@ -109,8 +110,9 @@ pub fn render(config: &NodeConfig) -> String {
     );
     key(
         &mut text,
-        "If enabled, encoding 2 may run control (unsafe) actions such as `stop` on this transport.\n\
-         Not recommended for production systems.",
+        "If enabled, requests in encoding 2 carry nano-node's \"unsafe\" flag, which only wallet actions\n\
+         consult (this node serves none). Control actions such as `stop` run over IPC regardless, as\n\
+         in nano-node: the socket's permissions are the trust boundary.",
         "bool",
         "allow_unsafe",
         t.allow_unsafe.to_string(),

@@ -148,6 +148,8 @@ fn spawn_session<S>(
         transport,
         peer: Arc::from(peer),
         allow_unsafe: settings.allow_unsafe,
+        // nano-node's IPC runs control actions for every client.
+        control: true,
         credentials: None,
         events,
         node: ctx.node.clone(),

@@ -27,7 +27,8 @@ pub enum LegacyError {
     /// The action finished without an error and without keys.
     #[error("Empty response")]
     EmptyResponse,
-    /// A control action outside encoding 2 on an `allow_unsafe` transport. nano-node's wording for
+    /// A control action from a caller without `control` (over IPC every caller has it, as in
+    /// nano-node; the HTTP gateway follows `enable_control`). nano-node's wording for
     /// a refused control action (its HTTP RPC `enable_control` gate).
     #[error("RPC control is disabled")]
     ControlDisabled,

@@ -21,7 +21,8 @@ pub type ActionFn<S> = fn(&S, &Caller, &LegacyRequest) -> Result<Tree, LegacyErr
 pub enum Gate {
     /// Anyone.
     Open,
-    /// Control actions (legacy-rpc §1.4): only with `Call::unsafe_allowed`.
+    /// Control actions (legacy-rpc §1.4): only for a caller with `control` (every IPC caller, as
+    /// in nano-node; the HTTP gateway's `enable_control`).
     Control,
     /// Control only when the request says so (`process` with `force`, `stats` with `objects`).
     ControlIf(fn(&LegacyRequest) -> bool),
@@ -126,9 +127,9 @@ impl<S> Registry<S> {
 
     /// Run one RPC 1.0 request body inline, whatever the action, and return the answer tree (an
     /// error answer on any failure).
-    pub fn dispatch(&self, state: &S, caller: &Caller, unsafe_allowed: bool, body: &[u8]) -> Tree {
+    pub fn dispatch(&self, state: &S, caller: &Caller, control_allowed: bool, body: &[u8]) -> Tree {
         let run = || {
-            let (action, req) = self.prepare(unsafe_allowed, body)?;
+            let (action, req) = self.prepare(control_allowed, body)?;
             finish((action.run)(state, caller, &req))
         };
         run().unwrap_or_else(|e| e.to_tree())
@@ -137,7 +138,7 @@ impl<S> Registry<S> {
     /// Parse, look up and gate one request.
     fn prepare(
         &self,
-        unsafe_allowed: bool,
+        control_allowed: bool,
         body: &[u8],
     ) -> Result<(&Action<S>, LegacyRequest), LegacyError> {
         let req = LegacyRequest::parse(body)?;
@@ -145,7 +146,7 @@ impl<S> Registry<S> {
             .actions
             .get(req.action()?)
             .ok_or(LegacyError::UnknownCommand)?;
-        if action.gate.is_control(&req) && !unsafe_allowed {
+        if action.gate.is_control(&req) && !control_allowed {
             return Err(LegacyError::ControlDisabled);
         }
         Ok((action, req))
@@ -166,11 +167,11 @@ impl LegacyRpc for Registry<Api> {
         &self,
         api: &Api,
         caller: &Caller,
-        unsafe_allowed: bool,
+        control_allowed: bool,
         body: Bytes,
         out: &mut BytesMut,
     ) -> Reply {
-        let (action, req) = match self.prepare(unsafe_allowed, &body) {
+        let (action, req) = match self.prepare(control_allowed, &body) {
             Ok(found) => found,
             Err(e) => {
                 e.to_tree().write_json(out);
@@ -243,11 +244,11 @@ mod tests {
         r
     }
 
-    fn run(body: &str, unsafe_allowed: bool) -> (String, bool) {
+    fn run(body: &str, control_allowed: bool) -> (String, bool) {
         let caller = Caller::local(1);
         (
             registry()
-                .dispatch(&(), &caller, unsafe_allowed, body.as_bytes())
+                .dispatch(&(), &caller, control_allowed, body.as_bytes())
                 .to_json(),
             caller.node.is_stopping(),
         )

@@ -112,7 +112,7 @@ impl Fixture {
     /// One request through the real handler; the answer as text.
     pub fn call(&self, encoding: Encoding, body: &str) -> String {
         let caller = Caller {
-            allow_unsafe: true,
+            control: true,
             ..Caller::local(1)
         };
         let out = support::serve_sync(&*self.handler, &caller, encoding, body.as_bytes());

@@ -36,7 +36,7 @@ impl Node {
             handler,
             ledger,
             caller: Caller {
-                allow_unsafe: true,
+                control: true,
                 ..Caller::local(1)
             },
             _dir: dir,
@@ -51,8 +51,14 @@ impl Node {
         self.handler.api()
     }
 
-    /// One request in `encoding` on a session that allows unsafe (control) requests.
+    /// One request in `encoding` from an IPC-like caller (control actions allowed, as nano-node's
+    /// IPC allows them).
     pub fn call(&self, encoding: Encoding, payload: &str) -> String {
+        self.call_as(&self.caller, encoding, payload)
+    }
+
+    /// One request in `encoding` from `caller`.
+    pub fn call_as(&self, caller: &Caller, encoding: Encoding, payload: &str) -> String {
         // Blocking handlers (process, work, block_create) answer later, on the blocking pool.
         static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
         let rt = RT.get_or_init(|| {
@@ -65,14 +71,14 @@ impl Node {
         let payload = Bytes::copy_from_slice(payload.as_bytes());
         let out = rt.block_on(nanoipc::api::answer(
             &self.handler,
-            &self.caller,
+            caller,
             encoding,
             payload,
         ));
         String::from_utf8(out.to_vec()).unwrap()
     }
 
-    /// A legacy request over encoding 2 (control allowed); the exact answer text.
+    /// A legacy request over encoding 2; the exact answer text.
     pub fn legacy_text(&self, body: &Value) -> String {
         self.call(Encoding::JsonV1Unsafe, &body.to_string())
     }
@@ -82,9 +88,10 @@ impl Node {
         serde_json::from_str(&self.legacy_text(&body)).unwrap()
     }
 
-    /// A legacy request over encoding 1 (no control), the exact answer text.
+    /// A legacy request from a caller without `control` (the HTTP gateway without
+    /// `enable_control`), the exact answer text.
     pub fn legacy_safe_text(&self, body: &Value) -> String {
-        self.call(Encoding::JsonV1, &body.to_string())
+        self.call_as(&Caller::local(2), Encoding::JsonV1, &body.to_string())
     }
 
     /// A v2 request in the JSON envelope (encoding 4): (message_type, message).

@@ -43,7 +43,7 @@ def main():
     s = connect(target)
     out = []
     # Several requests on one persistent connection.
-    for body in ({"action": "echo", "value": "py"}, {"action": "nope"}, {"action": "stop"}):
+    for body in ({"action": "echo", "value": "py"}, {"action": "nope"}, {"action": "work_cancel", "hash": "AB"}):
         answer = request(s, 1, json.dumps(body).encode())
         out.append(json.loads(answer))
     # One v2 call in flatbuffers' JSON form (encoding 4) on the same connection.
