@@ -510,6 +510,10 @@ mod tests {
         let registry = WorkRegistry::default();
         std::thread::scope(|s| {
             let searching = s.spawn(|| registry.generate(&BlockHash([1; 32]), u64::MAX));
+            // The endless search holds the turn before the others start, so they all wait.
+            while registry.running(&BlockHash([1; 32])) == 0 || turns(&registry).0 == 0 {
+                std::thread::yield_now();
+            }
             let waiting: Vec<_> = (0..MAX_WAITING_GENERATIONS)
                 .map(|i| {
                     let registry = &registry;
