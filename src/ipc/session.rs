@@ -266,15 +266,18 @@ where
             Woke::Event(None) => events_open = false,
             Woke::Read(None) if mid_frame => return SessionEnd::ReadTimeout,
             Woke::Read(None) => return SessionEnd::IdleTimeout,
-            Woke::Read(Some(Ok(0))) if mid_frame => return SessionEnd::ClosedMidFrame,
             Woke::Read(Some(Ok(0))) => {
                 // End of stream is how a departed client looks (a socket cannot tell a half-close
                 // from a close until a write fails), as in nano-node, which ends the session
                 // there. Answers already made are still written; answers still being produced
                 // are abandoned, which tells their handlers (proof-of-work) to stop.
+                // A frame cut off by the close is dropped unanswered.
                 s.move_ready_answers();
                 let _ = s.flush(&mut stream).await;
-                return SessionEnd::Closed;
+                return match mid_frame {
+                    true => SessionEnd::ClosedMidFrame,
+                    false => SessionEnd::Closed,
+                };
             }
             Woke::Read(Some(Ok(_))) => {}
             Woke::Read(Some(Err(e))) => return SessionEnd::Io(e),
