@@ -51,6 +51,37 @@ impl Tree {
         self
     }
 
+    /// This answer with `key: value` as its first key: how nano-node's flags (`deprecated`,
+    /// `deprecated_account_format`) come first in an answer built before the flag is known.
+    pub fn prefixed(self, key: impl Into<String>, value: impl Into<String>) -> Tree {
+        let mut t = Tree::object();
+        t.put(key, value);
+        if let Tree::Children(children) = self {
+            for (k, v) in children {
+                t.push(k, v);
+            }
+        }
+        t
+    }
+
+    /// A JSON value as a property tree, as Boost reads JSON: scalars become their text, arrays
+    /// children with empty keys, objects children in order.
+    pub fn from_json(value: &serde_json::Value) -> Tree {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Tree::text(s.as_str()),
+            Value::Object(m) => {
+                let mut t = Tree::object();
+                for (k, v) in m {
+                    t.push(k.as_str(), Tree::from_json(v));
+                }
+                t
+            }
+            Value::Array(items) => Tree::array(items.iter().map(Tree::from_json)),
+            other => Tree::text(other.to_string()),
+        }
+    }
+
     /// Append a text child.
     pub fn put(&mut self, key: impl Into<String>, value: impl Into<String>) -> &mut Self {
         self.push(key, Tree::text(value))

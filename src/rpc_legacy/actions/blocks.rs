@@ -4,8 +4,7 @@
 //! Each maps nano-node's fields onto one typed `Api` call and renders nano-node's keys in its
 //! order; the queries live in `api::blocks` and `api::confirmation`.
 
-use serde_json::Value;
-
+use super::block_contents;
 use crate::api::Caller;
 use crate::api::{parse_block_hash, Api};
 use crate::ledger::primitives::{Block, BlockHash};
@@ -64,7 +63,10 @@ fn blocks(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, LegacyErro
         // nano-node `put`s string contents (a repeated hash keeps one key) but `add_child`s
         // object contents (a repeated hash is listed again).
         if json_block || blocks.get(text).is_none() {
-            blocks.push(*text, contents(&details.info.stored.block, json_block));
+            blocks.push(
+                *text,
+                block_contents(&details.info.stored.block, json_block),
+            );
         }
     }
     let mut t = Tree::object();
@@ -168,7 +170,7 @@ fn receivable_exists(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree,
 
 /// `pending_exists`: `deprecated` first, then receivable_exists' answer.
 fn pending_exists(api: &Api, call: &Caller, req: &LegacyRequest) -> Result<Tree, LegacyError> {
-    receivable_exists(api, call, req).map(deprecated)
+    receivable_exists(api, call, req).map(|t| t.prefixed("deprecated", "1"))
 }
 
 /// `confirmation_quorum`: quorum_delta, online_weight_quorum_percent, online_weight_minimum,
@@ -239,46 +241,9 @@ fn info_tree(d: &BlockDetails, json_block: bool) -> Tree {
         .put("local_timestamp", sideband.timestamp.to_string())
         .put("successor", sideband.successor.encode_hex())
         .put("confirmed", if d.info.confirmed { "true" } else { "false" })
-        .push("contents", contents(block, json_block));
+        .push("contents", block_contents(block, json_block));
     if let Block::State(_) = block {
         t.put("subtype", sideband.subtype.name());
-    }
-    t
-}
-
-/// A block as nano-node embeds it: its pretty JSON text, or (`json_block`) a nested object.
-pub(super) fn contents(block: &Block, json_block: bool) -> Tree {
-    if json_block {
-        json_tree(&block.to_json())
-    } else {
-        Tree::text(block.to_json_pretty())
-    }
-}
-
-/// A JSON value as a property tree (scalars as their text).
-fn json_tree(value: &Value) -> Tree {
-    match value {
-        Value::String(s) => Tree::text(s.as_str()),
-        Value::Object(m) => {
-            let mut t = Tree::object();
-            for (k, v) in m {
-                t.push(k.as_str(), json_tree(v));
-            }
-            t
-        }
-        Value::Array(items) => Tree::array(items.iter().map(json_tree)),
-        other => Tree::text(other.to_string()),
-    }
-}
-
-/// `answer` with nano-node's `"deprecated": "1"` as its first key (deprecated aliases).
-pub(super) fn deprecated(answer: Tree) -> Tree {
-    let mut t = Tree::object();
-    t.put("deprecated", "1");
-    if let Tree::Children(children) = answer {
-        for (key, value) in children {
-            t.push(key, value);
-        }
     }
     t
 }

@@ -14,8 +14,10 @@ mod unserved;
 pub use unserved::UNSERVED_ACTIONS;
 
 use super::registry::Registry;
+use super::tree::Tree;
 use super::LegacyError;
 use crate::api::{Api, ApiError};
+use crate::ledger::primitives::Block;
 
 /// Every action this node serves over encodings 1 and 2.
 ///
@@ -30,6 +32,18 @@ pub fn registry() -> Result<Registry<Api>, super::registry::DuplicateAction> {
     keys::register(&mut r)?;
     unserved::register(&mut r)?;
     Ok(r)
+}
+
+/// A block as nano-node puts it into an answer (`block_info`'s `contents`, `blocks`, `block_create`,
+/// `sign`): a nested object with `json_block`, else the block's own JSON printed by nano-node's
+/// printer (pretty, trailing newline) as one string.
+pub(super) fn block_contents(block: &Block, json_block: bool) -> Tree {
+    let tree = Tree::from_json(&block.to_json());
+    if json_block {
+        tree
+    } else {
+        Tree::text(tree.to_json())
+    }
 }
 
 impl From<ApiError> for LegacyError {

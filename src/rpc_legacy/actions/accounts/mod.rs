@@ -86,28 +86,16 @@ impl Flags {
     /// The answer: the flag first when set, then `body`'s keys.
     fn answer(&self, body: Tree) -> Tree {
         match self.deprecated_format {
-            true => prefixed("deprecated_account_format", body),
+            true => body.prefixed("deprecated_account_format", "1"),
             false => body,
         }
     }
 }
 
-/// `body` with `key: "1"` as its first key (nano-node's `deprecated` flags).
-fn prefixed(key: &str, body: Tree) -> Tree {
-    let mut t = Tree::object();
-    t.put(key, "1");
-    if let Tree::Children(children) = body {
-        for (k, v) in children {
-            t.push(k, v);
-        }
-    }
-    t
-}
-
 /// A deprecated alias: the main action's answer with `"deprecated": "1"` first; an error answer
 /// drops it, as in nano-node.
 fn deprecated_alias(answer: Result<Tree, LegacyError>) -> Result<Tree, LegacyError> {
-    answer.map(|body| prefixed("deprecated", body))
+    answer.map(|body| body.prefixed("deprecated", "1"))
 }
 
 /// The texts of a required list field (`accounts`): missing is `Unable to parse JSON`; each item

@@ -33,17 +33,6 @@ pub(super) fn read_block(req: &LegacyRequest) -> Result<Block, LegacyError> {
     Block::from_json(&tree_to_value(&tree)).map_err(|_| invalid())
 }
 
-/// The block as nano-node puts it into an answer: an object with `json_block`, else the block's
-/// own pretty JSON (Boost's printer, trailing newline) as one string.
-pub(super) fn block_answer(block: &Block, json_block: bool) -> Tree {
-    let tree = value_to_tree(&block.to_json());
-    if json_block {
-        tree
-    } else {
-        Tree::text(tree.to_json())
-    }
-}
-
 /// A property tree as JSON: text as strings, children with empty keys as an array, others as an
 /// object where the first of duplicate keys wins (the property tree's lookup rule).
 fn tree_to_value(tree: &Tree) -> Value {
@@ -61,21 +50,6 @@ fn tree_to_value(tree: &Tree) -> Value {
             }
             Value::Object(m)
         }
-    }
-}
-
-/// Block JSON (an object of strings) as a tree, keys in order.
-fn value_to_tree(value: &Value) -> Tree {
-    match value {
-        Value::Object(m) => {
-            let mut t = Tree::object();
-            for (k, v) in m {
-                t.push(k.clone(), value_to_tree(v));
-            }
-            t
-        }
-        Value::String(s) => Tree::text(s.clone()),
-        other => Tree::text(other.to_string()),
     }
 }
 
@@ -117,13 +91,13 @@ mod tests {
     #[test]
     fn answers_in_both_forms() {
         let genesis = Network::Dev.genesis_block().unwrap();
-        let Tree::Text(text) = block_answer(&genesis, false) else {
+        let Tree::Text(text) = crate::rpc_legacy::actions::block_contents(&genesis, false) else {
             panic!("a string")
         };
         assert!(text.starts_with("{\n    \"type\": \"open\",\n    \"source\": "));
         assert!(text.ends_with("\"\n}\n"));
         assert_eq!(
-            block_answer(&genesis, true).get("type"),
+            crate::rpc_legacy::actions::block_contents(&genesis, true).get("type"),
             Some(&Tree::text("open"))
         );
     }

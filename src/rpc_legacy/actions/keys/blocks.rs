@@ -1,9 +1,10 @@
 //! `process` (control only with `force`), `block_create` (control), `block_hash`, `sign`.
 
-use super::block_json::{block_answer, read_block};
+use super::block_json::read_block;
 use crate::api::Caller;
 use crate::api::{parse_block_hash, Api, ApiError, BlockCreateRequest, CreateKind};
 use crate::ledger::primitives::{Block, Work};
+use crate::rpc_legacy::actions::block_contents;
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
 use crate::rpc_legacy::LegacyError;
@@ -64,7 +65,7 @@ pub(super) fn block_create(
         .put("difficulty", Work(created.difficulty).encode_hex())
         .push(
             "block",
-            block_answer(&created.block, req.bool_option("json_block", false)),
+            block_contents(&created.block, req.bool_option("json_block", false)),
         );
     Ok(t)
 }
@@ -88,7 +89,7 @@ pub(super) fn sign(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, L
     if let Some(b) = block {
         t.push(
             "block",
-            block_answer(&b, req.bool_option("json_block", false)),
+            block_contents(&b, req.bool_option("json_block", false)),
         );
     }
     Ok(t)
