@@ -118,11 +118,18 @@ impl Workload {
     /// idle machine that saturates every core, and on a shared one both sides then get the same
     /// share of the CPU.
     pub fn time_verify(&self) -> Duration {
+        self.time_verify_on(self.chains.len())
+    }
+
+    /// [`Workload::time_verify`] on `threads` threads (as many as the submitters' connections),
+    /// each verifying an equal share of the chains.
+    pub fn time_verify_on(&self, threads: usize) -> Duration {
+        let per_thread = self.chains.len().div_ceil(threads.max(1));
         let start = Instant::now();
         std::thread::scope(|scope| {
-            for chain in &self.chains {
+            for share in self.chains.chunks(per_thread.max(1)) {
                 scope.spawn(move || {
-                    for block in chain {
+                    for block in share.iter().flatten() {
                         let account = block.account_field().expect("state block");
                         let ok = verify_hash(&account, &block.hash(), &block.signature());
                         assert!(black_box(ok));

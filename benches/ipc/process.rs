@@ -1,20 +1,30 @@
 //! Block processing through the real node over IPC, against bare signature verification of the
 //! same blocks on all cores, measured in the same run.
 //!
-//! Setup (untimed): a fresh dev ledger in a temp dir, where genesis funds and opens one account
-//! per connection (processed directly through the ledger), and per account a chain of valid sends
-//! (real signatures, dev work) rendered as legacy `process` requests. Timed: 32 Unix-socket
-//! connections to a node serving that ledger, each submitting its own account's chain in order,
-//! one request in flight: legacy `process` in encoding 1 with `json_block` and `subtype: send`,
-//! the form wallets send. Every answer must be `{"hash": …}` with the block's own hash; any
-//! other answer stops the benchmark. Beside it, and not part of the ratio, the same requests
-//! served by the request core in-process (no sockets) show how much of the node's time is the
-//! transport and how much the core, its blocking pool and the writer.
+//! Setup (untimed): a fresh dev ledger in a temp dir, where genesis funds and opens
+//! [`ACCOUNTS`] accounts (processed directly through the ledger), and per account a chain of
+//! valid sends (real signatures, dev work) rendered as legacy `process` requests: encoding 1,
+//! `json_block`, `subtype: send`, the form wallets send. Timed: [`CONNECTIONS`] Unix-socket
+//! connections to a node serving that ledger, each submitting the chains of its own
+//! [`ACCOUNTS`]/[`CONNECTIONS`] accounts, interleaved (one block of each account in turn). Every
+//! answer must be `{"hash": …}` with the block's own hash; any other answer stops the benchmark.
 //!
-//! The node's rate is capped by durable commits: each connection waits for its block's commit
-//! before sending the next, so a commit holds at most 32 blocks. The ledger's directory therefore
-//! matters: the run measures the default temp dir and, when present, tmpfs (`/dev/shm`), where
-//! LMDB still syncs every commit but the sync costs nothing. Durability is the same in both.
+//! Two ways of submitting, both reported:
+//! - **one in flight**: each connection waits for an answer before sending the next request.
+//!   A commit then holds at most one block per connection, so on a disk the rate is capped by
+//!   fsync latency, whatever the node does.
+//! - **pipelined**: each connection keeps one request in flight per account it owns, which is
+//!   what a service submitting for many accounts does. A block is sent only after its
+//!   predecessor in the same chain was answered (answers come in request order, and a window of
+//!   that many consecutive requests holds each account once), so every block is valid when it
+//!   arrives; the node's group commit can then batch up to [`ACCOUNTS`] blocks per durable
+//!   commit.
+//!
+//! The baseline verifies the same blocks' signatures on [`CONNECTIONS`] threads. Beside the
+//! ratio, the same requests served by the request core in-process (one task per account, no
+//! sockets) show how much of the node's time is the transport. The ledger's directory matters:
+//! the run measures the default temp dir and, when present, tmpfs (`/dev/shm`), where LMDB still
+//! syncs every commit but the sync costs nothing. Durability is the same in both.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -30,86 +40,94 @@ use serde::Deserialize;
 
 use crate::common::{median, storages, Workload};
 
-/// Accounts, hence connections.
-const ACCOUNTS: usize = 32;
+/// Accounts, each with its own chain.
+const ACCOUNTS: usize = 256;
+/// Connections; each submits the chains of `ACCOUNTS / CONNECTIONS` accounts.
+const CONNECTIONS: usize = 32;
 /// Sends per account chain.
-const SENDS: usize = 128;
-/// Rounds per storage, each on a fresh ledger; the medians are reported.
+const SENDS: usize = 16;
+/// Rounds per storage and mode, each on a fresh ledger; the medians are reported.
 const ROUNDS: usize = 5;
 
 /// One request to send and the hash its answer must carry.
 type Step = (Bytes, String);
 
-/// The workload and each account's chain as requests.
+/// The workload, each account's chain as requests, and each connection's interleaved share.
 pub struct ProcessLoad {
     work: Workload,
     chains: Vec<Vec<Step>>,
+    connections: Vec<Vec<Step>>,
 }
 
 /// What one storage measured, in blocks/s.
 pub struct ProcessRates {
     pub storage: &'static str,
-    /// Through the node over sockets: the benchmark.
-    pub node: f64,
-    /// The same requests served by the request core in-process, without sockets: where the
-    /// node's time goes (sockets and sessions, or the core, the blocking pool and the writer).
+    /// Through the node over sockets, one request in flight per connection.
+    pub one_in_flight: f64,
+    /// Through the node over sockets, one request in flight per account: the benchmark.
+    pub pipelined: f64,
+    /// The same requests served by the request core in-process, one task per account.
     pub core: f64,
-    /// Bare signature verification on all cores: the baseline.
+    /// Bare signature verification on `CONNECTIONS` threads: the baseline.
     pub verify: f64,
 }
 
 impl ProcessLoad {
     pub fn new() -> Self {
         let work = Workload::new(ACCOUNTS, SENDS);
-        let chains = work
+        let chains: Vec<Vec<Step>> = work
             .chains
             .iter()
-            .map(|chain| {
-                chain
-                    .iter()
-                    .map(|block| {
-                        let request = serde_json::json!({
-                            "action": "process",
-                            "json_block": "true",
-                            "subtype": "send",
-                            "block": block.to_json(),
-                        });
-                        (Bytes::from(request.to_string()), block.hash().encode_hex())
-                    })
+            .map(|chain| chain.iter().map(process_request).collect())
+            .collect();
+        let per_connection = ACCOUNTS / CONNECTIONS;
+        let connections = chains
+            .chunks(per_connection)
+            .map(|owned| {
+                (0..SENDS)
+                    .flat_map(|n| owned.iter().map(move |chain| chain[n].clone()))
                     .collect()
             })
             .collect();
-        ProcessLoad { work, chains }
+        ProcessLoad {
+            work,
+            chains,
+            connections,
+        }
     }
 
     /// Runs the rounds on every storage, verification and node interleaved, and prints them.
     pub async fn run(&self) -> Vec<ProcessRates> {
         let blocks = self.work.blocks();
         println!(
-            "process over IPC: {blocks} sends from {ACCOUNTS} accounts over {ACCOUNTS} connections (legacy process, encoding 1), vs bare signature verification of the same blocks on all cores"
+            "process over IPC: {blocks} sends from {ACCOUNTS} accounts over {CONNECTIONS} connections (legacy process, encoding 1), vs bare signature verification of the same blocks on {CONNECTIONS} threads"
         );
+        let depth = ACCOUNTS / CONNECTIONS;
         let mut results = Vec::new();
         for (storage, parent) in storages() {
-            let mut node = Vec::with_capacity(ROUNDS);
-            let mut core = Vec::with_capacity(ROUNDS);
-            let mut verify = Vec::with_capacity(ROUNDS);
+            let (mut single, mut piped, mut core, mut verify) = (vec![], vec![], vec![], vec![]);
             for _ in 0..ROUNDS {
-                verify.push(self.work.time_verify());
+                verify.push(self.work.time_verify_on(CONNECTIONS));
                 core.push(self.time_core(&parent).await);
-                node.push(self.time_node(&parent).await);
+                single.push(self.time_node(&parent, 1).await);
+                piped.push(self.time_node(&parent, depth).await);
             }
+            let rate = |times| self.work.rate(median(times));
             let result = ProcessRates {
                 storage,
-                node: self.work.rate(median(node)),
-                core: self.work.rate(median(core)),
-                verify: self.work.rate(median(verify)),
+                one_in_flight: rate(single),
+                pipelined: rate(piped),
+                core: rate(core),
+                verify: rate(verify),
             };
             println!(
-                "  {storage} ({}): node {:.0} blocks/s, verify {:.0} blocks/s, ratio node/verify {:.3} (target >= 0.5); core without sockets {:.0} blocks/s (ratio {:.3})",
+                "  {storage} ({}): verify {:.0} blocks/s; node pipelined ({depth} in flight per connection) {:.0} blocks/s, ratio {:.3} (target >= 0.5); node one in flight {:.0} blocks/s (ratio {:.3}); core without sockets {:.0} blocks/s (ratio {:.3})",
                 parent.display(),
-                result.node,
                 result.verify,
-                result.node / result.verify,
+                result.pipelined,
+                result.pipelined / result.verify,
+                result.one_in_flight,
+                result.one_in_flight / result.verify,
                 result.core,
                 result.core / result.verify,
             );
@@ -118,9 +136,10 @@ impl ProcessLoad {
         results
     }
 
-    /// Time for every connection to have its chain accepted by a node over a fresh ledger
-    /// under `parent` (ledger setup, node start and connecting excluded).
-    async fn time_node(&self, parent: &Path) -> Duration {
+    /// Time for every connection to have its share accepted by a node over a fresh ledger
+    /// under `parent`, keeping `depth` requests in flight per connection (ledger setup, node
+    /// start and connecting excluded).
+    async fn time_node(&self, parent: &Path, depth: usize) -> Duration {
         let (_ledger_dir, ledger) = self.work.ledger(parent);
         let socket_dir = tempfile::tempdir().expect("tempdir");
         let mut config = IpcConfig::default();
@@ -131,27 +150,16 @@ impl ProcessLoad {
             .await
             .expect("node starts");
         let target = Target::Unix(config.local.path.clone());
-        let mut loads = Vec::with_capacity(self.chains.len());
-        for chain in &self.chains {
+        let mut loads = Vec::with_capacity(self.connections.len());
+        for share in &self.connections {
             let client = Client::connect(&target).await.expect("connect");
-            loads.push((client, chain.clone()));
+            loads.push((client, share.clone()));
         }
 
         let start = Instant::now();
         let tasks: Vec<_> = loads
             .into_iter()
-            .map(|(mut client, chain)| {
-                tokio::spawn(async move {
-                    for (request, hash) in chain {
-                        let answer = client
-                            .request(Encoding::JsonV1, &request)
-                            .await
-                            .map_err(|e| e.to_string())?;
-                        check_processed(&answer, &hash)?;
-                    }
-                    Ok::<_, String>(())
-                })
-            })
+            .map(|(client, share)| tokio::spawn(submit(client, share, depth)))
             .collect();
         join_all(tasks).await;
         let elapsed = start.elapsed();
@@ -159,8 +167,8 @@ impl ProcessLoad {
         elapsed
     }
 
-    /// [`ProcessLoad::time_node`] without sockets: one task per chain hands its requests to the
-    /// request core in-process and waits for each answer (`api::answer`), as a session would.
+    /// The same requests without sockets: one task per account hands its chain to the request
+    /// core in-process and waits for each answer (`api::answer`), as a session would.
     async fn time_core(&self, parent: &Path) -> Duration {
         let (_ledger_dir, ledger) = self.work.ledger(parent);
         let core = Arc::new(
@@ -190,6 +198,34 @@ impl ProcessLoad {
         join_all(tasks).await;
         start.elapsed()
     }
+}
+
+/// A block as the legacy `process` request a wallet sends, and the hash it must answer.
+fn process_request(block: &nanoipc::ledger::primitives::Block) -> Step {
+    let request = serde_json::json!({
+        "action": "process",
+        "json_block": "true",
+        "subtype": "send",
+        "block": block.to_json(),
+    });
+    (Bytes::from(request.to_string()), block.hash().encode_hex())
+}
+
+/// Submits `share` over one connection with up to `depth` requests in flight, checking every
+/// answer in order.
+async fn submit(mut client: Client, share: Vec<Step>, depth: usize) -> Result<(), String> {
+    let mut sent = 0;
+    for (answered, (_, hash)) in share.iter().enumerate() {
+        while sent < share.len() && sent < answered + depth.max(1) {
+            client
+                .send(Encoding::JsonV1, &share[sent].0)
+                .map_err(|e| e.to_string())?;
+            sent += 1;
+        }
+        let answer = client.recv().await.map_err(|e| e.to_string())?;
+        check_processed(&answer, hash)?;
+    }
+    Ok(())
 }
 
 /// Waits for every load task; a block the node did not accept stops the benchmark.
