@@ -10,7 +10,19 @@ use super::primitives::{Network, PrimitiveError};
 pub enum LedgerError {
     /// LMDB failed.
     #[error("ledger store error: {0}")]
-    Store(#[from] heed::Error),
+    Store(heed::Error),
+    /// A write found no room; its transaction was rolled back, so the ledger holds exactly
+    /// what was acknowledged before. Worded as the OS words ENOSPC, which is what operators
+    /// (and their alerting) search for.
+    #[error("No space left on device: {0}")]
+    NoSpace(NoSpace),
+    /// A write through a ledger opened read-only (`ledger info`, `ledger export`).
+    #[error("the ledger was opened read-only")]
+    ReadOnly,
+    /// A read-only open found no initialised ledger (this table is missing): only a
+    /// read-write open (the node, `ledger import`) creates one.
+    #[error("the ledger is not initialised (no {0} table); start the node or import first")]
+    Uninitialised(&'static str),
     /// The same data path is already open in this process: share the existing `Ledger`
     /// (it is a cheap clone) instead of opening it again.
     #[error("the ledger at this data path is already open in this process")]
@@ -72,6 +84,33 @@ pub enum LedgerError {
     /// through this handle; restart the node.
     #[error("the ledger writer stopped; restart the node")]
     WriterStopped,
+}
+
+/// Which limit a write ran into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoSpace {
+    /// The file system holding the ledger is full (ENOSPC, EDQUOT, or LMDB's short write).
+    #[error("the disk holding the ledger is full")]
+    Disk,
+    /// LMDB's map (the ledger's maximum size) is full (`MDB_MAP_FULL`).
+    #[error("the ledger reached its maximum size (LMDB map full)")]
+    Map,
+}
+
+/// Full-disk conditions get their own variant wherever LMDB reports them (heed turns LMDB's
+/// errno codes into `Error::Io`); everything else stays a store error with LMDB's text.
+impl From<heed::Error> for LedgerError {
+    fn from(e: heed::Error) -> Self {
+        match e {
+            heed::Error::Io(io)
+                if matches!(io.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT)) =>
+            {
+                LedgerError::NoSpace(NoSpace::Disk)
+            }
+            heed::Error::Mdb(heed::MdbError::MapFull) => LedgerError::NoSpace(NoSpace::Map),
+            other => LedgerError::Store(other),
+        }
+    }
 }
 
 impl LedgerError {
