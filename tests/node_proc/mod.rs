@@ -14,9 +14,9 @@ pub const SAFETY: Duration = Duration::from_secs(20);
 /// A node child with TCP on 127.0.0.1 (a picked port) and a Unix socket in its data path.
 pub struct NodeProc {
     pub child: Child,
-    /// The rest of the node's stderr after its "listening" lines; a test may read it or leave
-    /// it unread (the pipe stays open either way).
-    pub stderr: Lines<BufReader<ChildStderr>>,
+    /// The rest of the node's stderr after its "listening" lines; a test may read it, leave
+    /// it unread (the pipe stays open either way), or take it to a reader thread.
+    pub stderr: Option<Lines<BufReader<ChildStderr>>>,
     pub tcp: SocketAddr,
     pub socket: PathBuf,
 }
@@ -62,14 +62,20 @@ impl NodeProc {
         }
         NodeProc {
             child,
-            stderr,
+            stderr: Some(stderr),
             tcp: tcp.expect("the node logged its tcp address"),
             socket,
         }
     }
 
+    /// Collects the log on a thread from now until the node exits.
+    pub fn read_log(&mut self) -> std::thread::JoinHandle<Vec<String>> {
+        let stderr = self.stderr.take().expect("the log is read once");
+        std::thread::spawn(move || stderr.map(Result::unwrap).collect())
+    }
+
     /// SIGTERM (a clean stop, which flushes the log), then waits for the exit.
-    pub fn terminate(mut self) -> (std::process::ExitStatus, Lines<BufReader<ChildStderr>>) {
+    pub fn terminate(mut self) -> (std::process::ExitStatus, Option<Lines<BufReader<ChildStderr>>>) {
         let pid = i32::try_from(self.child.id()).unwrap();
         // SAFETY: plain kill(2) on our own child's pid.
         assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
