@@ -21,7 +21,7 @@ use std::process::{Command, Output, Stdio};
 
 use ledger_support::{block_stream, check_invariants};
 use nanoipc::ledger::primitives::{Block, Network};
-use nanoipc::ledger::{Ledger, ProcessResult};
+use nanoipc::ledger::{Ledger, LedgerError, NoSpace, ProcessResult};
 use node_proc::{probe_block_count, probe_is_alive, NodeProc};
 
 fn bin() -> Command {
@@ -275,22 +275,33 @@ fn a_full_disk_is_reported_and_the_ledger_stays_consistent() {
         return;
     };
     drop(Ledger::open(dir.path(), Network::Dev).unwrap());
-    let filler = fill_disk(dir.path(), 160 * 1024);
+    // Little room left, and transactions of many pages: a commit runs out in the middle of a
+    // write, which LMDB reports as EIO (a short write), the case that used to read
+    // "Input/output error".
+    let filler = fill_disk(dir.path(), 320 * 1024);
 
-    let blocks = block_stream(200);
+    let blocks = block_stream(400);
     let mut acknowledged: Vec<&Block> = vec![];
     let mut failure = None;
     {
         let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-        // Three accounts' sends and opens per transaction (the stream's replay order puts the
-        // send-backs last), until the disk is full.
-        for batch in blocks.chunks(6) {
+        // Fifteen accounts' sends and opens per transaction (the stream's replay order puts
+        // the send-backs last), until the disk is full.
+        for batch in blocks.chunks(30) {
             match ledger.process(batch) {
                 Ok(results) => {
                     assert!(results.iter().all(|r| *r == ProcessResult::Progress));
                     acknowledged.extend(batch);
                 }
                 Err(e) => {
+                    let typed = match &e {
+                        LedgerError::BatchFailed(inner) => inner.as_ref(),
+                        other => other,
+                    };
+                    assert!(
+                        matches!(typed, LedgerError::NoSpace(NoSpace::Disk)),
+                        "a full disk is a typed NoSpace error: {e:?}"
+                    );
                     failure = Some(e.to_string());
                     break;
                 }
@@ -319,7 +330,7 @@ fn a_full_disk_is_reported_and_the_ledger_stays_consistent() {
     // With room again, the next blocks go in.
     std::fs::remove_file(filler).unwrap();
     let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
-    let next = &blocks[acknowledged.len()..acknowledged.len() + 6];
+    let next = &blocks[acknowledged.len()..acknowledged.len() + 30];
     let results = ledger.process(next).unwrap();
     assert!(results.iter().all(|r| *r == ProcessResult::Progress));
     check_invariants(&ledger);

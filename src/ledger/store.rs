@@ -156,9 +156,12 @@ impl Store {
     }
 
     /// Whether the file system holding the ledger has (almost) no room left: less than one
-    /// LMDB commit's worth of pages (`MDB_COMMIT_PAGES`, 64 pages of up to 64 KiB).
+    /// LMDB write call's worth (`MDB_COMMIT_PAGES`, 64 pages of the OS page size, which LMDB
+    /// uses as its page size). A short write means the file system had less than that.
     fn disk_full(&self) -> bool {
-        const ROOM: u64 = 64 * 65_536;
+        // SAFETY: sysconf only reads a system constant.
+        let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+        let room = 64 * page;
         let Ok(path) = std::ffi::CString::new(self.env.path().as_os_str().as_encoded_bytes())
         else {
             return false;
@@ -171,7 +174,7 @@ impl Store {
         }
         // SAFETY: statvfs returned 0, so it filled the whole struct.
         let stat = unsafe { stat.assume_init() };
-        u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)) < ROOM
+        u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)) < room
     }
 
     /// Whether meta matches `network` (`Ok(false)`: no meta yet, a fresh store).
