@@ -55,11 +55,7 @@ struct Mount(PathBuf);
 impl Mount {
     /// `mount <args…> <target>`; `None` (with a note on stderr) where mounting is not allowed.
     fn new(args: &[&str], target: &Path) -> Option<Mount> {
-        let out = Command::new("mount")
-            .args(args)
-            .arg(target)
-            .output()
-            .ok()?;
+        let out = Command::new("mount").args(args).arg(target).output().ok()?;
         if out.status.success() {
             Some(Mount(target.to_owned()))
         } else {
@@ -190,7 +186,10 @@ fn read_only_commands_change_no_file() {
     let export = ledger_cmd(dir.path(), &["export"]);
     assert!(export.status.success());
     assert_eq!(String::from_utf8_lossy(&export.stdout).lines().count(), 7);
-    assert!(snapshot(dir.path()) == before, "a read-only command changed the data path");
+    assert!(
+        snapshot(dir.path()) == before,
+        "a read-only command changed the data path"
+    );
 
     // A read-only open of a path without a ledger fails and creates nothing.
     let empty = tempfile::tempdir().unwrap();
@@ -313,13 +312,19 @@ fn a_full_disk_is_reported_and_the_ledger_stays_consistent() {
         failure.contains("No space left on device"),
         "full disk reported as: {failure}"
     );
-    assert!(!acknowledged.is_empty(), "some blocks fit before the disk filled");
+    assert!(
+        !acknowledged.is_empty(),
+        "some blocks fit before the disk filled"
+    );
 
     // Reopened on the still-full disk: everything acknowledged is there and consistent.
     {
         let ledger = Ledger::open(dir.path(), Network::Dev).unwrap();
         for b in &acknowledged {
-            assert!(ledger.block_exists(&b.hash()).unwrap(), "acknowledged block lost");
+            assert!(
+                ledger.block_exists(&b.hash()).unwrap(),
+                "acknowledged block lost"
+            );
         }
         assert_eq!(
             ledger.block_count().unwrap().count,

@@ -118,3 +118,32 @@ impl LedgerError {
         move |source| Self::Corrupt { what, source }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_disk_and_full_map_become_no_space() {
+        let enospc = heed::Error::Io(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        let e = LedgerError::from(enospc);
+        assert!(matches!(e, LedgerError::NoSpace(NoSpace::Disk)));
+        assert!(e.to_string().starts_with("No space left on device"), "{e}");
+
+        let quota = heed::Error::Io(std::io::Error::from_raw_os_error(libc::EDQUOT));
+        assert!(matches!(
+            LedgerError::from(quota),
+            LedgerError::NoSpace(NoSpace::Disk)
+        ));
+
+        let e = LedgerError::from(heed::Error::Mdb(heed::MdbError::MapFull));
+        assert!(matches!(e, LedgerError::NoSpace(NoSpace::Map)));
+        assert!(e.to_string().contains("map full"), "{e}");
+
+        // Anything else keeps LMDB's own words.
+        let e = LedgerError::from(heed::Error::Mdb(heed::MdbError::ReadersFull));
+        assert!(matches!(e, LedgerError::Store(_)));
+        let eio = heed::Error::Io(std::io::Error::from_raw_os_error(libc::EIO));
+        assert!(matches!(LedgerError::from(eio), LedgerError::Store(_)));
+    }
+}

@@ -65,7 +65,11 @@ impl Ledger {
         self.inner.store.clear_stale_readers()
     }
 
-    fn open_with(data_path: &Path, network: Network, access: Access) -> Result<Ledger, LedgerError> {
+    fn open_with(
+        data_path: &Path,
+        network: Network,
+        access: Access,
+    ) -> Result<Ledger, LedgerError> {
         let store = Store::open(data_path, network, access)?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         let writer = Writer::new(store.clone(), network, events.clone());

@@ -92,7 +92,10 @@ impl Store {
         })?;
         let cleared = env.clear_stale_readers()?;
         if cleared > 0 {
-            tracing::info!(cleared, "cleared stale LMDB reader slots left by dead processes");
+            tracing::info!(
+                cleared,
+                "cleared stale LMDB reader slots left by dead processes"
+            );
         }
         match access {
             Access::ReadWrite => {
@@ -174,7 +177,10 @@ impl Store {
         }
         // SAFETY: statvfs returned 0, so it filled the whole struct.
         let stat = unsafe { stat.assume_init() };
-        u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)) < room
+        // The field types are u64 on 64-bit Linux but narrower elsewhere.
+        #[allow(clippy::useless_conversion)]
+        let free = u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize));
+        free < room
     }
 
     /// Whether meta matches `network` (`Ok(false)`: no meta yet, a fresh store).
@@ -426,7 +432,9 @@ mod tests {
     fn refuses_newer_and_older_store_versions() {
         let dir = tempfile::tempdir().unwrap();
         set_version(dir.path(), STORE_VERSION + 1);
-        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite).err().unwrap();
+        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite)
+            .err()
+            .unwrap();
         assert!(
             matches!(err, LedgerError::NewerVersion { found, .. } if found == STORE_VERSION + 1)
         );
@@ -434,7 +442,9 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         set_version(dir.path(), 0);
-        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite).err().unwrap();
+        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite)
+            .err()
+            .unwrap();
         assert!(matches!(err, LedgerError::OlderVersion { found: 0, .. }));
         assert!(err.to_string().contains("ledger export"));
     }

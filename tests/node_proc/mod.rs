@@ -75,7 +75,12 @@ impl NodeProc {
     }
 
     /// SIGTERM (a clean stop, which flushes the log), then waits for the exit.
-    pub fn terminate(mut self) -> (std::process::ExitStatus, Option<Lines<BufReader<ChildStderr>>>) {
+    pub fn terminate(
+        mut self,
+    ) -> (
+        std::process::ExitStatus,
+        Option<Lines<BufReader<ChildStderr>>>,
+    ) {
         let pid = i32::try_from(self.child.id()).unwrap();
         // SAFETY: plain kill(2) on our own child's pid.
         assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
@@ -101,7 +106,10 @@ pub fn probe_block_count(tcp: SocketAddr) -> String {
 /// Sends an `IsAlive` (encoding 4, the v2 JSON envelope) on a fresh TCP connection and returns
 /// the answer text, failing the test if none comes within [`SAFETY`].
 pub fn probe_is_alive(tcp: SocketAddr) -> String {
-    probe(tcp, &frame(4, br#"{"message_type":"IsAlive","message":{}}"#))
+    probe(
+        tcp,
+        &frame(4, br#"{"message_type":"IsAlive","message":{}}"#),
+    )
 }
 
 fn probe(tcp: SocketAddr, request: &[u8]) -> String {
@@ -110,7 +118,8 @@ fn probe(tcp: SocketAddr, request: &[u8]) -> String {
     s.set_write_timeout(Some(SAFETY)).unwrap();
     s.write_all(request).unwrap();
     let mut len = [0u8; 4];
-    s.read_exact(&mut len).expect("an answer within the safety limit");
+    s.read_exact(&mut len)
+        .expect("an answer within the safety limit");
     let mut body = vec![0u8; usize::try_from(u32::from_be_bytes(len)).unwrap()];
     s.read_exact(&mut body).unwrap();
     String::from_utf8(body).unwrap()
