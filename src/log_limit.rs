@@ -6,12 +6,14 @@
 //! `per_window` events of a window are logged, the rest only counted, and the first event after
 //! the window ends logs one summary line ("… 12,345 similar in the last 10 s") before its own.
 //!
+//! [`flush_due`], called periodically, tells the count of a window whose burst has stopped.
+//!
 //! The hot path is a few relaxed atomic operations and no lock, because it runs on every
 //! connection of an attack; the counters may move an event into the neighbouring window when
 //! two threads race at a window's edge, but never lose one.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 /// One warning kind's budget: `per_window` lines per `window_ms` milliseconds.
@@ -28,6 +30,28 @@ pub struct LogLimiter {
     seen: AtomicU64,
     /// Events not logged since the last summary.
     suppressed: AtomicU64,
+    /// Whether [`flush_due`] knows this limiter (set on its first dropped event).
+    registered: AtomicBool,
+}
+
+/// Limiters that have dropped events, for [`flush_due`]. Locked only the first time each
+/// limiter drops something, never on the hot path.
+static REGISTRY: Mutex<Vec<&'static LogLimiter>> = Mutex::new(Vec::new());
+
+/// Logs the summary line of every limiter whose window is over with events still untold. Call
+/// it periodically (the node does, every 10 s): otherwise the count of an attack that stopped
+/// would wait for the next event of its kind.
+pub fn flush_due() {
+    let now = clock_ms();
+    let limiters = REGISTRY
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    for l in limiters {
+        if let Some((suppressed, over_ms)) = l.flush_at(now) {
+            l.log_summary(suppressed, over_ms);
+        }
+    }
 }
 
 /// What a caller should do with one event.
@@ -57,30 +81,61 @@ impl LogLimiter {
             window_start: AtomicU64::new(0),
             seen: AtomicU64::new(0),
             suppressed: AtomicU64::new(0),
+            registered: AtomicBool::new(false),
         }
     }
 
     /// Counts one event and says whether to log it, logging the summary line of the previous
     /// window itself (as a warning) when one is due.
-    pub fn admit(&self) -> bool {
+    /// `'static` because [`flush_due`] keeps a reference once events are dropped.
+    pub fn admit(&'static self) -> bool {
         match self.check_at(clock_ms()) {
             Admit::Log {
                 suppressed,
                 over_ms,
             } => {
                 if suppressed > 0 {
-                    tracing::warn!(
-                        kind = self.kind,
-                        suppressed,
-                        "… {} similar in the last {} s",
-                        thousands(suppressed),
-                        over_ms.div_ceil(1000)
-                    );
+                    self.log_summary(suppressed, over_ms);
                 }
                 true
             }
-            Admit::Drop => false,
+            Admit::Drop => {
+                if !self.registered.swap(true, Ordering::Relaxed) {
+                    REGISTRY
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(self);
+                }
+                false
+            }
         }
+    }
+
+    fn log_summary(&self, suppressed: u64, over_ms: u64) {
+        tracing::warn!(
+            kind = self.kind,
+            suppressed,
+            "… {} similar in the last {} s",
+            thousands(suppressed),
+            over_ms.div_ceil(1000)
+        );
+    }
+
+    /// Closes the window if it is over and events were dropped in it: returns their count and
+    /// the time they span, and opens an empty window (the next event then starts counting).
+    pub fn flush_at(&self, now_ms: u64) -> Option<(u64, u64)> {
+        let stamp = now_ms.saturating_add(1);
+        let start = self.window_start.load(Ordering::Acquire);
+        let over = start != 0 && stamp.saturating_sub(start) >= self.window_ms;
+        if !over || self.suppressed.load(Ordering::Relaxed) == 0 {
+            return None;
+        }
+        self.window_start
+            .compare_exchange(start, stamp, Ordering::AcqRel, Ordering::Acquire)
+            .ok()?;
+        self.seen.store(0, Ordering::Relaxed);
+        let suppressed = self.suppressed.swap(0, Ordering::Relaxed);
+        (suppressed > 0).then_some((suppressed, stamp - start))
     }
 
     /// The decision for an event at `now_ms` (exposed for tests, which drive the clock).
@@ -203,6 +258,53 @@ mod tests {
         let (logged, suppressed) = (logged.into_inner(), l.suppressed.load(Ordering::Relaxed));
         assert_eq!(logged + suppressed, 40_000);
         assert!((10..=13).contains(&logged), "{logged} lines logged");
+    }
+
+    #[test]
+    fn a_flush_reports_a_finished_window_once_and_only_when_due() {
+        let l = LogLimiter::new("test", 1, 1000);
+        assert_eq!(l.check_at(0), LOG);
+        assert_eq!(l.flush_at(500), None, "nothing dropped yet");
+        assert_eq!(l.check_at(600), Admit::Drop);
+        assert_eq!(l.check_at(700), Admit::Drop);
+        assert_eq!(l.flush_at(999), None, "the window is still open");
+        assert_eq!(l.flush_at(1000), Some((2, 1000)));
+        assert_eq!(l.flush_at(5000), None, "already told");
+        // The flush opened a fresh window with its whole budget.
+        assert_eq!(l.check_at(1500), LOG);
+        assert_eq!(l.check_at(1600), Admit::Drop);
+        assert_eq!(
+            l.check_at(2000),
+            Admit::Log {
+                suppressed: 1,
+                over_ms: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn admit_registers_a_limiter_for_flushing_once_it_drops() {
+        static L: LogLimiter = LogLimiter::new("registry test", 0, 1000);
+        let registered = || {
+            REGISTRY
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|l| std::ptr::eq(*l, &L))
+        };
+        // A budget of 0: the event opening the window is logged, the next one dropped.
+        assert!(L.admit());
+        assert!(!registered());
+        assert!(!L.admit());
+        assert!(registered());
+        assert!(!L.admit());
+        let count = REGISTRY
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| std::ptr::eq(**l, &L))
+            .count();
+        assert_eq!(count, 1);
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub fn init() -> Logging {
 }
 
 impl Logging {
-    /// Reports lines dropped because the log reader fell behind, once per
-    /// [`DROP_REPORT_EVERY`], until the runtime stops. The report itself may be dropped while
+    /// Reports lines dropped because the log reader fell behind, and the summaries of
+    /// rate-limited warnings that are due, once per [`DROP_REPORT_EVERY`], until the runtime
+    /// stops. The report itself may be dropped while
     /// the reader is still stalled; the count then carries over to the next one.
     pub fn spawn_drop_reporter(&self) {
         let dropped = self.dropped.clone();
@@ -59,6 +60,8 @@ impl Logging {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
+                // Summaries of rate-limited warnings whose burst has stopped.
+                nanoipc::log_limit::flush_due();
                 let now = dropped.dropped_lines();
                 if now > reported {
                     tracing::warn!(
