@@ -13,6 +13,7 @@ pub mod api;
 pub mod config;
 pub mod ipc;
 pub mod ledger;
+pub mod log_limit;
 pub mod rpc_legacy;
 pub mod schema;
 

@@ -62,7 +62,14 @@ fn run_inner(args: Args) -> Result<ExitCode, Box<dyn std::error::Error>> {
         )
         .into());
     }
-    let ledger = Ledger::open(&data_path, network)?;
+    // Inspecting never writes: a read-only open works on a read-only data directory and
+    // cannot change the ledger under a running node.
+    let ledger = match args.action {
+        LedgerAction::Import { .. } => Ledger::open(&data_path, network)?,
+        LedgerAction::Info | LedgerAction::Export { .. } => {
+            Ledger::open_read_only(&data_path, network)?
+        }
+    };
     match args.action {
         LedgerAction::Info => {
             println!("{}", tool::info(&ledger)?);

@@ -5,6 +5,7 @@ pub mod call;
 pub mod codegen;
 pub mod config;
 pub mod ledger;
+pub mod logging;
 pub mod node;
 
 use std::process::ExitCode;

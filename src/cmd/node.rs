@@ -19,18 +19,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    super::with_runtime(run_node(args.data_path))
+    // Outlives the runtime so the last lines ("ipc server stopped") are flushed.
+    let logging = super::logging::init();
+    super::with_runtime(async {
+        logging.spawn_drop_reporter();
+        run_node(args.data_path).await
+    })
 }
 
 async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
-
     let dir = data_path.unwrap_or_else(config::default_data_path);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         tracing::error!(path = %dir.display(), error = %e, "cannot create the data path");
@@ -69,6 +66,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    spawn_stale_reader_sweep(ledger.clone());
     let api = Api::new(
         ledger,
         JsonOptions {
@@ -106,4 +104,29 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
     core.api().stop_work();
     server.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// How often the node frees LMDB reader slots of dead processes. Each `ledger export` or
+/// `ledger info` killed mid-read leaves one taken, and the table (1024 slots) must never fill
+/// while the node runs; a sweep is one scan of the lock table.
+const STALE_READER_SWEEP: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Sweeps stale reader slots every [`STALE_READER_SWEEP`] on the blocking pool (the scan takes
+/// file locks), until the runtime stops. Opening the ledger already swept once.
+fn spawn_stale_reader_sweep(ledger: Ledger) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(STALE_READER_SWEEP);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let l = ledger.clone();
+            match tokio::task::spawn_blocking(move || l.clear_stale_readers()).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(cleared)) => tracing::info!(cleared, "cleared stale LMDB reader slots"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "cannot check LMDB reader slots"),
+                Err(_) => break,
+            }
+        }
+    });
 }

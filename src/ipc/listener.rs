@@ -20,9 +20,15 @@ use super::error::ServerError;
 use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
 use crate::api::{Caller, EventSink, NodeControl, Service, Transport};
 use crate::config::TcpConfig;
+use crate::log_limit::LogLimiter;
 
 /// Events a session may have waiting before the node drops further ones for it.
 const EVENT_QUEUE: usize = 1024;
+
+/// Warnings any client can cause by connecting (a bad frame, a reset) or by exhausting file
+/// descriptors: a few per 10 s each, then one summary line, so an attack cannot flood the log.
+static SESSION_FAILED: LogLimiter = LogLimiter::new("session closed", 20, 10_000);
+static ACCEPT_FAILED: LogLimiter = LogLimiter::new("accept failed", 5, 10_000);
 
 /// The bound listeners, each with the settings of its transport. TCP may have several (by
 /// default one per loopback address).
@@ -87,7 +93,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
             Err(e) => {
                 drop(permit);
                 // Out of file descriptors and similar: back off briefly instead of spinning.
-                tracing::warn!(error = %e, "accept failed");
+                if ACCEPT_FAILED.admit() {
+                    tracing::warn!(error = %e, "accept failed");
+                }
                 tokio::select! {
                     _ = cancel.cancelled() => break,
                     _ = tokio::time::sleep(Duration::from_millis(50)) => {}
@@ -166,7 +174,10 @@ fn spawn_session<S>(
             SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout => {
                 tracing::debug!(session = id, %transport, %peer, reason = %end, "session closed");
             }
-            _ => tracing::warn!(session = id, %transport, %peer, reason = %end, "session closed"),
+            _ if SESSION_FAILED.admit() => {
+                tracing::warn!(session = id, %transport, %peer, reason = %end, "session closed");
+            }
+            _ => {}
         }
     });
 }

@@ -10,7 +10,19 @@ use super::primitives::{Network, PrimitiveError};
 pub enum LedgerError {
     /// LMDB failed.
     #[error("ledger store error: {0}")]
-    Store(#[from] heed::Error),
+    Store(heed::Error),
+    /// A write found no room; its transaction was rolled back, so the ledger holds exactly
+    /// what was acknowledged before. Worded as the OS words ENOSPC, which is what operators
+    /// (and their alerting) search for.
+    #[error("No space left on device: {0}")]
+    NoSpace(NoSpace),
+    /// A write through a ledger opened read-only (`ledger info`, `ledger export`).
+    #[error("the ledger was opened read-only")]
+    ReadOnly,
+    /// A read-only open found no initialised ledger (this table is missing): only a
+    /// read-write open (the node, `ledger import`) creates one.
+    #[error("the ledger is not initialised (no {0} table); start the node or import first")]
+    Uninitialised(&'static str),
     /// The same data path is already open in this process: share the existing `Ledger`
     /// (it is a cheap clone) instead of opening it again.
     #[error("the ledger at this data path is already open in this process")]
@@ -74,8 +86,64 @@ pub enum LedgerError {
     WriterStopped,
 }
 
+/// Which limit a write ran into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoSpace {
+    /// The file system holding the ledger is full (ENOSPC, EDQUOT, or LMDB's short write).
+    #[error("the disk holding the ledger is full")]
+    Disk,
+    /// LMDB's map (the ledger's maximum size) is full (`MDB_MAP_FULL`).
+    #[error("the ledger reached its maximum size (LMDB map full)")]
+    Map,
+}
+
+/// Full-disk conditions get their own variant wherever LMDB reports them (heed turns LMDB's
+/// errno codes into `Error::Io`); everything else stays a store error with LMDB's text.
+impl From<heed::Error> for LedgerError {
+    fn from(e: heed::Error) -> Self {
+        match e {
+            heed::Error::Io(io)
+                if matches!(io.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT)) =>
+            {
+                LedgerError::NoSpace(NoSpace::Disk)
+            }
+            heed::Error::Mdb(heed::MdbError::MapFull) => LedgerError::NoSpace(NoSpace::Map),
+            other => LedgerError::Store(other),
+        }
+    }
+}
+
 impl LedgerError {
     pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(PrimitiveError) -> Self {
         move |source| Self::Corrupt { what, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_disk_and_full_map_become_no_space() {
+        let enospc = heed::Error::Io(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        let e = LedgerError::from(enospc);
+        assert!(matches!(e, LedgerError::NoSpace(NoSpace::Disk)));
+        assert!(e.to_string().starts_with("No space left on device"), "{e}");
+
+        let quota = heed::Error::Io(std::io::Error::from_raw_os_error(libc::EDQUOT));
+        assert!(matches!(
+            LedgerError::from(quota),
+            LedgerError::NoSpace(NoSpace::Disk)
+        ));
+
+        let e = LedgerError::from(heed::Error::Mdb(heed::MdbError::MapFull));
+        assert!(matches!(e, LedgerError::NoSpace(NoSpace::Map)));
+        assert!(e.to_string().contains("map full"), "{e}");
+
+        // Anything else keeps LMDB's own words.
+        let e = LedgerError::from(heed::Error::Mdb(heed::MdbError::ReadersFull));
+        assert!(matches!(e, LedgerError::Store(_)));
+        let eio = heed::Error::Io(std::io::Error::from_raw_os_error(libc::EIO));
+        assert!(matches!(LedgerError::from(eio), LedgerError::Store(_)));
     }
 }

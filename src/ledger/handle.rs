@@ -15,7 +15,7 @@ use super::error::LedgerError;
 use super::precheck::{precheck_all, Prechecked};
 use super::primitives::{Block, BlockHash, Network};
 use super::processor::{ConfirmationEvent, ProcessResult};
-use super::store::Store;
+use super::store::{Access, Store};
 use super::writer::Writer;
 
 /// How many confirmation events a slow subscriber may lag behind before it misses some.
@@ -26,6 +26,7 @@ pub(crate) struct Inner {
     pub(crate) network: Network,
     pub(crate) writer: Writer,
     events: broadcast::Sender<ConfirmationEvent>,
+    read_only: bool,
 }
 
 /// The ledger handle. Clone freely; all clones share one store and one writer.
@@ -47,7 +48,29 @@ impl Ledger {
     /// ledger starts from nano-node's dev genesis. Fails with a typed error for another
     /// network's ledger, a newer or older store version, or a network without a bundled genesis.
     pub fn open(data_path: &Path, network: Network) -> Result<Ledger, LedgerError> {
-        let store = Store::open(data_path, network)?;
+        Self::open_with(data_path, network, Access::ReadWrite)
+    }
+
+    /// Opens an existing ledger for reading only: creates and writes no file but LMDB's lock
+    /// file (the reader table a running node must see; on a read-only file system LMDB does
+    /// without it), works on a read-only data directory, and refuses writes with
+    /// [`LedgerError::ReadOnly`]. For `ledger info` and `ledger export`.
+    pub fn open_read_only(data_path: &Path, network: Network) -> Result<Ledger, LedgerError> {
+        Self::open_with(data_path, network, Access::ReadOnly)
+    }
+
+    /// Frees LMDB reader slots left taken by processes that died mid-read (see
+    /// `Store::clear_stale_readers`); returns how many. The node calls it periodically.
+    pub fn clear_stale_readers(&self) -> Result<usize, LedgerError> {
+        self.inner.store.clear_stale_readers()
+    }
+
+    fn open_with(
+        data_path: &Path,
+        network: Network,
+        access: Access,
+    ) -> Result<Ledger, LedgerError> {
+        let store = Store::open(data_path, network, access)?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         let writer = Writer::new(store.clone(), network, events.clone());
         Ok(Ledger {
@@ -56,6 +79,7 @@ impl Ledger {
                 network,
                 writer,
                 events,
+                read_only: access == Access::ReadOnly,
             }),
         })
     }
@@ -79,6 +103,9 @@ impl Ledger {
         if blocks.is_empty() {
             return Ok(Vec::new());
         }
+        if self.inner.read_only {
+            return Err(LedgerError::ReadOnly);
+        }
         self.inner.writer.submit(|| precheck_all(blocks))
     }
 
@@ -88,6 +115,9 @@ impl Ledger {
     /// visible to every reader and survives a crash). Many threads may call this at once;
     /// that is how block writes use every core. Blocking: call from a blocking thread.
     pub fn submit(&self, block: Block) -> Result<ProcessResult, LedgerError> {
+        if self.inner.read_only {
+            return Err(LedgerError::ReadOnly);
+        }
         let results = self.inner.writer.submit(|| vec![Prechecked::new(block)])?;
         results.into_iter().next().ok_or(LedgerError::Inconsistent(
             "the writer answered without a result",

@@ -26,7 +26,7 @@ mod store;
 pub mod tool;
 mod writer;
 
-pub use error::LedgerError;
+pub use error::{LedgerError, NoSpace};
 pub use handle::Ledger;
 pub use processor::{ConfirmationEvent, ProcessResult};
 pub use queries::{BlockCount, BlockInfo, LedgerTotals};

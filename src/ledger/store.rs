@@ -8,9 +8,9 @@
 use std::path::Path;
 
 use heed::types::Bytes;
-use heed::{Database, Env, EnvOpenOptions, RoTxn, RwTxn};
+use heed::{Database, Env, EnvFlags, EnvOpenOptions, RoTxn, RwTxn};
 
-use super::error::LedgerError;
+use super::error::{LedgerError, NoSpace};
 use super::primitives::{Account, Amount, BlockHash, Network};
 use super::records::{
     decode_amount, receivable_key, AccountInfo, Receivable, Sideband, StoredBlock, Subtype,
@@ -28,6 +28,14 @@ const MAP_SIZE: usize = 64 << 30;
 const MAX_READERS: u32 = 1024;
 
 type Table = Database<Bytes, Bytes>;
+
+/// Whether a store may be written: read-only opens serve `ledger info` and `ledger export`,
+/// which must work on a read-only data directory and must never change the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    ReadWrite,
+    ReadOnly,
+}
 
 /// The open store: environment and table handles (all cheap to copy). The writer thread holds
 /// its own clone; the environment closes when the last clone drops.
@@ -48,40 +56,136 @@ fn now_secs() -> u64 {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store for `network` under `data_path/ledger`.
-    pub(crate) fn open(data_path: &Path, network: Network) -> Result<Self, LedgerError> {
+    /// Opens the store for `network` under `data_path/ledger`: read-write creates what is
+    /// missing (directory, tables, genesis); read-only creates nothing and fails on a path that
+    /// holds no initialised ledger. Stale reader slots (left by killed processes) are cleared
+    /// first either way, so one crashed reader cannot keep the next ones out.
+    pub(crate) fn open(
+        data_path: &Path,
+        network: Network,
+        access: Access,
+    ) -> Result<Self, LedgerError> {
         let dir = data_path.join("ledger");
-        std::fs::create_dir_all(&dir)?;
+        if access == Access::ReadWrite {
+            std::fs::create_dir_all(&dir)?;
+        }
+        let mut options = EnvOpenOptions::new();
+        options
+            .map_size(MAP_SIZE)
+            .max_readers(MAX_READERS)
+            .max_dbs(8);
         // SAFETY: heed requires the caller to ensure the same environment is not opened twice
         // with different flags in one process and that the files are not modified by other
-        // means; `Ledger::open` is the only opener and uses fixed flags.
+        // means; `Ledger::open*` are the only openers, and heed refuses a second open of a path
+        // in one process (`AlreadyOpen`). READ_ONLY is not one of LMDB's unsafe flags: it makes
+        // LMDB map the data file read-only, refuse write transactions, and (on a read-only file
+        // system) run without the lock file.
         let env = unsafe {
-            EnvOpenOptions::new()
-                .map_size(MAP_SIZE)
-                .max_readers(MAX_READERS)
-                .max_dbs(8)
-                .open(&dir)
+            if access == Access::ReadOnly {
+                options.flags(EnvFlags::READ_ONLY);
+            }
+            options.open(&dir)
         }
         .map_err(|e| match e {
             heed::Error::EnvAlreadyOpened => LedgerError::AlreadyOpen,
-            other => LedgerError::Store(other),
+            other => LedgerError::from(other),
         })?;
-        let mut wtxn = env.write_txn()?;
-        let store = Self {
-            blocks: env.create_database(&mut wtxn, Some("blocks"))?,
-            accounts: env.create_database(&mut wtxn, Some("accounts"))?,
-            receivables: env.create_database(&mut wtxn, Some("receivables"))?,
-            weights: env.create_database(&mut wtxn, Some("weights"))?,
-            meta: env.create_database(&mut wtxn, Some("meta"))?,
-            env: env.clone(),
-        };
-        store.check_or_init_meta(&mut wtxn, network)?;
-        wtxn.commit()?;
-        Ok(store)
+        let cleared = env.clear_stale_readers()?;
+        if cleared > 0 {
+            tracing::info!(
+                cleared,
+                "cleared stale LMDB reader slots left by dead processes"
+            );
+        }
+        match access {
+            Access::ReadWrite => {
+                let mut wtxn = env.write_txn()?;
+                let store = Self {
+                    blocks: env.create_database(&mut wtxn, Some("blocks"))?,
+                    accounts: env.create_database(&mut wtxn, Some("accounts"))?,
+                    receivables: env.create_database(&mut wtxn, Some("receivables"))?,
+                    weights: env.create_database(&mut wtxn, Some("weights"))?,
+                    meta: env.create_database(&mut wtxn, Some("meta"))?,
+                    env: env.clone(),
+                };
+                if !store.check_meta(&wtxn, network)? {
+                    store.init_genesis(&mut wtxn, network)?;
+                }
+                store.commit(wtxn)?;
+                Ok(store)
+            }
+            Access::ReadOnly => {
+                let rtxn = env.read_txn()?;
+                let table = |name: &'static str| -> Result<Table, LedgerError> {
+                    env.open_database(&rtxn, Some(name))?
+                        .ok_or(LedgerError::Uninitialised(name))
+                };
+                let store = Self {
+                    blocks: table("blocks")?,
+                    accounts: table("accounts")?,
+                    receivables: table("receivables")?,
+                    weights: table("weights")?,
+                    meta: table("meta")?,
+                    env: env.clone(),
+                };
+                if !store.check_meta(&rtxn, network)? {
+                    return Err(LedgerError::Uninitialised("meta"));
+                }
+                // heed: table handles opened in a read transaction are only valid in later
+                // transactions once that one has committed.
+                rtxn.commit()?;
+                Ok(store)
+            }
+        }
     }
 
-    fn check_or_init_meta(&self, wtxn: &mut RwTxn, network: Network) -> Result<(), LedgerError> {
-        match self.meta.get(wtxn, b"version")? {
+    /// Frees reader slots whose process has died (a `ledger export` killed with SIGKILL leaves
+    /// its slot taken; enough of them fill the table and every new reader fails with
+    /// `MDB_READERS_FULL`). Returns how many were freed. Cheap: one scan of the lock table.
+    pub(crate) fn clear_stale_readers(&self) -> Result<usize, LedgerError> {
+        Ok(self.env.clear_stale_readers()?)
+    }
+
+    /// Commits a write transaction, telling a full disk from other I/O errors: LMDB reports a
+    /// short write (the usual way a full disk shows up) as `EIO`, so on `EIO` the free space of
+    /// the ledger's file system decides.
+    pub(crate) fn commit(&self, txn: RwTxn) -> Result<(), LedgerError> {
+        txn.commit().map_err(|e| match e {
+            heed::Error::Io(io) if io.raw_os_error() == Some(libc::EIO) && self.disk_full() => {
+                LedgerError::NoSpace(NoSpace::Disk)
+            }
+            other => LedgerError::from(other),
+        })
+    }
+
+    /// Whether the file system holding the ledger has (almost) no room left: less than one
+    /// LMDB write call's worth (`MDB_COMMIT_PAGES`, 64 pages of the OS page size, which LMDB
+    /// uses as its page size). A short write means the file system had less than that.
+    fn disk_full(&self) -> bool {
+        // SAFETY: sysconf only reads a system constant.
+        let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+        let room = 64 * page;
+        let Ok(path) = std::ffi::CString::new(self.env.path().as_os_str().as_encoded_bytes())
+        else {
+            return false;
+        };
+        let mut stat = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `path` is a valid NUL-terminated string and `stat` a valid out-pointer;
+        // statvfs only writes into it, and we read it only when it reports success.
+        if unsafe { libc::statvfs(path.as_ptr(), stat.as_mut_ptr()) } != 0 {
+            return false;
+        }
+        // SAFETY: statvfs returned 0, so it filled the whole struct.
+        let stat = unsafe { stat.assume_init() };
+        // The field types are u64 on 64-bit Linux but narrower elsewhere.
+        #[allow(clippy::useless_conversion)]
+        let free = u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize));
+        free < room
+    }
+
+    /// Whether meta matches `network` (`Ok(false)`: no meta yet, a fresh store).
+    fn check_meta(&self, txn: &RoTxn, network: Network) -> Result<bool, LedgerError> {
+        match self.meta.get(txn, b"version")? {
             Some(bytes) => {
                 let found = <[u8; 4]>::try_from(bytes)
                     .map(u32::from_be_bytes)
@@ -98,7 +202,7 @@ impl Store {
                         supported: STORE_VERSION,
                     });
                 }
-                let stored_net = self.meta.get(wtxn, b"network")?.unwrap_or_default();
+                let stored_net = self.meta.get(txn, b"network")?.unwrap_or_default();
                 if stored_net != network.name().as_bytes() {
                     return Err(LedgerError::WrongNetwork {
                         found: String::from_utf8_lossy(stored_net)
@@ -108,16 +212,16 @@ impl Store {
                         expected: network,
                     });
                 }
-                let genesis = self.meta.get(wtxn, b"genesis")?.unwrap_or_default();
+                let genesis = self.meta.get(txn, b"genesis")?.unwrap_or_default();
                 if genesis != network.genesis_hash().0 {
                     return Err(LedgerError::GenesisMismatch {
                         found: genesis.iter().map(|b| format!("{b:02X}")).collect(),
                         network,
                     });
                 }
-                Ok(())
+                Ok(true)
             }
-            None => self.init_genesis(wtxn, network),
+            None => Ok(false),
         }
     }
 
@@ -312,7 +416,7 @@ mod tests {
     use super::*;
 
     fn set_version(dir: &Path, version: u32) {
-        let store = Store::open(dir, Network::Dev).unwrap();
+        let store = Store::open(dir, Network::Dev, Access::ReadWrite).unwrap();
         let mut txn = store.env.write_txn().unwrap();
         store
             .meta
@@ -328,7 +432,9 @@ mod tests {
     fn refuses_newer_and_older_store_versions() {
         let dir = tempfile::tempdir().unwrap();
         set_version(dir.path(), STORE_VERSION + 1);
-        let err = Store::open(dir.path(), Network::Dev).err().unwrap();
+        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite)
+            .err()
+            .unwrap();
         assert!(
             matches!(err, LedgerError::NewerVersion { found, .. } if found == STORE_VERSION + 1)
         );
@@ -336,7 +442,9 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         set_version(dir.path(), 0);
-        let err = Store::open(dir.path(), Network::Dev).err().unwrap();
+        let err = Store::open(dir.path(), Network::Dev, Access::ReadWrite)
+            .err()
+            .unwrap();
         assert!(matches!(err, LedgerError::OlderVersion { found: 0, .. }));
         assert!(err.to_string().contains("ledger export"));
     }

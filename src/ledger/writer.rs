@@ -287,7 +287,7 @@ fn apply(
         let added = u64::try_from(events.len()).unwrap_or(u64::MAX);
         store.set_cemented(&mut txn, cemented.saturating_add(added))?;
     }
-    txn.commit()?;
+    store.commit(txn)?;
     Ok((results, events))
 }
 
