@@ -94,6 +94,15 @@ impl FrameDecoder {
         matches!(self.state, DecodeState::Payload { .. }) || !buf.is_empty()
     }
 
+    /// The encoding of the frame whose payload is arriving, if one is: a session refusing it
+    /// mid-way answers in it.
+    pub fn encoding(&self) -> Option<Encoding> {
+        match self.state {
+            DecodeState::Payload { encoding, .. } => Some(encoding),
+            DecodeState::Header => None,
+        }
+    }
+
     /// Validate the preamble bytes available so far (1 to 4 of them).
     fn check_preamble(buf: &[u8]) -> Result<Option<Encoding>, FrameError> {
         let Some(&lead) = buf.first() else {

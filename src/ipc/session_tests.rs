@@ -75,6 +75,8 @@ fn start(service: Arc<Double>, io_timeout: Duration) -> DuplexStream {
         io_timeout,
         idle_timeout: None,
         max_request_size: 1 << 20,
+        error_budget: 0,
+        max_unwritten: 64 * 1024,
     };
     let shutdown = SessionShutdown {
         graceful: CancellationToken::new(),
@@ -82,7 +84,8 @@ fn start(service: Arc<Double>, io_timeout: Duration) -> DuplexStream {
     };
     tokio::spawn(async move {
         let _sink = _sink;
-        run(server, Caller::local(1), limits, service, shutdown, events).await
+        let budget = crate::ipc::table::RequestBytes::new(1 << 30);
+        run(server, Caller::local(1), limits, service, shutdown, events, budget).await
     });
     client
 }
