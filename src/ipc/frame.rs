@@ -103,6 +103,15 @@ impl FrameDecoder {
         }
     }
 
+    /// Payload bytes of the arriving frame that are not in `buf` yet; `None` between frames and
+    /// inside a header. Lets a session read (and budget) no further than the frame's end.
+    pub fn payload_missing(&self, buf: &BytesMut) -> Option<usize> {
+        match self.state {
+            DecodeState::Payload { len, .. } => Some(len.saturating_sub(buf.len())),
+            DecodeState::Header => None,
+        }
+    }
+
     /// Validate the preamble bytes available so far (1 to 4 of them).
     fn check_preamble(buf: &[u8]) -> Result<Option<Encoding>, FrameError> {
         let Some(&lead) = buf.first() else {

@@ -107,13 +107,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
                         tracing::warn!(waiting = n, "max_connections reached and no session is idle; new clients wait")
                     });
                 }
-                tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => break,
-                    p = ctx.permits.clone().acquire_owned() => match p {
-                        Ok(p) => p,
-                        Err(_) => break,
-                    },
+                match wait_for_room(&ctx, &cancel).await {
+                    Some(p) => p,
+                    None => break,
                 }
             }
         };
@@ -130,6 +126,27 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
                     _ => "unix".to_owned(),
                 };
                 spawn_session(&ctx, settings, stream, Transport::Local, key, peer, permit);
+            }
+        }
+    }
+}
+
+/// How often a client waiting at `max_connections` looks again for a session that became idle.
+const EVICT_RETRY: Duration = Duration::from_millis(250);
+
+/// Wait for a connection permit at `max_connections`, closing the longest-idle session as soon as
+/// one is idle (the sessions were all busy when the client arrived). `None` on shutdown.
+async fn wait_for_room(
+    ctx: &AcceptContext,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    loop {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return None,
+            p = ctx.permits.clone().acquire_owned() => return p.ok(),
+            _ = tokio::time::sleep(EVICT_RETRY) => {
+                ctx.table.evict_idlest();
             }
         }
     }

@@ -123,6 +123,9 @@ struct Session {
     /// The node-wide budget for partly received requests, and how much of it this session holds.
     budget: RequestBytes,
     held: usize,
+    /// Deferred answers that arrived but are not written yet: the session stays busy (not
+    /// evictable) until they are.
+    answered_unwritten: u64,
 }
 
 impl Drop for Session {
@@ -156,6 +159,7 @@ where
         queued_bytes: 0,
         budget,
         held: 0,
+        answered_unwritten: 0,
     };
     let mut decoder = FrameDecoder::new(limits.max_request_size);
     let mut rbuf = BytesMut::new();
@@ -242,9 +246,11 @@ where
         // How much the next read may add: a small chunk between requests, larger steps inside a
         // large one. Bytes past the session's free allowance come from the node-wide budget,
         // taken before they are read.
-        let step = match mid_frame && rbuf.len() >= READ_CHUNK {
-            true => RESERVE_STEP,
-            false => READ_CHUNK,
+        let step = match decoder.payload_missing(&rbuf) {
+            // Inside a large payload: bigger steps, but never past its end, so a frame of
+            // max_request_size always fits a budget of at least that size.
+            Some(missing) if rbuf.len() >= READ_CHUNK => missing.clamp(1, RESERVE_STEP),
+            _ => READ_CHUNK,
         };
         let want = rbuf.len() + step;
         let short = want.saturating_sub(FREE_REQUEST_BYTES).saturating_sub(s.held);
@@ -324,7 +330,7 @@ where
             }
             Woke::Answer(answer) => {
                 s.queue.pop_front();
-                s.caller.stats.in_flight.fetch_sub(1, Ordering::Relaxed);
+                s.answered_unwritten += 1;
                 if let Err(end) = put_frame(&mut s.wbuf, &answer) {
                     return end;
                 }
@@ -477,7 +483,7 @@ impl Session {
             let Some(Slot::Pending(pending)) = self.queue.pop_front() else {
                 return Ok(());
             };
-            self.caller.stats.in_flight.fetch_sub(1, Ordering::Relaxed);
+            self.answered_unwritten += 1;
             let answer = tokio::select! {
                 biased;
                 _ = self.shutdown.hard.cancelled() => return Err(SessionEnd::Shutdown),
@@ -488,12 +494,19 @@ impl Session {
     }
 
     /// Write everything in the write buffer. Each write must make progress within `io_timeout`;
-    /// the hard-stop signal abandons it. While at least `max_unwritten` bytes wait on a client
-    /// that does not read, the session is marked paused (it reads no requests meanwhile).
+    /// the hard-stop signal abandons it. While a write waits on a client that does not read its
+    /// answers, the session is marked paused: it reads no requests meanwhile, and what it holds
+    /// unwritten is bounded by `max_unwritten` plus one answer.
     async fn flush<S: AsyncWrite + Unpin>(&mut self, stream: &mut S) -> Result<(), SessionEnd> {
         let stats = self.caller.stats.clone();
         let result = self.write_out(stream, &stats).await;
         stats.paused.store(false, Ordering::Relaxed);
+        if result.is_ok() {
+            stats
+                .in_flight
+                .fetch_sub(self.answered_unwritten, Ordering::Relaxed);
+            self.answered_unwritten = 0;
+        }
         result
     }
 
@@ -502,22 +515,32 @@ impl Session {
         stream: &mut S,
         stats: &crate::api::SessionStats,
     ) -> Result<(), SessionEnd> {
+        if self.wbuf.is_empty() {
+            return Ok(());
+        }
         let mut written = 0;
         while written < self.wbuf.len() {
             let rest = self.wbuf.get(written..).unwrap_or_default();
-            if rest.len() >= self.limits.max_unwritten {
-                stats.paused.store(true, Ordering::Relaxed);
-            }
-            let write = timeout(self.limits.io_timeout, stream.write(rest));
-            let n = tokio::select! {
-                biased;
-                _ = self.shutdown.hard.cancelled() => return Err(SessionEnd::Shutdown),
-                r = write => match r {
-                    Err(_) => return Err(SessionEnd::WriteTimeout),
-                    Ok(Err(e)) => return Err(SessionEnd::Io(e)),
-                    Ok(Ok(0)) => return Err(SessionEnd::Io(std::io::ErrorKind::WriteZero.into())),
-                    Ok(Ok(n)) => n,
-                },
+            let mut write = std::pin::pin!(stream.write(rest));
+            // One poll first: a write that cannot go out now means the client is not reading,
+            // and the session is paused (it reads no requests) until it does.
+            let first = poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+            let result = match first {
+                Poll::Ready(r) => Ok(r),
+                Poll::Pending => {
+                    stats.paused.store(true, Ordering::Relaxed);
+                    tokio::select! {
+                        biased;
+                        _ = self.shutdown.hard.cancelled() => return Err(SessionEnd::Shutdown),
+                        r = timeout(self.limits.io_timeout, write) => r,
+                    }
+                }
+            };
+            let n = match result {
+                Err(_) => return Err(SessionEnd::WriteTimeout),
+                Ok(Err(e)) => return Err(SessionEnd::Io(e)),
+                Ok(Ok(0)) => return Err(SessionEnd::Io(std::io::ErrorKind::WriteZero.into())),
+                Ok(Ok(n)) => n,
             };
             written += n;
             stats.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
