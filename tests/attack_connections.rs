@@ -85,14 +85,20 @@ async fn busy_sessions_are_not_evicted_and_the_newcomer_waits_for_room() {
     waiting.write(&frame(3, &v2::is_alive(None))).await;
     // A negative check: a slow machine can only make it pass more easily, never fail.
     let early = tokio::time::timeout(Duration::from_millis(300), waiting.answer()).await;
-    assert!(early.is_err(), "a session with an answer in progress was evicted");
+    assert!(
+        early.is_err(),
+        "a session with an answer in progress was evicted"
+    );
     gate.open();
     assert_eq!(
         busy.answer_text().await,
         "{\n    \"held\": \"attack-busy\"\n}\n"
     );
     // Once idle, the old session makes room for the waiting one.
-    assert_eq!(v2::read_binary(&waiting.answer().await).message_type, "IsAlive");
+    assert_eq!(
+        v2::read_binary(&waiting.answer().await).message_type,
+        "IsAlive"
+    );
     busy.expect_closed().await;
 }
 
@@ -224,14 +230,22 @@ async fn a_client_that_does_not_read_is_paused_not_buffered_for() {
     })
     .await;
     let one = frame(1, br#"{"action":"block_count"}"#);
-    let pipeline: Vec<u8> = one.iter().copied().cycle().take(SENT / one.len() * one.len()).collect();
+    let pipeline: Vec<u8> = one
+        .iter()
+        .copied()
+        .cycle()
+        .take(SENT / one.len() * one.len())
+        .collect();
     let Raw(mut stream) = node.connect(Via::Local).await;
     let writer = tokio::spawn(async move {
         // Never reads: the node must stop reading too once its answers back up.
         let _ = stream.write_all(&pipeline).await;
         std::future::pending::<()>().await;
     });
-    until("the session to be paused", || load(&node).paused_sessions == 1).await;
+    until("the session to be paused", || {
+        load(&node).paused_sessions == 1
+    })
+    .await;
     probe(&node, Via::Local).await;
     probe(&node, Via::Tcp).await;
     let reader = admin(&node)
@@ -245,7 +259,10 @@ async fn a_client_that_does_not_read_is_paused_not_buffered_for() {
         "the node read {} of {SENT} bytes from a client that reads nothing",
         reader.bytes_in
     );
-    assert!(!writer.is_finished(), "the client's pipeline was swallowed whole");
+    assert!(
+        !writer.is_finished(),
+        "the client's pipeline was swallowed whole"
+    );
     writer.abort();
 }
 
@@ -299,13 +316,19 @@ async fn session_admin_over_ipc_needs_allow_unsafe() {
     let sessions = listed["message"]["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2);
     let tcp_entry = sessions.iter().find(|s| s["transport"] == "tcp").unwrap();
-    assert!(tcp_entry["peer"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert!(tcp_entry["peer"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
     assert_eq!(tcp_entry["requests"], 1);
     assert_eq!(tcp_entry["errors"], 1);
     let tcp_id = tcp_entry["id"].as_u64().unwrap();
 
-    adm.write(&v2_json("SessionLog", &format!(r#"{{"ids":[{tcp_id},999999]}}"#)))
-        .await;
+    adm.write(&v2_json(
+        "SessionLog",
+        &format!(r#"{{"ids":[{tcp_id},999999]}}"#),
+    ))
+    .await;
     let logged: serde_json::Value = serde_json::from_slice(&adm.answer().await).unwrap();
     assert_eq!(
         logged["message"]["sessions"],
@@ -325,7 +348,10 @@ async fn session_admin_over_ipc_needs_allow_unsafe() {
         serde_json::json!([tcp_id])
     );
     tcp.expect_closed().await;
-    until("the disconnected session to leave", || load(&node).sessions == 1).await;
+    until("the disconnected session to leave", || {
+        load(&node).sessions == 1
+    })
+    .await;
     assert_eq!(
         node.server.node_control().requests_in_flight(),
         0,

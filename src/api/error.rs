@@ -64,7 +64,9 @@ pub enum ApiError {
     Overloaded(&'static str),
     /// The session sent more malformed or refused requests than its error budget allows; this is
     /// its last answer before the node closes the connection.
-    #[error("Too many errors: more than {0} malformed or refused requests; closing the connection")]
+    #[error(
+        "Too many errors: more than {0} malformed or refused requests; closing the connection"
+    )]
     TooManyErrors(u32),
 }
 

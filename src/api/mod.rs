@@ -42,8 +42,8 @@ pub use accounts::{
     HistoryQuery, HistoryStart, InfoQuery, ParsedAccount, ReceivableItem, ReceivableQuery,
     REPRESENTATIVE_MINIMUM,
 };
-pub use blocks::parse_block_hash;
 pub use admin::{SessionAdmin, SessionStats};
+pub use blocks::parse_block_hash;
 pub use caller::{Caller, EventSink, InFlight, NodeControl, PushError, Transport};
 pub use confirmation::{CementedBlock, ConfirmationHistory, Quorum, CONFIRMATION_HISTORY_SIZE};
 pub use encoding::Encoding;

@@ -25,21 +25,21 @@ pub fn raise_nofile() -> Option<u64> {
         // SAFETY: setrlimit only reads the struct it is given.
         if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
             tracing::info!(
-                from = limit.rlim_cur as u64,
-                to = limit.rlim_max as u64,
+                from = limit.rlim_cur,
+                to = limit.rlim_max,
                 "raised the file-descriptor soft limit to the hard limit"
             );
             limit.rlim_cur = limit.rlim_max;
         } else {
             tracing::warn!(
-                soft = limit.rlim_cur as u64,
-                hard = limit.rlim_max as u64,
+                soft = limit.rlim_cur,
+                hard = limit.rlim_max,
                 error = %std::io::Error::last_os_error(),
                 "cannot raise the file-descriptor soft limit"
             );
         }
     }
-    Some(limit.rlim_cur as u64)
+    Some(limit.rlim_cur)
 }
 
 /// `max_connections` capped to what `nofile` descriptors allow (at least 1).
@@ -73,7 +73,10 @@ mod tests {
             rlim_max: 0,
         };
         // SAFETY: as in raise_nofile.
-        assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) }, 0);
-        assert_eq!(soft, limit.rlim_cur as u64);
+        assert_eq!(
+            unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
+            0
+        );
+        assert_eq!(soft, limit.rlim_cur);
     }
 }

@@ -104,7 +104,10 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
                 // session busy, the new client waits for one to end.
                 if ctx.table.evict_idlest().is_none() {
                     at_cap.hit(|n| {
-                        tracing::warn!(waiting = n, "max_connections reached and no session is idle; new clients wait")
+                        tracing::warn!(
+                            waiting = n,
+                            "max_connections reached and no session is idle; new clients wait"
+                        )
                     });
                 }
                 match wait_for_room(&ctx, &cancel).await {
@@ -185,9 +188,7 @@ async fn accept_tcp(ls: &[(TcpListener, TransportSettings)], first: usize) -> io
         for i in 0..ls.len() {
             let (l, settings) = &ls[(first + i) % ls.len()];
             if let Poll::Ready(r) = l.poll_accept(cx) {
-                return Poll::Ready(
-                    r.map(|(s, peer)| Accepted::Tcp(s, peer, *settings)),
-                );
+                return Poll::Ready(r.map(|(s, peer)| Accepted::Tcp(s, peer, *settings)));
             }
         }
         Poll::Pending

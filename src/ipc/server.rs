@@ -76,7 +76,9 @@ impl IpcServer {
             RequestBytes::new(budgets.max_pending_request_bytes),
         );
         let node = NodeControl::new(shutdown.clone())
-            .with_in_flight_cap(usize::try_from(budgets.max_requests_in_flight).unwrap_or(usize::MAX))
+            .with_in_flight_cap(
+                usize::try_from(budgets.max_requests_in_flight).unwrap_or(usize::MAX),
+            )
             .with_admin(table.clone());
         let ctx = AcceptContext {
             service,

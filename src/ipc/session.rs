@@ -253,7 +253,9 @@ where
             _ => READ_CHUNK,
         };
         let want = rbuf.len() + step;
-        let short = want.saturating_sub(FREE_REQUEST_BYTES).saturating_sub(s.held);
+        let short = want
+            .saturating_sub(FREE_REQUEST_BYTES)
+            .saturating_sub(s.held);
         let short = u32::try_from(short).unwrap_or(u32::MAX);
         if short > 0 && s.budget.try_take(short) {
             s.held += short as usize;

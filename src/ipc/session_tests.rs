@@ -86,7 +86,16 @@ fn start(service: Arc<Double>, io_timeout: Duration) -> DuplexStream {
     tokio::spawn(async move {
         let _sink = _sink;
         let budget = crate::ipc::table::RequestBytes::new(1 << 30);
-        run(server, Caller::local(1), limits, service, shutdown, events, budget).await
+        run(
+            server,
+            Caller::local(1),
+            limits,
+            service,
+            shutdown,
+            events,
+            budget,
+        )
+        .await
     });
     client
 }
@@ -204,7 +213,16 @@ fn start_with_budget(
     };
     let task = tokio::spawn(async move {
         let _sink = sink;
-        run(server, Caller::local(1), limits, service, shutdown, events, budget).await
+        run(
+            server,
+            Caller::local(1),
+            limits,
+            service,
+            shutdown,
+            events,
+            budget,
+        )
+        .await
     });
     (client, task)
 }
@@ -216,7 +234,8 @@ async fn a_frame_waiting_for_budget_past_io_timeout_is_refused() {
     let budget = RequestBytes::new(64 * 1024);
     assert!(budget.try_take(64 * 1024), "others hold the whole budget");
     let (double, _release) = Double::new(1);
-    let (mut client, task) = start_with_budget(double.clone(), Duration::from_secs(5), budget.clone());
+    let (mut client, task) =
+        start_with_budget(double.clone(), Duration::from_secs(5), budget.clone());
     let mut bytes = frame(&vec![b' '; 200 * 1024]);
     bytes.truncate(100 * 1024);
     client.write_all(&bytes).await.unwrap();
@@ -234,7 +253,8 @@ async fn a_frame_waiting_for_budget_completes_when_room_frees() {
     let budget = RequestBytes::new(LEN as u64);
     assert!(budget.try_take(LEN as u32));
     let (double, _release) = Double::new(1);
-    let (mut client, task) = start_with_budget(double.clone(), Duration::from_secs(3600), budget.clone());
+    let (mut client, task) =
+        start_with_budget(double.clone(), Duration::from_secs(3600), budget.clone());
     let writer = tokio::spawn({
         let bytes = frame(&vec![b' '; LEN]);
         async move {
@@ -247,7 +267,9 @@ async fn a_frame_waiting_for_budget_completes_when_room_frees() {
     budget.give(LEN);
     let mut client = writer.await.unwrap();
     let got = read_answer(&mut client).await;
-    if got.is_empty() { panic!("end: {}", task.await.unwrap()); }
+    if got.is_empty() {
+        panic!("end: {}", task.await.unwrap());
+    }
     assert_eq!(got, b"x");
     assert_eq!(budget.held(), 0, "everything given back once served");
     drop(client);

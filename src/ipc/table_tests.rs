@@ -8,7 +8,12 @@ fn table(caps: PeerCaps) -> Arc<SessionTable> {
 }
 
 fn open(t: &Arc<SessionTable>, key: PeerKey) -> Admitted {
-    t.admit(key, Transport::Tcp, Arc::from("peer"), CancellationToken::new())
+    t.admit(
+        key,
+        Transport::Tcp,
+        Arc::from("peer"),
+        CancellationToken::new(),
+    )
 }
 
 const IP: PeerKey = PeerKey::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
@@ -47,7 +52,10 @@ fn per_peer_caps_count_open_sessions_and_free_on_close() {
     let _u = open(&t, PeerKey::Uid(7));
     assert!(t.peer_full(PeerKey::Uid(7)));
     assert!(!t.peer_full(PeerKey::Uid(8)));
-    assert!(!t.peer_full(PeerKey::Unknown), "unknown peers are never capped");
+    assert!(
+        !t.peer_full(PeerKey::Unknown),
+        "unknown peers are never capped"
+    );
     drop(a);
     assert!(!t.peer_full(IP));
     drop(b);
@@ -63,9 +71,15 @@ fn admin_view_counts_lists_disconnects_and_toggles_logging() {
     a.stats.paused.store(true, Ordering::Relaxed);
     b.stats.requests.store(5, Ordering::Relaxed);
     let load = t.load();
-    assert_eq!((load.sessions, load.errors, load.paused_sessions), (2, 1, 1));
+    assert_eq!(
+        (load.sessions, load.errors, load.paused_sessions),
+        (2, 1, 1)
+    );
     let listed = t.sessions();
-    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), vec![a.id, b.id]);
+    assert_eq!(
+        listed.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![a.id, b.id]
+    );
     assert_eq!(listed[1].requests, 5);
     assert_eq!(t.toggle_log(&[b.id, 999]), vec![(b.id, true)]);
     assert_eq!(t.toggle_log(&[b.id]), vec![(b.id, false)]);
