@@ -9,6 +9,13 @@
 //! the queue, the session keeps reading (up to [`MAX_IN_FLIGHT`] queued answers holding at most
 //! [`MAX_QUEUED_BYTES`]), and other sessions are never affected. Events pushed by the node go out between answers.
 //! Protocol errors end only this session; request errors are the core's business and are answered.
+//!
+//! Budgets: bytes of a partly received request past [`FREE_REQUEST_BYTES`] are taken from the
+//! node-wide [`RequestBytes`] before they are read (waiting for room at most until the frame's
+//! `io_timeout`, then answered `Node overloaded` and closed); malformed or refused requests past
+//! `error_budget` end the session after a final `Too many errors`; a client that does not read
+//! its answers pauses the session (nothing is read while a write waits on it). The session keeps
+//! its counters in the caller's `SessionStats` (atomics, no lock) for the session table.
 
 use std::collections::VecDeque;
 use std::future::{poll_fn, Future};
