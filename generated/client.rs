@@ -1527,4 +1527,156 @@ pub trait NanoApiClient: Send {
                 ))
         }
     }
+    /// The node's load and ledger counts (session admin).
+    ///
+    /// Sends `GetInfo`, expects `GetInfoResponse`. Permissions (any one): `node_admin`.
+    fn get_info(
+        &mut self,
+        req: &t::GetInfoT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::GetInfoResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::GetInfo,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::GetInfoResponse)?;
+            env.message_as_get_info_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the GetInfoResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Every open session (session admin).
+    ///
+    /// Sends `Sessions`, expects `SessionsResponse`. Permissions (any one): `node_admin`.
+    fn sessions(
+        &mut self,
+        req: &t::SessionsT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::SessionsResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Sessions,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::SessionsResponse)?;
+            env.message_as_sessions_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the SessionsResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Closes sessions by id (session admin).
+    ///
+    /// Sends `SessionDisconnect`, expects `SessionDisconnectResponse`. Permissions (any one): `node_admin`.
+    fn session_disconnect(
+        &mut self,
+        req: &t::SessionDisconnectT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::SessionDisconnectResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::SessionDisconnect,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(
+                &env,
+                request.correlation_id.as_deref(),
+                t::Message::SessionDisconnectResponse,
+            )?;
+            env.message_as_session_disconnect_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the SessionDisconnectResponse message is missing".to_string(),
+                ))
+        }
+    }
+    /// Toggles logging of sessions' requests (session admin).
+    ///
+    /// Sends `SessionLog`, expects `SessionLogResponse`. Permissions (any one): `node_admin`.
+    fn session_log(
+        &mut self,
+        req: &t::SessionLogT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::SessionLogResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::SessionLog,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::SessionLogResponse)?;
+            env.message_as_session_log_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the SessionLogResponse message is missing".to_string(),
+                ))
+        }
+    }
 }

@@ -68,6 +68,14 @@ pub const MESSAGE_NAMES: &[&str] = &[
     "BlockCreateResponse",
     "Sign",
     "SignResponse",
+    "GetInfo",
+    "GetInfoResponse",
+    "Sessions",
+    "SessionsResponse",
+    "SessionDisconnect",
+    "SessionDisconnectResponse",
+    "SessionLog",
+    "SessionLogResponse",
 ];
 /// The tag of a member by its name (`None` for unknown names and for `NONE`).
 pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
@@ -334,6 +342,34 @@ pub static METHODS: &[MethodInfo] = &[
         permissions: &["api_sign"],
         doc: "Signs a block.",
     },
+    MethodInfo {
+        name: "GetInfo",
+        request: Message::GetInfo,
+        response: Message::GetInfoResponse,
+        permissions: &["node_admin"],
+        doc: "The node's load and ledger counts (session admin).",
+    },
+    MethodInfo {
+        name: "Sessions",
+        request: Message::Sessions,
+        response: Message::SessionsResponse,
+        permissions: &["node_admin"],
+        doc: "Every open session (session admin).",
+    },
+    MethodInfo {
+        name: "SessionDisconnect",
+        request: Message::SessionDisconnect,
+        response: Message::SessionDisconnectResponse,
+        permissions: &["node_admin"],
+        doc: "Closes sessions by id (session admin).",
+    },
+    MethodInfo {
+        name: "SessionLog",
+        request: Message::SessionLog,
+        response: Message::SessionLogResponse,
+        permissions: &["node_admin"],
+        doc: "Toggles logging of sessions' requests (session admin).",
+    },
 ];
 /// Methods of the service that cannot be dispatched because their request or response is
 /// not a member of `Message`.
@@ -376,6 +412,10 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
         Message::DeterministicKey => METHODS.get(31),
         Message::BlockCreate => METHODS.get(32),
         Message::Sign => METHODS.get(33),
+        Message::GetInfo => METHODS.get(34),
+        Message::Sessions => METHODS.get(35),
+        Message::SessionDisconnect => METHODS.get(36),
+        Message::SessionLog => METHODS.get(37),
         _ => ::core::option::Option::None,
     }
 }
@@ -938,6 +978,70 @@ pub trait Handler {
     > {
         ::core::result::Result::Err(self.not_implemented("Sign"))
     }
+    /// The node's load and ledger counts (session admin).
+    ///
+    /// Request `GetInfo`, answered by `GetInfoResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("GetInfo"))`.
+    #[allow(unused_variables)]
+    fn get_info<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::GetInfo<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::GetInfoResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("GetInfo"))
+    }
+    /// Every open session (session admin).
+    ///
+    /// Request `Sessions`, answered by `SessionsResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Sessions"))`.
+    #[allow(unused_variables)]
+    fn sessions<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Sessions<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::SessionsResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Sessions"))
+    }
+    /// Closes sessions by id (session admin).
+    ///
+    /// Request `SessionDisconnect`, answered by `SessionDisconnectResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("SessionDisconnect"))`.
+    #[allow(unused_variables)]
+    fn session_disconnect<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::SessionDisconnect<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::SessionDisconnectResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("SessionDisconnect"))
+    }
+    /// Toggles logging of sessions' requests (session admin).
+    ///
+    /// Request `SessionLog`, answered by `SessionLogResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("SessionLog"))`.
+    #[allow(unused_variables)]
+    fn session_log<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::SessionLog<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::SessionLogResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("SessionLog"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1396,6 +1500,57 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
                 }
             }
         }
+        Message::GetInfo => {
+            match env.message_as_get_info() {
+                ::core::option::Option::Some(req) => {
+                    h.get_info(ctx, req, fbb)
+                        .map(|o| (Message::GetInfoResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::Sessions => {
+            match env.message_as_sessions() {
+                ::core::option::Option::Some(req) => {
+                    h.sessions(ctx, req, fbb)
+                        .map(|o| (Message::SessionsResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::SessionDisconnect => {
+            match env.message_as_session_disconnect() {
+                ::core::option::Option::Some(req) => {
+                    h.session_disconnect(ctx, req, fbb)
+                        .map(|o| (
+                            Message::SessionDisconnectResponse,
+                            o.as_union_value(),
+                        ))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
+        Message::SessionLog => {
+            match env.message_as_session_log() {
+                ::core::option::Option::Some(req) => {
+                    h.session_log(ctx, req, fbb)
+                        .map(|o| (Message::SessionLogResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
         other => ::core::result::Result::Err(DispatchError::NotARequest(other)),
     }
 }
@@ -1844,6 +1999,54 @@ macro_rules! impl_handler_for_inherent {
                 $err,
             > {
                 <$ty>::sign(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn get_info<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::GetInfo<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::GetInfoResponse<'b>>,
+                $err,
+            > {
+                <$ty>::get_info(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn sessions<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Sessions<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::SessionsResponse<'b>>,
+                $err,
+            > {
+                <$ty>::sessions(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn session_disconnect<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::SessionDisconnect<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::SessionDisconnectResponse<'b>>,
+                $err,
+            > {
+                <$ty>::session_disconnect(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn session_log<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::SessionLog<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::SessionLogResponse<'b>>,
+                $err,
+            > {
+                <$ty>::session_log(self, ctx, req, fbb)
             }
         }
     };

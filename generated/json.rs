@@ -496,6 +496,46 @@ impl rt::JsonUnion for t::Message {
                     .deserialize(d)
                     .map(|o| o.as_union_value())
             }
+            t::Message::GetInfo => {
+                rt::TableSeed::<GetInfoJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::GetInfoResponse => {
+                rt::TableSeed::<GetInfoResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::Sessions => {
+                rt::TableSeed::<SessionsJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SessionsResponse => {
+                rt::TableSeed::<SessionsResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SessionDisconnect => {
+                rt::TableSeed::<SessionDisconnectJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SessionDisconnectResponse => {
+                rt::TableSeed::<SessionDisconnectResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SessionLog => {
+                rt::TableSeed::<SessionLogJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::SessionLogResponse => {
+                rt::TableSeed::<SessionLogResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
             _ => {
                 ::core::result::Result::Err(
                     D::Error::custom(
@@ -933,6 +973,59 @@ pub unsafe fn write_message_value(
         t::Message::SignResponse => {
             wr::JsonWrite::write_json(
                 &unsafe { t::SignResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::GetInfo => {
+            wr::JsonWrite::write_json(&unsafe { t::GetInfo::init_from_table(value) }, w);
+            true
+        }
+        t::Message::GetInfoResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::GetInfoResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Sessions => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::Sessions::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::SessionsResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SessionsResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::SessionDisconnect => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SessionDisconnect::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::SessionDisconnectResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SessionDisconnectResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::SessionLog => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SessionLog::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::SessionLogResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::SessionLogResponse::init_from_table(value) },
                 w,
             );
             true
@@ -9191,6 +9284,926 @@ impl wr::JsonWrite for t::SignResponse<'_> {
                     }
                 }
             }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `GetInfo` JSON object into the builder.
+pub struct GetInfoJson;
+impl rt::JsonTable for GetInfoJson {
+    type Out<'b> = t::GetInfo<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::GetInfo<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::GetInfo<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `GetInfoResponse` JSON object into the builder.
+pub struct GetInfoResponseJson;
+impl rt::JsonTable for GetInfoResponseJson {
+    type Out<'b> = t::GetInfoResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::GetInfoResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &[
+            "sessions",
+            "requests_in_flight",
+            "errors",
+            "paused_sessions",
+            "pending_request_bytes",
+            "uptime",
+            "block_count",
+            "cemented_count",
+            "account_count",
+        ];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<u64> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "sessions")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "requests_in_flight")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "errors")?;
+                    f2 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "paused_sessions")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "pending_request_bytes")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "uptime")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "block_count")?;
+                    f6 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "cemented_count")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "account_count")?;
+                    f8 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_ACCOUNT_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_CEMENTED_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_BLOCK_COUNT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_UPTIME, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_PENDING_REQUEST_BYTES, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_PAUSED_SESSIONS, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_ERRORS, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_REQUESTS_IN_FLIGHT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u64>(t::GetInfoResponse::VT_SESSIONS, v, 0u64);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::GetInfoResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.sessions();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("sessions");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.requests_in_flight();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("requests_in_flight");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.errors();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("errors");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.paused_sessions();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("paused_sessions");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.pending_request_bytes();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("pending_request_bytes");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.uptime();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("uptime");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.block_count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("block_count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.cemented_count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("cemented_count");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.account_count();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("account_count");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Sessions` JSON object into the builder.
+pub struct SessionsJson;
+impl rt::JsonTable for SessionsJson {
+    type Out<'b> = t::Sessions<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Sessions<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Sessions<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `SessionInfo` JSON object into the builder.
+pub struct SessionInfoJson;
+impl rt::JsonTable for SessionInfoJson {
+    type Out<'b> = t::SessionInfo<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::SessionInfo<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "transport",
+            "peer",
+            "requests",
+            "bytes_in",
+            "bytes_out",
+            "errors",
+            "age",
+            "logging",
+            "paused",
+        ];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f2: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f3: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f4: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f5: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f6: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f7: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f8: ::core::option::Option<bool> = ::core::option::Option::None;
+        let mut f9: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "id")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "transport")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(2) => {
+                    rt::once(&f2, "peer")?;
+                    f2 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(3) => {
+                    rt::once(&f3, "requests")?;
+                    f3 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(4) => {
+                    rt::once(&f4, "bytes_in")?;
+                    f4 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(5) => {
+                    rt::once(&f5, "bytes_out")?;
+                    f5 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(6) => {
+                    rt::once(&f6, "errors")?;
+                    f6 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(7) => {
+                    rt::once(&f7, "age")?;
+                    f7 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(8) => {
+                    rt::once(&f8, "logging")?;
+                    f8 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Field(9) => {
+                    rt::once(&f9, "paused")?;
+                    f9 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(rt::missing("transport", "SessionInfo"));
+        }
+        if f2.is_none() {
+            return ::core::result::Result::Err(rt::missing("peer", "SessionInfo"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f7 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_AGE, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f6 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_ERRORS, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f5 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_BYTES_OUT, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f4 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_BYTES_IN, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f3 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_REQUESTS, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u64>(t::SessionInfo::VT_ID, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f2 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionInfo::VT_PEER, v);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionInfo::VT_TRANSPORT, v);
+        }
+        if let ::core::option::Option::Some(v) = f9 {
+            fbb.push_slot::<bool>(t::SessionInfo::VT_PAUSED, v, false);
+        }
+        if let ::core::option::Option::Some(v) = f8 {
+            fbb.push_slot::<bool>(t::SessionInfo::VT_LOGGING, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionInfo<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.id();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("id");
+                w.scalar(v);
+            }
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::SessionInfo::VT_TRANSPORT, ::core::option::Option::None)
+        } {
+            w.key("transport");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::SessionInfo::VT_PEER, ::core::option::Option::None)
+        } {
+            w.key("peer");
+            w.string(v);
+        }
+        {
+            let v = self.requests();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("requests");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.bytes_in();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("bytes_in");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.bytes_out();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("bytes_out");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.errors();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("errors");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.age();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("age");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.logging();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("logging");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.paused();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("paused");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionsResponse` JSON object into the builder.
+pub struct SessionsResponseJson;
+impl rt::JsonTable for SessionsResponseJson {
+    type Out<'b> = t::SessionsResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SessionsResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["sessions"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "sessions")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        SessionInfoJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("sessions", "SessionsResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionsResponse::VT_SESSIONS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionsResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.sessions() {
+            w.key("sessions");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionDisconnect` JSON object into the builder.
+pub struct SessionDisconnectJson;
+impl rt::JsonTable for SessionDisconnectJson {
+    type Out<'b> = t::SessionDisconnect<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SessionDisconnect<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["ids"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "ids")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::ScalarElems::<u64>(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("ids", "SessionDisconnect"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionDisconnect::VT_IDS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionDisconnect<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.ids() {
+            w.key("ids");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.scalar(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionDisconnectResponse` JSON object into the builder.
+pub struct SessionDisconnectResponseJson;
+impl rt::JsonTable for SessionDisconnectResponseJson {
+    type Out<'b> = t::SessionDisconnectResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SessionDisconnectResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["disconnected"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "disconnected")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::ScalarElems::<u64>(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("disconnected", "SessionDisconnectResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionDisconnectResponse::VT_DISCONNECTED, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionDisconnectResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.disconnected() {
+            w.key("disconnected");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.scalar(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionLog` JSON object into the builder.
+pub struct SessionLogJson;
+impl rt::JsonTable for SessionLogJson {
+    type Out<'b> = t::SessionLog<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::SessionLog<'b>>, A::Error> {
+        const FIELDS: &[&str] = &["ids"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "ids")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::ScalarElems::<u64>(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("ids", "SessionLog"));
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionLog::VT_IDS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionLog<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.ids() {
+            w.key("ids");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                w.scalar(x);
+            }
+            w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionLogState` JSON object into the builder.
+pub struct SessionLogStateJson;
+impl rt::JsonTable for SessionLogStateJson {
+    type Out<'b> = t::SessionLogState<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SessionLogState<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["id", "logging"];
+        let mut f0: ::core::option::Option<u64> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<bool> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "id")?;
+                    f0 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<u64>::new())?,
+                    );
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "logging")?;
+                    f1 = ::core::option::Option::Some(
+                        map.next_value_seed(rt::ScalarSeed::<bool>::new())?,
+                    );
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot::<u64>(t::SessionLogState::VT_ID, v, 0u64);
+        }
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot::<bool>(t::SessionLogState::VT_LOGGING, v, false);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionLogState<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        {
+            let v = self.id();
+            #[allow(clippy::float_cmp)]
+            if v != 0u64 {
+                w.key("id");
+                w.scalar(v);
+            }
+        }
+        {
+            let v = self.logging();
+            #[allow(clippy::float_cmp)]
+            if v != false {
+                w.key("logging");
+                w.scalar(v);
+            }
+        }
+        w.end_object();
+    }
+}
+/// Parses a `SessionLogResponse` JSON object into the builder.
+pub struct SessionLogResponseJson;
+impl rt::JsonTable for SessionLogResponseJson {
+    type Out<'b> = t::SessionLogResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::SessionLogResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["sessions"];
+        let mut f0 = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "sessions")?;
+                    f0 = map
+                        .next_value_seed(
+                            rt::NullOr(
+                                rt::VecSeed::new(
+                                    ctx,
+                                    &mut *fbb,
+                                    rt::TableElems::<
+                                        SessionLogStateJson,
+                                    >(::core::marker::PhantomData),
+                                ),
+                            ),
+                        )?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("sessions", "SessionLogResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::SessionLogResponse::VT_SESSIONS, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::SessionLogResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = self.sessions() {
+            w.key("sessions");
+            w.begin_array();
+            for x in v.iter() {
+                w.element();
+                wr::JsonWrite::write_json(&x, w);
+            }
+            w.end_array();
         }
         w.end_object();
     }

@@ -571,10 +571,26 @@ impl Message {
     pub const Sign: Self = Self(63);
     /// Signing answer.
     pub const SignResponse: Self = Self(64);
+    /// Node load request (session admin).
+    pub const GetInfo: Self = Self(65);
+    /// Node load answer.
+    pub const GetInfoResponse: Self = Self(66);
+    /// Open sessions request (session admin).
+    pub const Sessions: Self = Self(67);
+    /// Open sessions answer.
+    pub const SessionsResponse: Self = Self(68);
+    /// Session close request (session admin).
+    pub const SessionDisconnect: Self = Self(69);
+    /// Session close answer.
+    pub const SessionDisconnectResponse: Self = Self(70);
+    /// Session request-logging toggle (session admin).
+    pub const SessionLog: Self = Self(71);
+    /// Session request-logging answer.
+    pub const SessionLogResponse: Self = Self(72);
     /// The smallest declared value.
     pub const ENUM_MIN: u8 = 0;
     /// The largest declared value.
-    pub const ENUM_MAX: u8 = 64;
+    pub const ENUM_MAX: u8 = 72;
     /// Every declared value, in declaration order.
     pub const ENUM_VALUES: &'static [Self] = &[
         Self::NONE,
@@ -642,6 +658,14 @@ impl Message {
         Self::BlockCreateResponse,
         Self::Sign,
         Self::SignResponse,
+        Self::GetInfo,
+        Self::GetInfoResponse,
+        Self::Sessions,
+        Self::SessionsResponse,
+        Self::SessionDisconnect,
+        Self::SessionDisconnectResponse,
+        Self::SessionLog,
+        Self::SessionLogResponse,
     ];
     /// The declared name of this value, or `None` for a value this schema does not know.
     pub fn variant_name(self) -> ::core::option::Option<&'static str> {
@@ -747,6 +771,18 @@ impl Message {
             }
             Self::Sign => ::core::option::Option::Some("Sign"),
             Self::SignResponse => ::core::option::Option::Some("SignResponse"),
+            Self::GetInfo => ::core::option::Option::Some("GetInfo"),
+            Self::GetInfoResponse => ::core::option::Option::Some("GetInfoResponse"),
+            Self::Sessions => ::core::option::Option::Some("Sessions"),
+            Self::SessionsResponse => ::core::option::Option::Some("SessionsResponse"),
+            Self::SessionDisconnect => ::core::option::Option::Some("SessionDisconnect"),
+            Self::SessionDisconnectResponse => {
+                ::core::option::Option::Some("SessionDisconnectResponse")
+            }
+            Self::SessionLog => ::core::option::Option::Some("SessionLog"),
+            Self::SessionLogResponse => {
+                ::core::option::Option::Some("SessionLogResponse")
+            }
             _ => ::core::option::Option::None,
         }
     }
@@ -854,6 +890,18 @@ impl Message {
             }
             "Sign" => ::core::option::Option::Some(Self::Sign),
             "SignResponse" => ::core::option::Option::Some(Self::SignResponse),
+            "GetInfo" => ::core::option::Option::Some(Self::GetInfo),
+            "GetInfoResponse" => ::core::option::Option::Some(Self::GetInfoResponse),
+            "Sessions" => ::core::option::Option::Some(Self::Sessions),
+            "SessionsResponse" => ::core::option::Option::Some(Self::SessionsResponse),
+            "SessionDisconnect" => ::core::option::Option::Some(Self::SessionDisconnect),
+            "SessionDisconnectResponse" => {
+                ::core::option::Option::Some(Self::SessionDisconnectResponse)
+            }
+            "SessionLog" => ::core::option::Option::Some(Self::SessionLog),
+            "SessionLogResponse" => {
+                ::core::option::Option::Some(Self::SessionLogResponse)
+            }
             _ => ::core::option::Option::None,
         }
     }
@@ -970,6 +1018,14 @@ pub enum MessageT {
     BlockCreateResponse(::std::boxed::Box<BlockCreateResponseT>),
     Sign(::std::boxed::Box<SignT>),
     SignResponse(::std::boxed::Box<SignResponseT>),
+    GetInfo(::std::boxed::Box<GetInfoT>),
+    GetInfoResponse(::std::boxed::Box<GetInfoResponseT>),
+    Sessions(::std::boxed::Box<SessionsT>),
+    SessionsResponse(::std::boxed::Box<SessionsResponseT>),
+    SessionDisconnect(::std::boxed::Box<SessionDisconnectT>),
+    SessionDisconnectResponse(::std::boxed::Box<SessionDisconnectResponseT>),
+    SessionLog(::std::boxed::Box<SessionLogT>),
+    SessionLogResponse(::std::boxed::Box<SessionLogResponseT>),
 }
 impl MessageT {
     /// The union tag this value is written with.
@@ -1044,6 +1100,14 @@ impl MessageT {
             Self::BlockCreateResponse(_) => Message::BlockCreateResponse,
             Self::Sign(_) => Message::Sign,
             Self::SignResponse(_) => Message::SignResponse,
+            Self::GetInfo(_) => Message::GetInfo,
+            Self::GetInfoResponse(_) => Message::GetInfoResponse,
+            Self::Sessions(_) => Message::Sessions,
+            Self::SessionsResponse(_) => Message::SessionsResponse,
+            Self::SessionDisconnect(_) => Message::SessionDisconnect,
+            Self::SessionDisconnectResponse(_) => Message::SessionDisconnectResponse,
+            Self::SessionLog(_) => Message::SessionLog,
+            Self::SessionLogResponse(_) => Message::SessionLogResponse,
         }
     }
     /// Writes the member table; `None` for `NONE`.
@@ -1235,6 +1299,30 @@ impl MessageT {
             }
             Self::Sign(v) => ::core::option::Option::Some(v.pack(fbb).as_union_value()),
             Self::SignResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::GetInfo(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::GetInfoResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Sessions(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::SessionsResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::SessionDisconnect(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::SessionDisconnectResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::SessionLog(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::SessionLogResponse(v) => {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
         }
@@ -19583,6 +19671,1903 @@ impl SignResponseT {
         )
     }
 }
+/// Asks for the node's load: sessions, requests in flight, errors, paused sessions, uptime and
+/// ledger counts. Served only on a transport with `allow_unsafe` until access control is enforced.
+#[derive(Copy, Clone, PartialEq)]
+pub struct GetInfo<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for GetInfo<'a> {
+    type Inner = GetInfo<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> GetInfo<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `GetInfo` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args GetInfoArgs,
+    ) -> ::flatbuffers::WIPOffset<GetInfo<'bldr>> {
+        let mut builder = GetInfoBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> GetInfoT {
+        GetInfoT {}
+    }
+}
+impl ::flatbuffers::Verifiable for GetInfo<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`GetInfo::create`]; `Default` gives the schema defaults.
+pub struct GetInfoArgs {}
+impl ::core::default::Default for GetInfoArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `GetInfo` field by field; call `finish` once every field is added.
+pub struct GetInfoBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> GetInfoBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<GetInfo<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for GetInfo<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("GetInfo");
+        ds.finish()
+    }
+}
+/// Owned form of [`GetInfo`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInfoT {}
+impl ::core::default::Default for GetInfoT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl GetInfoT {
+    /// Writes this object as a `GetInfo` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<GetInfo<'b>> {
+        GetInfo::create(_fbb, &GetInfoArgs {})
+    }
+}
+/// The answer to `GetInfo`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct GetInfoResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for GetInfoResponse<'a> {
+    type Inner = GetInfoResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> GetInfoResponse<'a> {
+    pub const VT_SESSIONS: ::flatbuffers::VOffsetT = 4;
+    pub const VT_REQUESTS_IN_FLIGHT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_ERRORS: ::flatbuffers::VOffsetT = 8;
+    pub const VT_PAUSED_SESSIONS: ::flatbuffers::VOffsetT = 10;
+    pub const VT_PENDING_REQUEST_BYTES: ::flatbuffers::VOffsetT = 12;
+    pub const VT_UPTIME: ::flatbuffers::VOffsetT = 14;
+    pub const VT_BLOCK_COUNT: ::flatbuffers::VOffsetT = 16;
+    pub const VT_CEMENTED_COUNT: ::flatbuffers::VOffsetT = 18;
+    pub const VT_ACCOUNT_COUNT: ::flatbuffers::VOffsetT = 20;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `GetInfoResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args GetInfoResponseArgs,
+    ) -> ::flatbuffers::WIPOffset<GetInfoResponse<'bldr>> {
+        let mut builder = GetInfoResponseBuilder::new(_fbb);
+        builder.add_account_count(args.account_count);
+        builder.add_cemented_count(args.cemented_count);
+        builder.add_block_count(args.block_count);
+        builder.add_uptime(args.uptime);
+        builder.add_pending_request_bytes(args.pending_request_bytes);
+        builder.add_paused_sessions(args.paused_sessions);
+        builder.add_errors(args.errors);
+        builder.add_requests_in_flight(args.requests_in_flight);
+        builder.add_sessions(args.sessions);
+        builder.finish()
+    }
+    /// Sessions open now, over every transport.
+    #[inline]
+    pub fn sessions(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_SESSIONS, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Requests running off the async workers now (the ones the node-wide in-flight cap counts).
+    #[inline]
+    pub fn requests_in_flight(&self) -> u64 {
+        unsafe {
+            self._tab
+                .get::<u64>(Self::VT_REQUESTS_IN_FLIGHT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Malformed or refused requests counted against sessions since the node started.
+    #[inline]
+    pub fn errors(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_ERRORS, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Sessions paused now because their client does not read its answers.
+    #[inline]
+    pub fn paused_sessions(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_PAUSED_SESSIONS, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Bytes held now in partly received requests, over every session.
+    #[inline]
+    pub fn pending_request_bytes(&self) -> u64 {
+        unsafe {
+            self._tab
+                .get::<u64>(Self::VT_PENDING_REQUEST_BYTES, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Seconds since the node started.
+    #[inline]
+    pub fn uptime(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_UPTIME, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Blocks in the ledger.
+    #[inline]
+    pub fn block_count(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_BLOCK_COUNT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Cemented blocks in the ledger (every accepted block here).
+    #[inline]
+    pub fn cemented_count(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_CEMENTED_COUNT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Opened accounts in the ledger.
+    #[inline]
+    pub fn account_count(&self) -> u64 {
+        unsafe {
+            self._tab.get::<u64>(Self::VT_ACCOUNT_COUNT, ::core::option::Option::None)
+        }
+            .unwrap_or(0u64)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> GetInfoResponseT {
+        let sessions = self.sessions();
+        let requests_in_flight = self.requests_in_flight();
+        let errors = self.errors();
+        let paused_sessions = self.paused_sessions();
+        let pending_request_bytes = self.pending_request_bytes();
+        let uptime = self.uptime();
+        let block_count = self.block_count();
+        let cemented_count = self.cemented_count();
+        let account_count = self.account_count();
+        GetInfoResponseT {
+            sessions,
+            requests_in_flight,
+            errors,
+            paused_sessions,
+            pending_request_bytes,
+            uptime,
+            block_count,
+            cemented_count,
+            account_count,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for GetInfoResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("sessions", Self::VT_SESSIONS, false)?
+            .visit_field::<
+                u64,
+            >("requests_in_flight", Self::VT_REQUESTS_IN_FLIGHT, false)?
+            .visit_field::<u64>("errors", Self::VT_ERRORS, false)?
+            .visit_field::<u64>("paused_sessions", Self::VT_PAUSED_SESSIONS, false)?
+            .visit_field::<
+                u64,
+            >("pending_request_bytes", Self::VT_PENDING_REQUEST_BYTES, false)?
+            .visit_field::<u64>("uptime", Self::VT_UPTIME, false)?
+            .visit_field::<u64>("block_count", Self::VT_BLOCK_COUNT, false)?
+            .visit_field::<u64>("cemented_count", Self::VT_CEMENTED_COUNT, false)?
+            .visit_field::<u64>("account_count", Self::VT_ACCOUNT_COUNT, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`GetInfoResponse::create`]; `Default` gives the schema defaults.
+pub struct GetInfoResponseArgs {
+    /// Sessions open now, over every transport.
+    pub sessions: u64,
+    /// Requests running off the async workers now (the ones the node-wide in-flight cap counts).
+    pub requests_in_flight: u64,
+    /// Malformed or refused requests counted against sessions since the node started.
+    pub errors: u64,
+    /// Sessions paused now because their client does not read its answers.
+    pub paused_sessions: u64,
+    /// Bytes held now in partly received requests, over every session.
+    pub pending_request_bytes: u64,
+    /// Seconds since the node started.
+    pub uptime: u64,
+    /// Blocks in the ledger.
+    pub block_count: u64,
+    /// Cemented blocks in the ledger (every accepted block here).
+    pub cemented_count: u64,
+    /// Opened accounts in the ledger.
+    pub account_count: u64,
+}
+impl ::core::default::Default for GetInfoResponseArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            sessions: 0u64,
+            requests_in_flight: 0u64,
+            errors: 0u64,
+            paused_sessions: 0u64,
+            pending_request_bytes: 0u64,
+            uptime: 0u64,
+            block_count: 0u64,
+            cemented_count: 0u64,
+            account_count: 0u64,
+        }
+    }
+}
+/// Writes a `GetInfoResponse` field by field; call `finish` once every field is added.
+pub struct GetInfoResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> GetInfoResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_sessions(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_SESSIONS, v, 0u64);
+    }
+    #[inline]
+    pub fn add_requests_in_flight(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_REQUESTS_IN_FLIGHT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_errors(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_ERRORS, v, 0u64);
+    }
+    #[inline]
+    pub fn add_paused_sessions(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_PAUSED_SESSIONS, v, 0u64);
+    }
+    #[inline]
+    pub fn add_pending_request_bytes(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_PENDING_REQUEST_BYTES, v, 0u64);
+    }
+    #[inline]
+    pub fn add_uptime(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_UPTIME, v, 0u64);
+    }
+    #[inline]
+    pub fn add_block_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_BLOCK_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_cemented_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_CEMENTED_COUNT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_account_count(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(GetInfoResponse::VT_ACCOUNT_COUNT, v, 0u64);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<GetInfoResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for GetInfoResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("GetInfoResponse");
+        ds.field("sessions", &self.sessions());
+        ds.field("requests_in_flight", &self.requests_in_flight());
+        ds.field("errors", &self.errors());
+        ds.field("paused_sessions", &self.paused_sessions());
+        ds.field("pending_request_bytes", &self.pending_request_bytes());
+        ds.field("uptime", &self.uptime());
+        ds.field("block_count", &self.block_count());
+        ds.field("cemented_count", &self.cemented_count());
+        ds.field("account_count", &self.account_count());
+        ds.finish()
+    }
+}
+/// Owned form of [`GetInfoResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetInfoResponseT {
+    /// Sessions open now, over every transport.
+    pub sessions: u64,
+    /// Requests running off the async workers now (the ones the node-wide in-flight cap counts).
+    pub requests_in_flight: u64,
+    /// Malformed or refused requests counted against sessions since the node started.
+    pub errors: u64,
+    /// Sessions paused now because their client does not read its answers.
+    pub paused_sessions: u64,
+    /// Bytes held now in partly received requests, over every session.
+    pub pending_request_bytes: u64,
+    /// Seconds since the node started.
+    pub uptime: u64,
+    /// Blocks in the ledger.
+    pub block_count: u64,
+    /// Cemented blocks in the ledger (every accepted block here).
+    pub cemented_count: u64,
+    /// Opened accounts in the ledger.
+    pub account_count: u64,
+}
+impl ::core::default::Default for GetInfoResponseT {
+    fn default() -> Self {
+        Self {
+            sessions: 0u64,
+            requests_in_flight: 0u64,
+            errors: 0u64,
+            paused_sessions: 0u64,
+            pending_request_bytes: 0u64,
+            uptime: 0u64,
+            block_count: 0u64,
+            cemented_count: 0u64,
+            account_count: 0u64,
+        }
+    }
+}
+impl GetInfoResponseT {
+    /// Writes this object as a `GetInfoResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<GetInfoResponse<'b>> {
+        let sessions = self.sessions;
+        let requests_in_flight = self.requests_in_flight;
+        let errors = self.errors;
+        let paused_sessions = self.paused_sessions;
+        let pending_request_bytes = self.pending_request_bytes;
+        let uptime = self.uptime;
+        let block_count = self.block_count;
+        let cemented_count = self.cemented_count;
+        let account_count = self.account_count;
+        GetInfoResponse::create(
+            _fbb,
+            &GetInfoResponseArgs {
+                sessions,
+                requests_in_flight,
+                errors,
+                paused_sessions,
+                pending_request_bytes,
+                uptime,
+                block_count,
+                cemented_count,
+                account_count,
+            },
+        )
+    }
+}
+/// Asks for every open session.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Sessions<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Sessions<'a> {
+    type Inner = Sessions<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Sessions<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Sessions` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionsArgs,
+    ) -> ::flatbuffers::WIPOffset<Sessions<'bldr>> {
+        let mut builder = SessionsBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionsT {
+        SessionsT {}
+    }
+}
+impl ::flatbuffers::Verifiable for Sessions<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Sessions::create`]; `Default` gives the schema defaults.
+pub struct SessionsArgs {}
+impl ::core::default::Default for SessionsArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `Sessions` field by field; call `finish` once every field is added.
+pub struct SessionsBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionsBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Sessions<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Sessions<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Sessions");
+        ds.finish()
+    }
+}
+/// Owned form of [`Sessions`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionsT {}
+impl ::core::default::Default for SessionsT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl SessionsT {
+    /// Writes this object as a `Sessions` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Sessions<'b>> {
+        Sessions::create(_fbb, &SessionsArgs {})
+    }
+}
+/// One open session, as `Sessions` reports it.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionInfo<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionInfo<'a> {
+    type Inner = SessionInfo<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionInfo<'a> {
+    pub const VT_ID: ::flatbuffers::VOffsetT = 4;
+    pub const VT_TRANSPORT: ::flatbuffers::VOffsetT = 6;
+    pub const VT_PEER: ::flatbuffers::VOffsetT = 8;
+    pub const VT_REQUESTS: ::flatbuffers::VOffsetT = 10;
+    pub const VT_BYTES_IN: ::flatbuffers::VOffsetT = 12;
+    pub const VT_BYTES_OUT: ::flatbuffers::VOffsetT = 14;
+    pub const VT_ERRORS: ::flatbuffers::VOffsetT = 16;
+    pub const VT_AGE: ::flatbuffers::VOffsetT = 18;
+    pub const VT_LOGGING: ::flatbuffers::VOffsetT = 20;
+    pub const VT_PAUSED: ::flatbuffers::VOffsetT = 22;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionInfo` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionInfoArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionInfo<'bldr>> {
+        let mut builder = SessionInfoBuilder::new(_fbb);
+        builder.add_age(args.age);
+        builder.add_errors(args.errors);
+        builder.add_bytes_out(args.bytes_out);
+        builder.add_bytes_in(args.bytes_in);
+        builder.add_requests(args.requests);
+        builder.add_id(args.id);
+        if let ::core::option::Option::Some(x) = args.peer {
+            builder.add_peer(x);
+        }
+        if let ::core::option::Option::Some(x) = args.transport {
+            builder.add_transport(x);
+        }
+        builder.add_paused(args.paused);
+        builder.add_logging(args.logging);
+        builder.finish()
+    }
+    /// The node-unique session number `SessionDisconnect` and `SessionLog` take.
+    #[inline]
+    pub fn id(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_ID, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// `local`, `tcp` or `http`.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn transport(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_TRANSPORT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The peer: `ip:port` for TCP, `uid <n>` for the Unix socket.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn peer(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_PEER, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Requests the session has made.
+    #[inline]
+    pub fn requests(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_REQUESTS, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Request bytes read from the client.
+    #[inline]
+    pub fn bytes_in(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_BYTES_IN, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Answer bytes written to the client.
+    #[inline]
+    pub fn bytes_out(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_BYTES_OUT, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Malformed or refused requests counted against the session's error budget.
+    #[inline]
+    pub fn errors(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_ERRORS, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Seconds since the session opened.
+    #[inline]
+    pub fn age(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_AGE, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Whether the session's requests are being logged (`SessionLog`).
+    #[inline]
+    pub fn logging(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_LOGGING, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Whether the session is paused now because its client does not read its answers.
+    #[inline]
+    pub fn paused(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_PAUSED, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionInfoT {
+        let id = self.id();
+        let transport = self.transport().to_string();
+        let peer = self.peer().to_string();
+        let requests = self.requests();
+        let bytes_in = self.bytes_in();
+        let bytes_out = self.bytes_out();
+        let errors = self.errors();
+        let age = self.age();
+        let logging = self.logging();
+        let paused = self.paused();
+        SessionInfoT {
+            id,
+            transport,
+            peer,
+            requests,
+            bytes_in,
+            bytes_out,
+            errors,
+            age,
+            logging,
+            paused,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionInfo<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("id", Self::VT_ID, false)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("transport", Self::VT_TRANSPORT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("peer", Self::VT_PEER, true)?
+            .visit_field::<u64>("requests", Self::VT_REQUESTS, false)?
+            .visit_field::<u64>("bytes_in", Self::VT_BYTES_IN, false)?
+            .visit_field::<u64>("bytes_out", Self::VT_BYTES_OUT, false)?
+            .visit_field::<u64>("errors", Self::VT_ERRORS, false)?
+            .visit_field::<u64>("age", Self::VT_AGE, false)?
+            .visit_field::<bool>("logging", Self::VT_LOGGING, false)?
+            .visit_field::<bool>("paused", Self::VT_PAUSED, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionInfo::create`]; `Default` gives the schema defaults.
+pub struct SessionInfoArgs<'a> {
+    /// The node-unique session number `SessionDisconnect` and `SessionLog` take.
+    pub id: u64,
+    /// `local`, `tcp` or `http`.
+    pub transport: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The peer: `ip:port` for TCP, `uid <n>` for the Unix socket.
+    pub peer: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// Requests the session has made.
+    pub requests: u64,
+    /// Request bytes read from the client.
+    pub bytes_in: u64,
+    /// Answer bytes written to the client.
+    pub bytes_out: u64,
+    /// Malformed or refused requests counted against the session's error budget.
+    pub errors: u64,
+    /// Seconds since the session opened.
+    pub age: u64,
+    /// Whether the session's requests are being logged (`SessionLog`).
+    pub logging: bool,
+    /// Whether the session is paused now because its client does not read its answers.
+    pub paused: bool,
+}
+impl<'a> ::core::default::Default for SessionInfoArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            id: 0u64,
+            transport: ::core::option::Option::None,
+            peer: ::core::option::Option::None,
+            requests: 0u64,
+            bytes_in: 0u64,
+            bytes_out: 0u64,
+            errors: 0u64,
+            age: 0u64,
+            logging: false,
+            paused: false,
+        }
+    }
+}
+/// Writes a `SessionInfo` field by field; call `finish` once every field is added.
+pub struct SessionInfoBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionInfoBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_id(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_ID, v, 0u64);
+    }
+    #[inline]
+    pub fn add_transport(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SessionInfo::VT_TRANSPORT, v);
+    }
+    #[inline]
+    pub fn add_peer(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<::flatbuffers::WIPOffset<_>>(SessionInfo::VT_PEER, v);
+    }
+    #[inline]
+    pub fn add_requests(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_REQUESTS, v, 0u64);
+    }
+    #[inline]
+    pub fn add_bytes_in(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_BYTES_IN, v, 0u64);
+    }
+    #[inline]
+    pub fn add_bytes_out(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_BYTES_OUT, v, 0u64);
+    }
+    #[inline]
+    pub fn add_errors(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_ERRORS, v, 0u64);
+    }
+    #[inline]
+    pub fn add_age(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionInfo::VT_AGE, v, 0u64);
+    }
+    #[inline]
+    pub fn add_logging(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(SessionInfo::VT_LOGGING, v, false);
+    }
+    #[inline]
+    pub fn add_paused(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(SessionInfo::VT_PAUSED, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionInfo<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionInfo<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionInfo");
+        ds.field("id", &self.id());
+        ds.field("transport", &self.transport());
+        ds.field("peer", &self.peer());
+        ds.field("requests", &self.requests());
+        ds.field("bytes_in", &self.bytes_in());
+        ds.field("bytes_out", &self.bytes_out());
+        ds.field("errors", &self.errors());
+        ds.field("age", &self.age());
+        ds.field("logging", &self.logging());
+        ds.field("paused", &self.paused());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionInfo`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionInfoT {
+    /// The node-unique session number `SessionDisconnect` and `SessionLog` take.
+    pub id: u64,
+    /// `local`, `tcp` or `http`.
+    pub transport: ::std::string::String,
+    /// The peer: `ip:port` for TCP, `uid <n>` for the Unix socket.
+    pub peer: ::std::string::String,
+    /// Requests the session has made.
+    pub requests: u64,
+    /// Request bytes read from the client.
+    pub bytes_in: u64,
+    /// Answer bytes written to the client.
+    pub bytes_out: u64,
+    /// Malformed or refused requests counted against the session's error budget.
+    pub errors: u64,
+    /// Seconds since the session opened.
+    pub age: u64,
+    /// Whether the session's requests are being logged (`SessionLog`).
+    pub logging: bool,
+    /// Whether the session is paused now because its client does not read its answers.
+    pub paused: bool,
+}
+impl ::core::default::Default for SessionInfoT {
+    fn default() -> Self {
+        Self {
+            id: 0u64,
+            transport: ::std::string::String::new(),
+            peer: ::std::string::String::new(),
+            requests: 0u64,
+            bytes_in: 0u64,
+            bytes_out: 0u64,
+            errors: 0u64,
+            age: 0u64,
+            logging: false,
+            paused: false,
+        }
+    }
+}
+impl SessionInfoT {
+    /// Writes this object as a `SessionInfo` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionInfo<'b>> {
+        let id = self.id;
+        let transport = ::core::option::Option::Some(
+            _fbb.create_string(&self.transport),
+        );
+        let peer = ::core::option::Option::Some(_fbb.create_string(&self.peer));
+        let requests = self.requests;
+        let bytes_in = self.bytes_in;
+        let bytes_out = self.bytes_out;
+        let errors = self.errors;
+        let age = self.age;
+        let logging = self.logging;
+        let paused = self.paused;
+        SessionInfo::create(
+            _fbb,
+            &SessionInfoArgs {
+                id,
+                transport,
+                peer,
+                requests,
+                bytes_in,
+                bytes_out,
+                errors,
+                age,
+                logging,
+                paused,
+            },
+        )
+    }
+}
+/// The answer to `Sessions`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionsResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionsResponse<'a> {
+    type Inner = SessionsResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionsResponse<'a> {
+    pub const VT_SESSIONS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionsResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionsResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionsResponse<'bldr>> {
+        let mut builder = SessionsResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.sessions {
+            builder.add_sessions(x);
+        }
+        builder.finish()
+    }
+    /// Every open session, oldest first.
+    #[inline]
+    pub fn sessions(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<SessionInfo<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<SessionInfo<'a>>,
+                        >,
+                    >,
+                >(Self::VT_SESSIONS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionsResponseT {
+        let sessions = self
+            .sessions()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        SessionsResponseT { sessions }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionsResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<SessionInfo<'_>>,
+                    >,
+                >,
+            >("sessions", Self::VT_SESSIONS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionsResponse::create`]; `Default` gives the schema defaults.
+pub struct SessionsResponseArgs<'a> {
+    /// Every open session, oldest first.
+    pub sessions: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<SessionInfo<'a>>>,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for SessionsResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            sessions: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SessionsResponse` field by field; call `finish` once every field is added.
+pub struct SessionsResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionsResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_sessions(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<'b, ::flatbuffers::ForwardsUOffset<SessionInfo<'b>>>,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SessionsResponse::VT_SESSIONS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionsResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionsResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionsResponse");
+        ds.field("sessions", &self.sessions());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionsResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionsResponseT {
+    /// Every open session, oldest first.
+    pub sessions: ::std::vec::Vec<SessionInfoT>,
+}
+impl ::core::default::Default for SessionsResponseT {
+    fn default() -> Self {
+        Self {
+            sessions: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl SessionsResponseT {
+    /// Writes this object as a `SessionsResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionsResponse<'b>> {
+        let sessions = {
+            let x = &self.sessions;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        SessionsResponse::create(_fbb, &SessionsResponseArgs { sessions })
+    }
+}
+/// Closes sessions by id (their answers still being produced are abandoned).
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionDisconnect<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionDisconnect<'a> {
+    type Inner = SessionDisconnect<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionDisconnect<'a> {
+    pub const VT_IDS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionDisconnect` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionDisconnectArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionDisconnect<'bldr>> {
+        let mut builder = SessionDisconnectBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.ids {
+            builder.add_ids(x);
+        }
+        builder.finish()
+    }
+    /// The session ids, as `Sessions` reports them.
+    #[inline]
+    pub fn ids(&self) -> ::core::option::Option<::flatbuffers::Vector<'a, u64>> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u64>>,
+                >(Self::VT_IDS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionDisconnectT {
+        let ids = self.ids().map(|x| x.iter().collect()).unwrap_or_default();
+        SessionDisconnectT { ids }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionDisconnect<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+            >("ids", Self::VT_IDS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionDisconnect::create`]; `Default` gives the schema defaults.
+pub struct SessionDisconnectArgs<'a> {
+    /// The session ids, as `Sessions` reports them.
+    pub ids: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u64>>,
+    >,
+}
+impl<'a> ::core::default::Default for SessionDisconnectArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            ids: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SessionDisconnect` field by field; call `finish` once every field is added.
+pub struct SessionDisconnectBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionDisconnectBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_ids(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u64>>,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SessionDisconnect::VT_IDS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionDisconnect<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionDisconnect<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionDisconnect");
+        ds.field("ids", &self.ids());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionDisconnect`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionDisconnectT {
+    /// The session ids, as `Sessions` reports them.
+    pub ids: ::std::vec::Vec<u64>,
+}
+impl ::core::default::Default for SessionDisconnectT {
+    fn default() -> Self {
+        Self {
+            ids: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl SessionDisconnectT {
+    /// Writes this object as a `SessionDisconnect` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionDisconnect<'b>> {
+        let ids = {
+            let x = &self.ids;
+            ::core::option::Option::Some(_fbb.create_vector(x))
+        };
+        SessionDisconnect::create(_fbb, &SessionDisconnectArgs { ids })
+    }
+}
+/// The answer to `SessionDisconnect`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionDisconnectResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionDisconnectResponse<'a> {
+    type Inner = SessionDisconnectResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionDisconnectResponse<'a> {
+    pub const VT_DISCONNECTED: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionDisconnectResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionDisconnectResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionDisconnectResponse<'bldr>> {
+        let mut builder = SessionDisconnectResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.disconnected {
+            builder.add_disconnected(x);
+        }
+        builder.finish()
+    }
+    /// The ids that named an open session and were closed; the others were not open.
+    #[inline]
+    pub fn disconnected(
+        &self,
+    ) -> ::core::option::Option<::flatbuffers::Vector<'a, u64>> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u64>>,
+                >(Self::VT_DISCONNECTED, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionDisconnectResponseT {
+        let disconnected = self
+            .disconnected()
+            .map(|x| x.iter().collect())
+            .unwrap_or_default();
+        SessionDisconnectResponseT {
+            disconnected,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionDisconnectResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+            >("disconnected", Self::VT_DISCONNECTED, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionDisconnectResponse::create`]; `Default` gives the schema defaults.
+pub struct SessionDisconnectResponseArgs<'a> {
+    /// The ids that named an open session and were closed; the others were not open.
+    pub disconnected: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u64>>,
+    >,
+}
+impl<'a> ::core::default::Default for SessionDisconnectResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            disconnected: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SessionDisconnectResponse` field by field; call `finish` once every field is added.
+pub struct SessionDisconnectResponseBuilder<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<
+    'a: 'b,
+    'b,
+    A: ::flatbuffers::Allocator + 'a,
+> SessionDisconnectResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_disconnected(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u64>>,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SessionDisconnectResponse::VT_DISCONNECTED, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionDisconnectResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionDisconnectResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionDisconnectResponse");
+        ds.field("disconnected", &self.disconnected());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionDisconnectResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionDisconnectResponseT {
+    /// The ids that named an open session and were closed; the others were not open.
+    pub disconnected: ::std::vec::Vec<u64>,
+}
+impl ::core::default::Default for SessionDisconnectResponseT {
+    fn default() -> Self {
+        Self {
+            disconnected: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl SessionDisconnectResponseT {
+    /// Writes this object as a `SessionDisconnectResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionDisconnectResponse<'b>> {
+        let disconnected = {
+            let x = &self.disconnected;
+            ::core::option::Option::Some(_fbb.create_vector(x))
+        };
+        SessionDisconnectResponse::create(
+            _fbb,
+            &SessionDisconnectResponseArgs {
+                disconnected,
+            },
+        )
+    }
+}
+/// Toggles logging of each named session's requests (one log line per request and answer).
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionLog<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionLog<'a> {
+    type Inner = SessionLog<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionLog<'a> {
+    pub const VT_IDS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionLog` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionLogArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionLog<'bldr>> {
+        let mut builder = SessionLogBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.ids {
+            builder.add_ids(x);
+        }
+        builder.finish()
+    }
+    /// The session ids, as `Sessions` reports them.
+    #[inline]
+    pub fn ids(&self) -> ::core::option::Option<::flatbuffers::Vector<'a, u64>> {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'a, u64>>,
+                >(Self::VT_IDS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionLogT {
+        let ids = self.ids().map(|x| x.iter().collect()).unwrap_or_default();
+        SessionLogT { ids }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionLog<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+            >("ids", Self::VT_IDS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionLog::create`]; `Default` gives the schema defaults.
+pub struct SessionLogArgs<'a> {
+    /// The session ids, as `Sessions` reports them.
+    pub ids: ::core::option::Option<
+        ::flatbuffers::WIPOffset<::flatbuffers::Vector<'a, u64>>,
+    >,
+}
+impl<'a> ::core::default::Default for SessionLogArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            ids: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SessionLog` field by field; call `finish` once every field is added.
+pub struct SessionLogBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionLogBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_ids(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<::flatbuffers::Vector<'b, u64>>,
+    ) {
+        self.fbb_.push_slot_always::<::flatbuffers::WIPOffset<_>>(SessionLog::VT_IDS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionLog<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionLog<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionLog");
+        ds.field("ids", &self.ids());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionLog`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionLogT {
+    /// The session ids, as `Sessions` reports them.
+    pub ids: ::std::vec::Vec<u64>,
+}
+impl ::core::default::Default for SessionLogT {
+    fn default() -> Self {
+        Self {
+            ids: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl SessionLogT {
+    /// Writes this object as a `SessionLog` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionLog<'b>> {
+        let ids = {
+            let x = &self.ids;
+            ::core::option::Option::Some(_fbb.create_vector(x))
+        };
+        SessionLog::create(_fbb, &SessionLogArgs { ids })
+    }
+}
+/// One session's logging state after `SessionLog`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionLogState<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionLogState<'a> {
+    type Inner = SessionLogState<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionLogState<'a> {
+    pub const VT_ID: ::flatbuffers::VOffsetT = 4;
+    pub const VT_LOGGING: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionLogState` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionLogStateArgs,
+    ) -> ::flatbuffers::WIPOffset<SessionLogState<'bldr>> {
+        let mut builder = SessionLogStateBuilder::new(_fbb);
+        builder.add_id(args.id);
+        builder.add_logging(args.logging);
+        builder.finish()
+    }
+    /// The session id.
+    #[inline]
+    pub fn id(&self) -> u64 {
+        unsafe { self._tab.get::<u64>(Self::VT_ID, ::core::option::Option::None) }
+            .unwrap_or(0u64)
+    }
+    /// Whether its requests are logged from now on.
+    #[inline]
+    pub fn logging(&self) -> bool {
+        unsafe { self._tab.get::<bool>(Self::VT_LOGGING, ::core::option::Option::None) }
+            .unwrap_or(false)
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionLogStateT {
+        let id = self.id();
+        let logging = self.logging();
+        SessionLogStateT { id, logging }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionLogState<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<u64>("id", Self::VT_ID, false)?
+            .visit_field::<bool>("logging", Self::VT_LOGGING, false)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionLogState::create`]; `Default` gives the schema defaults.
+pub struct SessionLogStateArgs {
+    /// The session id.
+    pub id: u64,
+    /// Whether its requests are logged from now on.
+    pub logging: bool,
+}
+impl ::core::default::Default for SessionLogStateArgs {
+    #[inline]
+    fn default() -> Self {
+        Self { id: 0u64, logging: false }
+    }
+}
+/// Writes a `SessionLogState` field by field; call `finish` once every field is added.
+pub struct SessionLogStateBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionLogStateBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_id(&mut self, v: u64) {
+        self.fbb_.push_slot::<u64>(SessionLogState::VT_ID, v, 0u64);
+    }
+    #[inline]
+    pub fn add_logging(&mut self, v: bool) {
+        self.fbb_.push_slot::<bool>(SessionLogState::VT_LOGGING, v, false);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionLogState<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionLogState<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionLogState");
+        ds.field("id", &self.id());
+        ds.field("logging", &self.logging());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionLogState`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionLogStateT {
+    /// The session id.
+    pub id: u64,
+    /// Whether its requests are logged from now on.
+    pub logging: bool,
+}
+impl ::core::default::Default for SessionLogStateT {
+    fn default() -> Self {
+        Self { id: 0u64, logging: false }
+    }
+}
+impl SessionLogStateT {
+    /// Writes this object as a `SessionLogState` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionLogState<'b>> {
+        let id = self.id;
+        let logging = self.logging;
+        SessionLogState::create(_fbb, &SessionLogStateArgs { id, logging })
+    }
+}
+/// The answer to `SessionLog`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct SessionLogResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for SessionLogResponse<'a> {
+    type Inner = SessionLogResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> SessionLogResponse<'a> {
+    pub const VT_SESSIONS: ::flatbuffers::VOffsetT = 4;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `SessionLogResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args SessionLogResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<SessionLogResponse<'bldr>> {
+        let mut builder = SessionLogResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.sessions {
+            builder.add_sessions(x);
+        }
+        builder.finish()
+    }
+    /// The ids that named an open session, with their new state; the others were not open.
+    #[inline]
+    pub fn sessions(
+        &self,
+    ) -> ::core::option::Option<
+        ::flatbuffers::Vector<'a, ::flatbuffers::ForwardsUOffset<SessionLogState<'a>>>,
+    > {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<
+                        ::flatbuffers::Vector<
+                            'a,
+                            ::flatbuffers::ForwardsUOffset<SessionLogState<'a>>,
+                        >,
+                    >,
+                >(Self::VT_SESSIONS, ::core::option::Option::None)
+        }
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> SessionLogResponseT {
+        let sessions = self
+            .sessions()
+            .map(|x| x.iter().map(|t| t.unpack()).collect())
+            .unwrap_or_default();
+        SessionLogResponseT { sessions }
+    }
+}
+impl ::flatbuffers::Verifiable for SessionLogResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<
+                    ::flatbuffers::Vector<
+                        '_,
+                        ::flatbuffers::ForwardsUOffset<SessionLogState<'_>>,
+                    >,
+                >,
+            >("sessions", Self::VT_SESSIONS, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`SessionLogResponse::create`]; `Default` gives the schema defaults.
+pub struct SessionLogResponseArgs<'a> {
+    /// The ids that named an open session, with their new state; the others were not open.
+    pub sessions: ::core::option::Option<
+        ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'a,
+                ::flatbuffers::ForwardsUOffset<SessionLogState<'a>>,
+            >,
+        >,
+    >,
+}
+impl<'a> ::core::default::Default for SessionLogResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            sessions: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `SessionLogResponse` field by field; call `finish` once every field is added.
+pub struct SessionLogResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> SessionLogResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_sessions(
+        &mut self,
+        v: ::flatbuffers::WIPOffset<
+            ::flatbuffers::Vector<
+                'b,
+                ::flatbuffers::ForwardsUOffset<SessionLogState<'b>>,
+            >,
+        >,
+    ) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(SessionLogResponse::VT_SESSIONS, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<SessionLogResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for SessionLogResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("SessionLogResponse");
+        ds.field("sessions", &self.sessions());
+        ds.finish()
+    }
+}
+/// Owned form of [`SessionLogResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionLogResponseT {
+    /// The ids that named an open session, with their new state; the others were not open.
+    pub sessions: ::std::vec::Vec<SessionLogStateT>,
+}
+impl ::core::default::Default for SessionLogResponseT {
+    fn default() -> Self {
+        Self {
+            sessions: ::std::vec::Vec::new(),
+        }
+    }
+}
+impl SessionLogResponseT {
+    /// Writes this object as a `SessionLogResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<SessionLogResponse<'b>> {
+        let sessions = {
+            let x = &self.sessions;
+            ::core::option::Option::Some({
+                let w: ::std::vec::Vec<_> = x.iter().map(|t| t.pack(_fbb)).collect();
+                _fbb.create_vector(&w)
+            })
+        };
+        SessionLogResponse::create(_fbb, &SessionLogResponseArgs { sessions })
+    }
+}
 /// The frame of every v2 message, in both directions.
 #[derive(Copy, Clone, PartialEq)]
 pub struct Envelope<'a> {
@@ -20344,6 +22329,89 @@ impl<'a> Envelope<'a> {
             ::core::option::Option::None
         }
     }
+    /// `message` as a `GetInfo`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_get_info(&self) -> ::core::option::Option<GetInfo<'a>> {
+        if self.message_type() == Message::GetInfo {
+            self.message().map(|t| unsafe { GetInfo::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `GetInfoResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_get_info_response(
+        &self,
+    ) -> ::core::option::Option<GetInfoResponse<'a>> {
+        if self.message_type() == Message::GetInfoResponse {
+            self.message().map(|t| unsafe { GetInfoResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `Sessions`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_sessions(&self) -> ::core::option::Option<Sessions<'a>> {
+        if self.message_type() == Message::Sessions {
+            self.message().map(|t| unsafe { Sessions::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SessionsResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_sessions_response(
+        &self,
+    ) -> ::core::option::Option<SessionsResponse<'a>> {
+        if self.message_type() == Message::SessionsResponse {
+            self.message().map(|t| unsafe { SessionsResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SessionDisconnect`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_session_disconnect(
+        &self,
+    ) -> ::core::option::Option<SessionDisconnect<'a>> {
+        if self.message_type() == Message::SessionDisconnect {
+            self.message().map(|t| unsafe { SessionDisconnect::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SessionDisconnectResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_session_disconnect_response(
+        &self,
+    ) -> ::core::option::Option<SessionDisconnectResponse<'a>> {
+        if self.message_type() == Message::SessionDisconnectResponse {
+            self.message()
+                .map(|t| unsafe { SessionDisconnectResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SessionLog`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_session_log(&self) -> ::core::option::Option<SessionLog<'a>> {
+        if self.message_type() == Message::SessionLog {
+            self.message().map(|t| unsafe { SessionLog::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `SessionLogResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_session_log_response(
+        &self,
+    ) -> ::core::option::Option<SessionLogResponse<'a>> {
+        if self.message_type() == Message::SessionLogResponse {
+            self.message().map(|t| unsafe { SessionLogResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> EnvelopeT {
         let time = self.time();
@@ -20888,6 +22956,72 @@ impl<'a> Envelope<'a> {
                     ::core::option::Option::None => MessageT::NONE,
                 }
             }
+            Message::GetInfo => {
+                match self.message_as_get_info() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::GetInfo(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::GetInfoResponse => {
+                match self.message_as_get_info_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::GetInfoResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::Sessions => {
+                match self.message_as_sessions() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Sessions(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SessionsResponse => {
+                match self.message_as_sessions_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SessionsResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SessionDisconnect => {
+                match self.message_as_session_disconnect() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SessionDisconnect(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SessionDisconnectResponse => {
+                match self.message_as_session_disconnect_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SessionDisconnectResponse(
+                            ::std::boxed::Box::new(x.unpack()),
+                        )
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SessionLog => {
+                match self.message_as_session_log() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SessionLog(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::SessionLogResponse => {
+                match self.message_as_session_log_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::SessionLogResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
             _ => MessageT::NONE,
         };
         EnvelopeT {
@@ -21246,6 +23380,46 @@ impl ::flatbuffers::Verifiable for Envelope<'_> {
                                 ::flatbuffers::ForwardsUOffset<SignResponse>,
                             >("Message::SignResponse", pos)
                     }
+                    Message::GetInfo => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<GetInfo>,
+                            >("Message::GetInfo", pos)
+                    }
+                    Message::GetInfoResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<GetInfoResponse>,
+                            >("Message::GetInfoResponse", pos)
+                    }
+                    Message::Sessions => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Sessions>,
+                            >("Message::Sessions", pos)
+                    }
+                    Message::SessionsResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SessionsResponse>,
+                            >("Message::SessionsResponse", pos)
+                    }
+                    Message::SessionDisconnect => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SessionDisconnect>,
+                            >("Message::SessionDisconnect", pos)
+                    }
+                    Message::SessionDisconnectResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SessionDisconnectResponse>,
+                            >("Message::SessionDisconnectResponse", pos)
+                    }
+                    Message::SessionLog => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SessionLog>,
+                            >("Message::SessionLog", pos)
+                    }
+                    Message::SessionLogResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<SessionLogResponse>,
+                            >("Message::SessionLogResponse", pos)
+                    }
                     _ => ::core::result::Result::Ok(()),
                 },
             )?
@@ -21528,6 +23702,30 @@ impl ::core::fmt::Debug for Envelope<'_> {
             }
             Message::SignResponse => {
                 ds.field("message", &self.message_as_sign_response());
+            }
+            Message::GetInfo => {
+                ds.field("message", &self.message_as_get_info());
+            }
+            Message::GetInfoResponse => {
+                ds.field("message", &self.message_as_get_info_response());
+            }
+            Message::Sessions => {
+                ds.field("message", &self.message_as_sessions());
+            }
+            Message::SessionsResponse => {
+                ds.field("message", &self.message_as_sessions_response());
+            }
+            Message::SessionDisconnect => {
+                ds.field("message", &self.message_as_session_disconnect());
+            }
+            Message::SessionDisconnectResponse => {
+                ds.field("message", &self.message_as_session_disconnect_response());
+            }
+            Message::SessionLog => {
+                ds.field("message", &self.message_as_session_log());
+            }
+            Message::SessionLogResponse => {
+                ds.field("message", &self.message_as_session_log_response());
             }
             _ => {
                 ds.field("message", &self.message().map(|_| "<unknown member>"));

@@ -27,6 +27,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Inspect, export or import the embedded ledger.
     Ledger(cmd::ledger::Args),
+    /// Session admin: getinfo, sessions, disconnect <ids>, log <ids> (needs allow_unsafe).
+    Admin(cmd::admin::Args),
     /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
     Codegen(cmd::codegen::Args),
 }
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Command::Call(args) => cmd::call::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
+        Command::Admin(args) => cmd::admin::run(args),
         Command::Codegen(args) => cmd::codegen::run(args),
     }
 }

@@ -599,6 +599,7 @@ const V2NONE: Row<V2Error> = Row {
 const ARG: i64 = 4;
 const FORMAT: i64 = 1;
 const REJECTED: i64 = 8;
+const ACCESS: i64 = 3;
 
 /// Every v2 request the node serves (the ones in `api::UNSERVED` are checked separately).
 /// A field of the wrong JSON type is the codec's error; an object where a table is expected
@@ -907,6 +908,34 @@ const V2: &[Row<V2Error>] = &[
             (r#"{"key":"$U","hash":"$GH"}"#, (ARG, "Signing by block hash is disabled")),
             (r#"{"key":"XYZ",$V2BLOCK}"#, (ARG, "Bad private key")),
         ],
+        ..V2NONE
+    },
+    // ---- session admin: `node_admin`, served only on a transport with `allow_unsafe` (which
+    // this caller lacks); the served answers are in tests/attack_connections.rs ----
+    Row {
+        name: "GetInfo",
+        wrong_type: Some(("5", (FORMAT, "invalid type: integer `5`, expected an object"))),
+        other: &[("{}", (ACCESS, "Access denied"))],
+        ..V2NONE
+    },
+    Row {
+        name: "Sessions",
+        wrong_type: Some(("[]", (FORMAT, "invalid type: sequence, expected an object"))),
+        other: &[("{}", (ACCESS, "Access denied"))],
+        ..V2NONE
+    },
+    Row {
+        name: "SessionDisconnect",
+        missing_field: Some(("{}", (FORMAT, "required field is missing: ids in SessionDisconnect"))),
+        wrong_type: Some((r#"{"ids":["a"]}"#, (FORMAT, "invalid ulong constant: \"a\""))),
+        other: &[(r#"{"ids":[1]}"#, (ACCESS, "Access denied"))],
+        ..V2NONE
+    },
+    Row {
+        name: "SessionLog",
+        missing_field: Some(("{}", (FORMAT, "required field is missing: ids in SessionLog"))),
+        wrong_type: Some((r#"{"ids":5}"#, (FORMAT, "invalid type: integer `5`, expected an array"))),
+        other: &[(r#"{"ids":[1]}"#, (ACCESS, "Access denied"))],
         ..V2NONE
     },
 ];

@@ -151,6 +151,20 @@ round_trips! {
         => BlockCreateResponse, BlockCreateResponseJson;
     sign_round_trips: sign() => Sign, SignJson;
     sign_response_round_trips: sign_response() => SignResponse, SignResponseJson;
+    // ---- session admin ----
+    get_info_round_trips: Just(GetInfoT {}) => GetInfo, GetInfoJson;
+    get_info_response_round_trips: get_info_response() => GetInfoResponse, GetInfoResponseJson;
+    sessions_round_trips: Just(SessionsT {}) => Sessions, SessionsJson;
+    session_info_round_trips: session_info() => SessionInfo, SessionInfoJson;
+    sessions_response_round_trips: sessions_response() => SessionsResponse, SessionsResponseJson;
+    session_disconnect_round_trips: session_disconnect()
+        => SessionDisconnect, SessionDisconnectJson;
+    session_disconnect_response_round_trips: session_disconnect_response()
+        => SessionDisconnectResponse, SessionDisconnectResponseJson;
+    session_log_round_trips: session_log() => SessionLog, SessionLogJson;
+    session_log_state_round_trips: session_log_state() => SessionLogState, SessionLogStateJson;
+    session_log_response_round_trips: session_log_response()
+        => SessionLogResponse, SessionLogResponseJson;
 }
 
 proptest! {

@@ -291,6 +291,17 @@ fn requests_without_a_method_answer_not_implemented() {
             "BlockCreate",
         ),
         (r#"{"message_type":"Sign","message":{"key":"1"}}"#, "Sign"),
+        // ---- session admin ----
+        (r#"{"message_type":"GetInfo","message":{}}"#, "GetInfo"),
+        (r#"{"message_type":"Sessions","message":{}}"#, "Sessions"),
+        (
+            r#"{"message_type":"SessionDisconnect","message":{"ids":[1]}}"#,
+            "SessionDisconnect",
+        ),
+        (
+            r#"{"message_type":"SessionLog","message":{"ids":[1]}}"#,
+            "SessionLog",
+        ),
     ];
     for (json, method) in cases {
         let err = run(&envelope_json(json)).unwrap_err();

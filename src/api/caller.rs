@@ -9,10 +9,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use super::Encoding;
+use super::admin::{SessionAdmin, SessionStats};
+use super::{ApiError, Encoding};
 
 /// Which kind of transport a request came through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,8 +57,11 @@ pub struct Caller {
     pub credentials: Option<Arc<str>>,
     /// Where the node pushes events (subscriptions) for this session.
     pub events: EventSink,
-    /// Node-wide controls (`stop`).
+    /// Node-wide controls (`stop`, the in-flight cap, the session table).
     pub node: NodeControl,
+    /// The session's counters: the request core counts malformed and refused requests here (the
+    /// session's error budget), the transport everything else.
+    pub stats: Arc<SessionStats>,
 }
 
 impl Caller {
@@ -73,6 +77,7 @@ impl Caller {
             credentials: None,
             events: EventSink::none(),
             node: NodeControl::default(),
+            stats: Arc::default(),
         }
     }
 
@@ -83,16 +88,89 @@ impl Caller {
     }
 }
 
-/// Node-wide controls a handler may use: a cheap clone of the node's shutdown token.
-#[derive(Clone, Debug, Default)]
+/// Node-wide controls a handler may use: the node's shutdown token, the cap on requests in flight
+/// off the async workers, and the session table (when a transport registered one). Cheap to clone.
+#[derive(Clone)]
 pub struct NodeControl {
     shutdown: CancellationToken,
+    in_flight: Arc<Semaphore>,
+    in_flight_cap: usize,
+    admin: Option<Arc<dyn SessionAdmin>>,
+}
+
+impl fmt::Debug for NodeControl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NodeControl")
+            .field("stopping", &self.is_stopping())
+            .field("in_flight", &self.requests_in_flight())
+            .field("in_flight_cap", &self.in_flight_cap)
+            .field("admin", &self.admin.is_some())
+            .finish()
+    }
+}
+
+impl Default for NodeControl {
+    fn default() -> Self {
+        NodeControl::new(CancellationToken::new())
+    }
+}
+
+/// The in-flight cap of [`NodeControl::new`]: high enough never to refuse in tests and
+/// in-process use; a transport sets its configured cap with [`NodeControl::with_in_flight_cap`].
+const DEFAULT_IN_FLIGHT_CAP: usize = 1 << 20;
+
+/// A place among the requests in flight; released when dropped (when the deferred work ends,
+/// whether or not anybody still waits for its answer).
+#[derive(Debug)]
+pub struct InFlight {
+    _permit: OwnedSemaphorePermit,
 }
 
 impl NodeControl {
     /// Controls that trigger `shutdown` when the node is asked to stop.
     pub fn new(shutdown: CancellationToken) -> Self {
-        NodeControl { shutdown }
+        NodeControl {
+            shutdown,
+            in_flight: Arc::new(Semaphore::new(DEFAULT_IN_FLIGHT_CAP)),
+            in_flight_cap: DEFAULT_IN_FLIGHT_CAP,
+            admin: None,
+        }
+    }
+
+    /// The same controls, refusing deferred requests past `cap` running at once (at least 1).
+    pub fn with_in_flight_cap(mut self, cap: usize) -> Self {
+        let cap = cap.clamp(1, Semaphore::MAX_PERMITS);
+        self.in_flight = Arc::new(Semaphore::new(cap));
+        self.in_flight_cap = cap;
+        self
+    }
+
+    /// The same controls, with the transport's session table for the admin requests.
+    pub fn with_admin(mut self, admin: Arc<dyn SessionAdmin>) -> Self {
+        self.admin = Some(admin);
+        self
+    }
+
+    /// The session table, if a transport registered one.
+    pub fn admin(&self) -> Option<&Arc<dyn SessionAdmin>> {
+        self.admin.as_ref()
+    }
+
+    /// Take a place for a request about to run off the async workers, or refuse it (`Node
+    /// overloaded`) when the node-wide cap is reached: the node answers at once rather than
+    /// queueing unbounded work. Requests answered inline never need one.
+    pub fn begin_deferred(&self) -> Result<InFlight, ApiError> {
+        self.in_flight
+            .clone()
+            .try_acquire_owned()
+            .map(|permit| InFlight { _permit: permit })
+            .map_err(|_| ApiError::Overloaded("too many requests in flight; retry later"))
+    }
+
+    /// Deferred requests running now.
+    pub fn requests_in_flight(&self) -> usize {
+        self.in_flight_cap
+            .saturating_sub(self.in_flight.available_permits())
     }
 
     /// Ask the node to stop: listeners stop accepting and sessions drain. Sessions still write the

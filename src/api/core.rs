@@ -165,11 +165,19 @@ impl Future for Pending {
     }
 }
 
+/// What a request refused for want of buffer room is told.
+const OVERLOADED_BUFFER: &str = "no room to receive the request; retry later";
+
 /// Why a request was refused unread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// The announced payload length `len` is above `max_request_size` (`max`).
     TooLarge { len: u32, max: u32 },
+    /// The node-wide budget for partly received requests had no room for this one within
+    /// `io_timeout`.
+    Overloaded,
+    /// The session went past its error budget of `budget` malformed or refused requests.
+    TooManyErrors { budget: u32 },
 }
 
 impl fmt::Display for Refusal {
@@ -179,6 +187,10 @@ impl fmt::Display for Refusal {
                 f,
                 "request of {len} bytes exceeds max_request_size ({max} bytes)"
             ),
+            Refusal::TooManyErrors { budget } => {
+                write!(f, "more than {budget} malformed or refused requests")
+            }
+            Refusal::Overloaded => f.write_str(OVERLOADED_BUFFER),
         }
     }
 }
@@ -187,6 +199,8 @@ impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
         match r {
             Refusal::TooLarge { len, max } => ApiError::RequestTooLarge { len, max },
+            Refusal::TooManyErrors { budget } => ApiError::TooManyErrors(budget),
+            Refusal::Overloaded => ApiError::Overloaded(OVERLOADED_BUFFER),
         }
     }
 }

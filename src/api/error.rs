@@ -62,6 +62,12 @@ pub enum ApiError {
     /// the same request later may succeed.
     #[error("Node overloaded: {0}")]
     Overloaded(&'static str),
+    /// The session sent more malformed or refused requests than its error budget allows; this is
+    /// its last answer before the node closes the connection.
+    #[error(
+        "Too many errors: more than {0} malformed or refused requests; closing the connection"
+    )]
+    TooManyErrors(u32),
 }
 
 impl ApiError {
@@ -78,6 +84,7 @@ impl ApiError {
             ApiError::Rejected(_) => 8,
             ApiError::Cancelled => 9,
             ApiError::Overloaded(_) => 10,
+            ApiError::TooManyErrors(_) => 11,
         }
     }
 
@@ -88,7 +95,8 @@ impl ApiError {
             | ApiError::UnknownMessage(_)
             | ApiError::InvalidArgument(_)
             | ApiError::RequestTooLarge { .. }
-            | ApiError::Rejected(_) => Category::Request,
+            | ApiError::Rejected(_)
+            | ApiError::TooManyErrors(_) => Category::Request,
             ApiError::AccessDenied => Category::Access,
             ApiError::NotImplemented(_)
             | ApiError::Internal(_)

@@ -19,6 +19,7 @@
 //! `unserved` (requests answered "not implemented" on purpose, listed in [`UNSERVED`]).
 
 mod accounts;
+pub mod admin;
 mod blocks;
 mod caller;
 mod confirmation;
@@ -41,8 +42,9 @@ pub use accounts::{
     HistoryQuery, HistoryStart, InfoQuery, ParsedAccount, ReceivableItem, ReceivableQuery,
     REPRESENTATIVE_MINIMUM,
 };
+pub use admin::{SessionAdmin, SessionStats};
 pub use blocks::parse_block_hash;
-pub use caller::{Caller, EventSink, NodeControl, PushError, Transport};
+pub use caller::{Caller, EventSink, InFlight, NodeControl, PushError, Transport};
 pub use confirmation::{CementedBlock, ConfirmationHistory, Quorum, CONFIRMATION_HISTORY_SIZE};
 pub use encoding::Encoding;
 pub use error::{ApiError, Category};

@@ -63,13 +63,13 @@ impl Api {
             match root_as_envelope_with_opts(&verifier_options(payload.len()), &payload) {
                 Ok(env) if runs_blocking(env.message_type()) => return true,
                 Ok(env) => self.answer(caller, env, resp),
-                Err(e) => write_error(resp, None, &not_an_envelope(&e)),
+                Err(e) => write_counted_error(caller, resp, None, &not_an_envelope(&e)),
             }
             out.extend_from_slice(resp.finished_data());
             false
         });
         if deferred {
-            return self.answer_later(caller, payload, AnswerForm::Binary);
+            return self.answer_later(caller, payload, AnswerForm::Binary, out);
         }
         Reply::Ready
     }
@@ -84,13 +84,13 @@ impl Api {
                     return Some(Bytes::copy_from_slice(req.finished_data()))
                 }
                 Ok(env) => self.answer(caller, env, resp),
-                Err(e) => write_error(resp, None, &e),
+                Err(e) => write_counted_error(caller, resp, None, &e),
             }
             write_json(resp.finished_data(), out);
             None
         });
         match deferred {
-            Some(envelope) => self.answer_later(caller, envelope, AnswerForm::Json),
+            Some(envelope) => self.answer_later(caller, envelope, AnswerForm::Json, out),
             None => Reply::Ready,
         }
     }
@@ -100,15 +100,33 @@ impl Api {
         let correlation_id = env.correlation_id();
         match dispatch(self, caller, env, resp) {
             Ok((tag, message)) => finish(resp, correlation_id, tag, message),
-            Err(e) => write_error(resp, correlation_id, &dispatch_error(e)),
+            Err(e) => write_counted_error(caller, resp, correlation_id, &dispatch_error(e)),
         }
     }
 
-    /// Answers a verified binary request envelope on the blocking pool, in `form`.
-    fn answer_later(&self, caller: &Caller, envelope: Bytes, form: AnswerForm) -> Reply {
+    /// Answers a verified binary request envelope on the blocking pool, in `form`; or at once
+    /// into `out` with `Node overloaded` when the node-wide cap on requests in flight is reached.
+    fn answer_later(
+        &self,
+        caller: &Caller,
+        envelope: Bytes,
+        form: AnswerForm,
+        out: &mut BytesMut,
+    ) -> Reply {
+        let in_flight = match caller.node.begin_deferred() {
+            Ok(place) => place,
+            Err(e) => {
+                with_builders(|_, resp| {
+                    write_error(resp, None, &e);
+                    form.write(resp.finished_data(), out);
+                });
+                return Reply::Ready;
+            }
+        };
         let (api, caller) = (self.clone(), caller.clone());
         Reply::Later(Pending::blocking(
             move || {
+                let _in_flight = in_flight;
                 let mut out = BytesMut::new();
                 with_builders(|_, resp| {
                     match root_as_envelope_with_opts(&verifier_options(envelope.len()), &envelope) {
@@ -322,6 +340,20 @@ fn finish(
         },
     );
     finish_envelope_buffer(fbb, env);
+}
+
+/// As [`write_error`], counting `error` against the caller's session when it is the client's
+/// fault (its error budget).
+fn write_counted_error(
+    caller: &Caller,
+    fbb: &mut FlatBufferBuilder<'_>,
+    correlation_id: Option<&str>,
+    error: &ApiError,
+) {
+    if super::admin::counts_against_session(error) {
+        caller.stats.note_error();
+    }
+    write_error(fbb, correlation_id, error);
 }
 
 /// Answers `error` as an `Error` envelope. Anything a failed handler left in the builder is

@@ -254,9 +254,14 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
 }
 
 async fn connect(args: &Args) -> Result<Client, ClientError> {
-    match args.timeout.0 {
-        Some(limit) => Client::connect_timeout(&args.target, limit).await,
-        None => Client::connect(&args.target).await,
+    connect_to(&args.target, args.timeout).await
+}
+
+/// Connects to `target` within `timeout`; shared with `nanoipc admin`.
+pub async fn connect_to(target: &Target, timeout: Timeout) -> Result<Client, ClientError> {
+    match timeout.0 {
+        Some(limit) => Client::connect_timeout(target, limit).await,
+        None => Client::connect(target).await,
     }
 }
 

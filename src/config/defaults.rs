@@ -38,7 +38,10 @@ pub fn render(config: &NodeConfig) -> String {
     );
     key(
         &mut text,
-        "Most simultaneous IPC connections over all transports; further clients wait in the accept queue.",
+        "Most simultaneous IPC connections over all transports. At the cap a new client is admitted by\n\
+         closing the longest-idle session (one with no answer in progress); with none idle it waits\n\
+         in the accept queue. Lowered at start-up (with a log line) to what the file-descriptor\n\
+         limit allows, after raising the soft limit to the hard one.",
         "uint32",
         "max_connections",
         ipc.max_connections.to_string(),
@@ -164,9 +167,69 @@ pub fn render(config: &NodeConfig) -> String {
         "verify_buffers",
         f.verify_buffers.to_string(),
     );
+    render_budgets(&mut text, &ipc.budgets);
     text.truncate(text.trim_end().len());
     text.push('\n');
     text
+}
+
+/// `[node.ipc.budgets]`.
+fn render_budgets(text: &mut String, b: &super::BudgetsConfig) {
+    text.push_str("[node.ipc.budgets]\n\n");
+    key(
+        text,
+        &format!(
+            "Bytes all sessions together may hold in partly received requests, beyond the first\n\
+             {} KiB each session always may (so small requests never wait). Past it a large request\n\
+             waits for room; if its io_timeout runs out meanwhile it is answered \"Node overloaded\"\n\
+             and the connection closes. At least max_request_size.",
+            super::FREE_REQUEST_BYTES / 1024
+        ),
+        "uint64",
+        "max_pending_request_bytes",
+        b.max_pending_request_bytes.to_string(),
+    );
+    key(
+        text,
+        "Requests running off the async workers at once (block submission, proof-of-work, ...) over\n\
+         all sessions; past it such a request is answered \"Node overloaded\" at once.",
+        "uint32",
+        "max_requests_in_flight",
+        b.max_requests_in_flight.to_string(),
+    );
+    key(
+        text,
+        "Most TCP connections from one IP address; 0: no cap (on the loopback-only default every\n\
+         client shares one address).",
+        "uint32",
+        "max_connections_per_ip",
+        b.max_connections_per_ip.to_string(),
+    );
+    key(
+        text,
+        "Most Unix-socket connections from one user id; 0: no cap (local clients usually run as\n\
+         the node's own user).",
+        "uint32",
+        "max_connections_per_uid",
+        b.max_connections_per_uid.to_string(),
+    );
+    key(
+        text,
+        "Malformed or refused requests a session may make; the next one is answered \"Too many\n\
+         errors\" and the connection closes. 0: no budget.",
+        "uint32",
+        "error_budget",
+        b.error_budget.to_string(),
+    );
+    key(
+        text,
+        "Unwritten answer bytes at which a session stops reading requests until its client reads\n\
+         (paused rather than buffered for); a paused client that reads nothing for io_timeout is\n\
+         disconnected.",
+        "uint32",
+        "max_unwritten_bytes",
+        b.max_unwritten_bytes.to_string(),
+    );
 }
 
 /// Append one commented `name = value` line (`#name` prints the key commented out: an optional

@@ -6,7 +6,10 @@
 //! (serde `deny_unknown_fields` plus [`NodeConfig::validate`]). `nanoipc config --default` prints
 //! [`defaults::render_default`], which a test proves parses back to `NodeConfig::default()`.
 
+mod budgets;
 pub mod defaults;
+
+pub use budgets::{BudgetsConfig, FREE_REQUEST_BYTES};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
@@ -74,10 +77,14 @@ pub struct IpcConfig {
     pub local: LocalConfig,
     pub tcp: TcpConfig,
     pub flatbuffers: FlatbuffersConfig,
+    /// Node-wide and per-session budgets (`[node.ipc.budgets]`).
+    pub budgets: BudgetsConfig,
     /// Largest payload (bytes) a request may announce; larger ones are answered "too large" and the
     /// connection closes. Checked before any memory is reserved.
     pub max_request_size: u32,
-    /// Most simultaneous connections over all transports; a permit is taken before `accept`.
+    /// Most simultaneous connections over all transports. At the cap a new client is admitted by
+    /// closing the longest-idle session (one with no answer in progress); capped at start-up to
+    /// what the file-descriptor limit allows.
     pub max_connections: u32,
     /// Seconds a connection may stay idle between requests; 0 keeps it open (as nano-node does).
     pub idle_timeout: u64,
@@ -91,6 +98,7 @@ impl Default for IpcConfig {
             local: LocalConfig::default(),
             tcp: TcpConfig::default(),
             flatbuffers: FlatbuffersConfig::default(),
+            budgets: BudgetsConfig::default(),
             max_request_size: 32 * 1024 * 1024,
             max_connections: 16_384,
             idle_timeout: 0,
@@ -265,6 +273,24 @@ impl NodeConfig {
         }
         if ipc.max_connections == 0 {
             return Err(bad("node.ipc.max_connections", "must be at least 1"));
+        }
+        if ipc.budgets.max_pending_request_bytes < u64::from(ipc.max_request_size) {
+            return Err(bad(
+                "node.ipc.budgets.max_pending_request_bytes",
+                "must be at least node.ipc.max_request_size, so a request of the largest size can complete",
+            ));
+        }
+        if ipc.budgets.max_requests_in_flight == 0 {
+            return Err(bad(
+                "node.ipc.budgets.max_requests_in_flight",
+                "must be at least 1",
+            ));
+        }
+        if ipc.budgets.max_unwritten_bytes == 0 {
+            return Err(bad(
+                "node.ipc.budgets.max_unwritten_bytes",
+                "must be at least 1 byte",
+            ));
         }
         Ok(())
     }

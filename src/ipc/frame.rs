@@ -94,6 +94,24 @@ impl FrameDecoder {
         matches!(self.state, DecodeState::Payload { .. }) || !buf.is_empty()
     }
 
+    /// The encoding of the frame whose payload is arriving, if one is: a session refusing it
+    /// mid-way answers in it.
+    pub fn encoding(&self) -> Option<Encoding> {
+        match self.state {
+            DecodeState::Payload { encoding, .. } => Some(encoding),
+            DecodeState::Header => None,
+        }
+    }
+
+    /// Payload bytes of the arriving frame that are not in `buf` yet; `None` between frames and
+    /// inside a header. Lets a session read (and budget) no further than the frame's end.
+    pub fn payload_missing(&self, buf: &BytesMut) -> Option<usize> {
+        match self.state {
+            DecodeState::Payload { len, .. } => Some(len.saturating_sub(buf.len())),
+            DecodeState::Header => None,
+        }
+    }
+
     /// Validate the preamble bytes available so far (1 to 4 of them).
     fn check_preamble(buf: &[u8]) -> Result<Option<Encoding>, FrameError> {
         let Some(&lead) = buf.first() else {

@@ -1,12 +1,13 @@
 //! The two transports: a TCP listener and a Unix-domain-socket listener, and the accept loop they
-//! share. A connection permit is taken *before* `accept`, so at most `max_connections` sessions
-//! exist and further clients wait in the kernel's backlog instead of costing memory here.
+//! share. At most `max_connections` sessions exist: at the cap a newly accepted client is admitted
+//! by closing the longest-idle session (nothing in flight), so idle connections can never lock
+//! everyone out; when every session is busy the new client waits for one to end. Per-peer caps
+//! (IP for TCP, user id for the Unix socket) refuse a peer's connection past its share.
 
 use std::io;
 use std::net::SocketAddr;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -18,6 +19,8 @@ use tokio_util::task::TaskTracker;
 
 use super::error::ServerError;
 use super::session::{self, SessionEnd, SessionLimits, SessionShutdown};
+use super::table::{Admitted, PeerKey, SessionTable};
+use super::throttle::AcceptBackoff;
 use crate::api::{Caller, EventSink, NodeControl, Service, Transport};
 use crate::config::TcpConfig;
 use crate::log_limit::LogLimiter;
@@ -28,7 +31,10 @@ const EVENT_QUEUE: usize = 1024;
 /// Warnings any client can cause by connecting (a bad frame, a reset) or by exhausting file
 /// descriptors: a few per 10 s each, then one summary line, so an attack cannot flood the log.
 static SESSION_FAILED: LogLimiter = LogLimiter::new("session closed", 20, 10_000);
-static ACCEPT_FAILED: LogLimiter = LogLimiter::new("accept failed", 5, 10_000);
+/// A peer over its connection cap: one line per 10 s, the rest summed.
+static PEER_REFUSED: LogLimiter = LogLimiter::new("connection refused at the peer cap", 1, 10_000);
+/// At `max_connections` with no idle session to close.
+static ALL_BUSY: LogLimiter = LogLimiter::new("max_connections reached, all busy", 1, 10_000);
 
 /// The bound listeners, each with the settings of its transport. TCP may have several (by
 /// default one per loopback address).
@@ -53,61 +59,129 @@ pub struct AcceptContext {
     pub shutdown: SessionShutdown,
     pub tracker: TaskTracker,
     pub permits: Arc<Semaphore>,
-    pub next_id: Arc<AtomicU64>,
+    pub table: Arc<SessionTable>,
 }
 
 /// Accept connections on every listener until the graceful-shutdown token fires, spawning one
-/// tracked task each. One loop serves both transports so that the single permit taken before
-/// `accept` goes to whichever transport has a client; a loop per transport would park a permit in
-/// an idle listener and starve the other one when the limit is reached.
+/// tracked task each. One loop serves both transports, so the sessions' permits go to whichever
+/// transport has clients.
 pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
     let cancel = ctx.shutdown.graceful.clone();
     // Which TCP listener is polled first; rotated so a busy one cannot starve the others.
     let mut first_tcp = 0usize;
+    let mut backoff = AcceptBackoff::default();
     loop {
         first_tcp = first_tcp.wrapping_add(1);
-        let permit = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => break,
-            p = ctx.permits.clone().acquire_owned() => match p {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-        };
         let accepted = tokio::select! {
             biased;
             _ = cancel.cancelled() => break,
             r = accept_tcp(&listeners.tcp, first_tcp) => r,
             r = accept_local(&listeners.local) => r,
         };
-        match accepted {
-            Ok(Accepted::Tcp(stream, peer, settings)) => {
-                // Small request/answer pairs: do not let Nagle delay the answer.
-                let _ = stream.set_nodelay(true);
-                spawn_session(&ctx, settings, stream, Transport::Tcp, peer, permit);
-            }
-            Ok(Accepted::Local(stream, settings)) => {
-                let peer = "unix".to_owned();
-                spawn_session(&ctx, settings, stream, Transport::Local, peer, permit);
+        let conn = match accepted {
+            Ok(conn) => {
+                backoff.reset();
+                conn
             }
             Err(e) => {
-                drop(permit);
-                // Out of file descriptors and similar: back off briefly instead of spinning.
-                if ACCEPT_FAILED.admit() {
-                    tracing::warn!(error = %e, "accept failed");
+                if fd_exhausted(&e) {
+                    // Out of file descriptors: closing the longest-idle session frees one.
+                    ctx.table.evict_idlest();
                 }
+                // Back off instead of spinning, and log once per period, not once per failure.
+                let pause = backoff.failed(&e);
                 tokio::select! {
                     _ = cancel.cancelled() => break,
-                    _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                    _ = tokio::time::sleep(pause) => {}
                 }
+                continue;
+            }
+        };
+        let key = conn.peer_key();
+        if ctx.table.peer_full(key) {
+            if PEER_REFUSED.admit() {
+                tracing::warn!(peer = ?key, "connection refused: peer at its connection cap");
+            }
+            continue;
+        }
+        let permit = match ctx.permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                // At max_connections: make room by closing the longest-idle session; with every
+                // session busy, the new client waits for one to end.
+                if ctx.table.evict_idlest().is_none() {
+                    if ALL_BUSY.admit() {
+                        tracing::warn!(
+                            "max_connections reached and no session is idle; new clients wait"
+                        );
+                    }
+                }
+                match wait_for_room(&ctx, &cancel).await {
+                    Some(p) => p,
+                    None => break,
+                }
+            }
+        };
+        match conn {
+            Accepted::Tcp(stream, peer, settings) => {
+                // Small request/answer pairs: do not let Nagle delay the answer.
+                let _ = stream.set_nodelay(true);
+                let peer = peer.to_string();
+                spawn_session(&ctx, settings, stream, Transport::Tcp, key, peer, permit);
+            }
+            Accepted::Local(stream, settings) => {
+                let peer = match key {
+                    PeerKey::Uid(uid) => format!("uid {uid}"),
+                    _ => "unix".to_owned(),
+                };
+                spawn_session(&ctx, settings, stream, Transport::Local, key, peer, permit);
             }
         }
     }
 }
 
+/// How often a client waiting at `max_connections` looks again for a session that became idle.
+const EVICT_RETRY: Duration = Duration::from_millis(250);
+
+/// Wait for a connection permit at `max_connections`, closing the longest-idle session as soon as
+/// one is idle (the sessions were all busy when the client arrived). `None` on shutdown.
+async fn wait_for_room(
+    ctx: &AcceptContext,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    loop {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return None,
+            p = ctx.permits.clone().acquire_owned() => return p.ok(),
+            _ = tokio::time::sleep(EVICT_RETRY) => {
+                ctx.table.evict_idlest();
+            }
+        }
+    }
+}
+
+/// EMFILE or ENFILE: the process or the system is out of file descriptors.
+fn fd_exhausted(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(code) if code == libc::EMFILE || code == libc::ENFILE)
+}
+
 enum Accepted {
-    Tcp(tokio::net::TcpStream, String, TransportSettings),
+    Tcp(tokio::net::TcpStream, SocketAddr, TransportSettings),
     Local(tokio::net::UnixStream, TransportSettings),
+}
+
+impl Accepted {
+    /// The peer the per-peer caps count: the IP address over TCP, the user id over the Unix
+    /// socket (from the kernel's peer credentials; unknown if they cannot be read).
+    fn peer_key(&self) -> PeerKey {
+        match self {
+            Accepted::Tcp(_, peer, _) => PeerKey::Ip(peer.ip()),
+            Accepted::Local(stream, _) => stream
+                .peer_cred()
+                .map_or(PeerKey::Unknown, |c| PeerKey::Uid(c.uid())),
+        }
+    }
 }
 
 /// The next connection on any of the TCP listeners, polling them from index `first` (modulo
@@ -120,9 +194,7 @@ async fn accept_tcp(ls: &[(TcpListener, TransportSettings)], first: usize) -> io
         for i in 0..ls.len() {
             let (l, settings) = &ls[(first + i) % ls.len()];
             if let Poll::Ready(r) = l.poll_accept(cx) {
-                return Poll::Ready(
-                    r.map(|(s, peer)| Accepted::Tcp(s, peer.to_string(), *settings)),
-                );
+                return Poll::Ready(r.map(|(s, peer)| Accepted::Tcp(s, peer, *settings)));
             }
         }
         Poll::Pending
@@ -145,33 +217,47 @@ fn spawn_session<S>(
     settings: TransportSettings,
     stream: S,
     transport: Transport,
+    key: PeerKey,
     peer: String,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let peer: Arc<str> = Arc::from(peer);
+    // The session's own kill token: cancelled by the node's hard stop, an eviction or an admin
+    // disconnect.
+    let kill = ctx.shutdown.hard.child_token();
+    let admitted: Admitted = ctx.table.admit(key, transport, peer.clone(), kill.clone());
     let (events, events_rx) = EventSink::channel(EVENT_QUEUE);
     let caller = Caller {
-        session_id: ctx.next_id.fetch_add(1, Ordering::Relaxed),
+        session_id: admitted.id,
         transport,
-        peer: Arc::from(peer),
+        peer,
         allow_unsafe: settings.allow_unsafe,
         // nano-node's IPC runs control actions for every client.
         control: true,
         credentials: None,
         events,
         node: ctx.node.clone(),
+        stats: admitted.stats.clone(),
     };
     let service = ctx.service.clone();
-    let shutdown = ctx.shutdown.clone();
+    let shutdown = SessionShutdown {
+        graceful: ctx.shutdown.graceful.clone(),
+        hard: kill,
+    };
     let limits = settings.limits;
+    let budget = ctx.table.request_bytes.clone();
     ctx.tracker.spawn(async move {
         let _permit = permit;
         let (id, peer) = (caller.session_id, caller.peer.clone());
         tracing::debug!(session = id, %transport, %peer, "session opened");
-        let end = session::run(stream, caller, limits, service, shutdown, events_rx).await;
-        match &end {
-            SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout => {
+        let end = session::run(stream, caller, limits, service, shutdown, events_rx, budget).await;
+        match (&end, admitted.kicked()) {
+            (_, Some(kick)) => {
+                tracing::debug!(session = id, %transport, %peer, reason = ?kick, "session closed by the node");
+            }
+            (SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout, None) => {
                 tracing::debug!(session = id, %transport, %peer, reason = %end, "session closed");
             }
             _ if SESSION_FAILED.admit() => {
@@ -179,6 +265,7 @@ fn spawn_session<S>(
             }
             _ => {}
         }
+        drop(admitted);
     });
 }
 

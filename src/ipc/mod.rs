@@ -10,10 +10,13 @@
 pub mod bench;
 pub mod client;
 mod error;
+mod fdlimit;
 pub mod frame;
 pub mod listener;
 pub mod server;
 pub mod session;
+pub mod table;
+mod throttle;
 
 pub use error::ServerError;
 pub use frame::{Encoding, Frame, FrameDecoder, FrameError};

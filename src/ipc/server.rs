@@ -5,7 +5,6 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,8 +13,10 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::error::ServerError;
+use super::fdlimit;
 use super::listener::{self, AcceptContext, Listeners, SocketFile, TransportSettings};
 use super::session::{SessionLimits, SessionShutdown};
+use super::table::{PeerCaps, RequestBytes, SessionTable};
 use crate::api::{NodeControl, Service};
 use crate::config::IpcConfig;
 
@@ -57,18 +58,40 @@ impl IpcServer {
 
         let hard = CancellationToken::new();
         let tracker = TaskTracker::new();
+        let budgets = &config.budgets;
+        let max_connections =
+            fdlimit::fit_connections(config.max_connections, fdlimit::raise_nofile());
+        if max_connections < config.max_connections {
+            tracing::warn!(
+                configured = config.max_connections,
+                max_connections,
+                "max_connections lowered to fit the file-descriptor limit"
+            );
+        }
+        let table = SessionTable::new(
+            PeerCaps {
+                per_ip: budgets.max_connections_per_ip,
+                per_uid: budgets.max_connections_per_uid,
+            },
+            RequestBytes::new(budgets.max_pending_request_bytes),
+        );
+        let node = NodeControl::new(shutdown.clone())
+            .with_in_flight_cap(
+                usize::try_from(budgets.max_requests_in_flight).unwrap_or(usize::MAX),
+            )
+            .with_admin(table.clone());
         let ctx = AcceptContext {
             service,
-            node: NodeControl::new(shutdown.clone()),
+            node: node.clone(),
             shutdown: SessionShutdown {
                 graceful: shutdown.clone(),
                 hard: hard.clone(),
             },
             tracker: tracker.clone(),
             permits: Arc::new(Semaphore::new(
-                usize::try_from(config.max_connections).unwrap_or(usize::MAX),
+                usize::try_from(max_connections).unwrap_or(usize::MAX),
             )),
-            next_id: Arc::new(AtomicU64::new(1)),
+            table,
         };
         let settings = |io_timeout: u64, allow_unsafe: bool| TransportSettings {
             limits: SessionLimits {
@@ -76,6 +99,8 @@ impl IpcServer {
                 idle_timeout: (config.idle_timeout > 0)
                     .then(|| Duration::from_secs(config.idle_timeout)),
                 max_request_size: config.max_request_size,
+                error_budget: budgets.error_budget,
+                max_unwritten: usize::try_from(budgets.max_unwritten_bytes).unwrap_or(usize::MAX),
             },
             allow_unsafe,
         };
@@ -97,6 +122,7 @@ impl IpcServer {
         }
         tracker.spawn(listener::accept_loop(listeners, ctx));
         Ok(RunningServer {
+            node,
             tcp_addrs,
             socket_file,
             shutdown,
@@ -111,6 +137,7 @@ impl IpcServer {
 /// and removes the socket file.
 #[derive(Debug)]
 pub struct RunningServer {
+    node: NodeControl,
     tcp_addrs: Vec<SocketAddr>,
     socket_file: Option<SocketFile>,
     shutdown: CancellationToken,
@@ -146,9 +173,10 @@ impl RunningServer {
         self.socket_file.as_ref().map(SocketFile::path)
     }
 
-    /// A handle that can stop the node (what `stop` uses).
+    /// The node controls every session's caller has: stop, the in-flight cap and the session
+    /// table (what `stop` and the admin requests use).
     pub fn node_control(&self) -> NodeControl {
-        NodeControl::new(self.shutdown.clone())
+        self.node.clone()
     }
 
     /// Resolves once a stop was requested (signal, `stop` action, or `node_control`).

@@ -9,6 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::oneshot;
 
 use super::*;
+use crate::ipc::table::RequestBytes;
 
 /// Answers `slow` later (when the test releases it) and anything else at once with `big` bytes.
 struct Double {
@@ -75,6 +76,8 @@ fn start(service: Arc<Double>, io_timeout: Duration) -> DuplexStream {
         io_timeout,
         idle_timeout: None,
         max_request_size: 1 << 20,
+        error_budget: 0,
+        max_unwritten: 64 * 1024,
     };
     let shutdown = SessionShutdown {
         graceful: CancellationToken::new(),
@@ -82,7 +85,17 @@ fn start(service: Arc<Double>, io_timeout: Duration) -> DuplexStream {
     };
     tokio::spawn(async move {
         let _sink = _sink;
-        run(server, Caller::local(1), limits, service, shutdown, events).await
+        let budget = crate::ipc::table::RequestBytes::new(1 << 30);
+        run(
+            server,
+            Caller::local(1),
+            limits,
+            service,
+            shutdown,
+            events,
+            budget,
+        )
+        .await
     });
     client
 }
@@ -176,4 +189,89 @@ async fn frames_held_back_by_the_in_flight_bound_are_served_after_it_frees() {
     tokio::time::timeout(Duration::from_secs(3600), answers)
         .await
         .expect("every pipelined request is answered");
+}
+
+/// Runs a session over a duplex with `budget` as the node's request byte budget; returns the
+/// client end and the session's task.
+fn start_with_budget(
+    service: Arc<Double>,
+    io_timeout: Duration,
+    budget: RequestBytes,
+) -> (DuplexStream, tokio::task::JoinHandle<SessionEnd>) {
+    let (client, server) = tokio::io::duplex(1 << 20);
+    let (sink, events) = crate::api::EventSink::channel(1);
+    let limits = SessionLimits {
+        io_timeout,
+        idle_timeout: None,
+        max_request_size: 1 << 20,
+        error_budget: 0,
+        max_unwritten: 64 * 1024,
+    };
+    let shutdown = SessionShutdown {
+        graceful: CancellationToken::new(),
+        hard: CancellationToken::new(),
+    };
+    let task = tokio::spawn(async move {
+        let _sink = sink;
+        run(
+            server,
+            Caller::local(1),
+            limits,
+            service,
+            shutdown,
+            events,
+            budget,
+        )
+        .await
+    });
+    (client, task)
+}
+
+/// A large frame reads only the session's free allowance while the node-wide budget is taken;
+/// when its `io_timeout` runs out waiting for room, the session ends and gives back its share.
+#[tokio::test(start_paused = true)]
+async fn a_frame_waiting_for_budget_past_io_timeout_is_refused() {
+    let budget = RequestBytes::new(64 * 1024);
+    assert!(budget.try_take(64 * 1024), "others hold the whole budget");
+    let (double, _release) = Double::new(1);
+    let (mut client, task) =
+        start_with_budget(double.clone(), Duration::from_secs(5), budget.clone());
+    let mut bytes = frame(&vec![b' '; 200 * 1024]);
+    bytes.truncate(100 * 1024);
+    client.write_all(&bytes).await.unwrap();
+    let end = task.await.unwrap();
+    assert!(matches!(end, SessionEnd::BudgetTimeout), "{end}");
+    assert_eq!(budget.held(), 64 * 1024, "the session gave its share back");
+    assert_eq!(double.served.load(Ordering::SeqCst), 0);
+}
+
+/// Room given back by other sessions lets a waiting frame complete, and the budget it took is
+/// returned once the frame is served.
+#[tokio::test(start_paused = true)]
+async fn a_frame_waiting_for_budget_completes_when_room_frees() {
+    const LEN: usize = 200 * 1024;
+    let budget = RequestBytes::new(LEN as u64);
+    assert!(budget.try_take(LEN as u32));
+    let (double, _release) = Double::new(1);
+    let (mut client, task) =
+        start_with_budget(double.clone(), Duration::from_secs(3600), budget.clone());
+    let writer = tokio::spawn({
+        let bytes = frame(&vec![b' '; LEN]);
+        async move {
+            client.write_all(&bytes).await.unwrap();
+            client
+        }
+    });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(double.served.load(Ordering::SeqCst), 0, "waits for room");
+    budget.give(LEN);
+    let mut client = writer.await.unwrap();
+    let got = read_answer(&mut client).await;
+    if got.is_empty() {
+        panic!("end: {}", task.await.unwrap());
+    }
+    assert_eq!(got, b"x");
+    assert_eq!(budget.held(), 0, "everything given back once served");
+    drop(client);
+    assert!(matches!(task.await.unwrap(), SessionEnd::Closed));
 }

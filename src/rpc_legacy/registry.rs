@@ -174,6 +174,8 @@ impl LegacyRpc for Registry<Api> {
         let (action, req) = match self.prepare(control_allowed, &body) {
             Ok(found) => found,
             Err(e) => {
+                // Unparseable, unknown or refused: counts against the session's error budget.
+                caller.stats.note_error();
                 e.to_tree().write_json(out);
                 return Reply::Ready;
             }
@@ -183,10 +185,18 @@ impl LegacyRpc for Registry<Api> {
             tree.write_json(out);
             return Reply::Ready;
         }
+        let in_flight = match caller.node.begin_deferred() {
+            Ok(place) => place,
+            Err(e) => {
+                self.write_error(&e, out);
+                return Reply::Ready;
+            }
+        };
         // The parsed request travels with the action: the body is read only once.
         let (run, api, caller) = (action.run, api.clone(), caller.clone());
         Reply::Later(Pending::blocking(
             move || {
+                let _in_flight = in_flight;
                 let mut out = BytesMut::new();
                 let tree = finish(run(&api, &caller, &req)).unwrap_or_else(|e| e.to_tree());
                 tree.write_json(&mut out);

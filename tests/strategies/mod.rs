@@ -14,6 +14,9 @@ pub use blocks::*;
 // ---- keys group ----
 mod keys;
 pub use keys::*;
+// ---- session admin ----
+mod admin;
+pub use admin::*;
 
 pub fn s() -> impl Strategy<Value = String> {
     any::<String>()
@@ -266,6 +269,8 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         blocks_message(),
         // ---- keys group ----
         keys_message(),
+        // ---- session admin ----
+        admin_message(),
     ]
 }
 
