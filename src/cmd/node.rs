@@ -28,6 +28,14 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
+    // First, so a signal at any point of start-up stops the node cleanly.
+    let mut signals = match server::TerminationSignals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot install signal handlers");
+            return ExitCode::FAILURE;
+        }
+    };
     let dir = data_path.unwrap_or_else(config::default_data_path);
     if let Err(e) = std::fs::create_dir_all(&dir) {
         tracing::error!(path = %dir.display(), error = %e, "cannot create the data path");
@@ -91,12 +99,7 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
             }
         };
     tokio::select! {
-        r = server::termination_signal() => {
-            if let Err(e) = r {
-                tracing::error!(error = %e, "cannot install signal handlers");
-            }
-            tracing::info!("signal received, stopping");
-        }
+        _ = signals.recv() => tracing::info!("signal received, stopping"),
         _ = server.stop_requested() => tracing::info!("stop requested, stopping"),
     }
     // Running work generations answer `Cancelled` now, so sessions can drain, and the runtime

@@ -216,14 +216,30 @@ impl Drop for RunningServer {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn termination_signal() -> std::io::Result<()> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+/// SIGINT and SIGTERM, caught from the moment [`TerminationSignals::install`] returns.
+///
+/// Installed before the node starts serving: a signal that arrives while the listeners open (a
+/// supervisor stopping a node that just started) must stop the node gracefully, not kill it with
+/// the default action.
+pub struct TerminationSignals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl TerminationSignals {
+    pub fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(TerminationSignals {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
     }
-    Ok(())
+
+    /// Resolves on the next SIGINT or SIGTERM (or one that arrived since installation).
+    pub async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }
