@@ -4,7 +4,7 @@
 //! `store` (heed/LMDB tables, meta checks, genesis), `processor` (validation and application
 //! of state blocks in nano-node's order), `precheck` (signature and work hashes, computed on the
 //! submitting threads), `writer` (the one writer thread: group commit), `queries` and
-//! `receivables` (read-only views), `handle` (the cheap `Ledger` clone the API layer holds),
+//! `receivables` (read-only views), `totals` (per-account sums the writer keeps), `handle` (the cheap `Ledger` clone the API layer holds),
 //! `export` (replayable block order for the CLI).
 //!
 //! Invariant: sum of balances + sum of receivables = genesis amount; sum of representative
@@ -24,6 +24,7 @@ mod receivables;
 mod records;
 mod store;
 pub mod tool;
+mod totals;
 mod writer;
 
 pub use error::LedgerError;
@@ -35,3 +36,4 @@ pub use queries_blocks::{BlockDetails, BlockExtras};
 pub use receivables::ReceivableEntry;
 pub use records::{AccountInfo, Receivable, Sideband, StoredBlock, Subtype};
 pub use store::STORE_VERSION;
+pub use totals::KeptSumsCheck;

@@ -2,7 +2,8 @@
 //!
 //! Tables: `blocks` (hash → block ‖ sideband), `accounts` (account → AccountInfo),
 //! `receivables` (destination ‖ send hash → Receivable), `weights` (representative → amount),
-//! `meta` (store version, network, genesis hash). Readers use LMDB read transactions, which see
+//! `receivable_totals` (account → sum of its receivables, see `totals`), `meta` (store version,
+//! network, genesis hash). Readers use LMDB read transactions, which see
 //! a snapshot and never wait for the single writer.
 
 use std::path::Path;
@@ -16,8 +17,11 @@ use super::records::{
     decode_amount, receivable_key, AccountInfo, Receivable, Sideband, StoredBlock, Subtype,
 };
 
-/// The store layout version this build writes and reads.
-pub const STORE_VERSION: u32 = 1;
+/// The store layout version this build writes and reads. Version 2 added `receivable_totals`;
+/// a version 1 store is upgraded on open (see `totals`).
+pub const STORE_VERSION: u32 = 2;
+/// The oldest store version this build upgrades in place; older ones are refused.
+const OLDEST_UPGRADABLE: u32 = 1;
 
 /// Virtual map size: LMDB reserves address space, not disk, so be generous.
 const MAP_SIZE: usize = 64 << 30;
@@ -38,6 +42,7 @@ pub(crate) struct Store {
     pub(crate) accounts: Table,
     pub(crate) receivables: Table,
     pub(crate) weights: Table,
+    pub(crate) receivable_totals: Table,
     pub(crate) meta: Table,
 }
 
@@ -72,6 +77,7 @@ impl Store {
             accounts: env.create_database(&mut wtxn, Some("accounts"))?,
             receivables: env.create_database(&mut wtxn, Some("receivables"))?,
             weights: env.create_database(&mut wtxn, Some("weights"))?,
+            receivable_totals: env.create_database(&mut wtxn, Some("receivable_totals"))?,
             meta: env.create_database(&mut wtxn, Some("meta"))?,
             env: env.clone(),
         };
@@ -92,11 +98,17 @@ impl Store {
                         supported: STORE_VERSION,
                     });
                 }
-                if found < STORE_VERSION {
+                if found < OLDEST_UPGRADABLE {
                     return Err(LedgerError::OlderVersion {
                         found,
                         supported: STORE_VERSION,
                     });
+                }
+                if found < STORE_VERSION {
+                    // Committed with the rest of the opening transaction, or not at all.
+                    self.upgrade_from_v1(wtxn)?;
+                    self.meta
+                        .put(wtxn, b"version", &STORE_VERSION.to_be_bytes())?;
                 }
                 let stored_net = self.meta.get(wtxn, b"network")?.unwrap_or_default();
                 if stored_net != network.name().as_bytes() {
