@@ -32,6 +32,7 @@ use nanoipc::ledger::{Ledger, ProcessResult};
 use nanoipc::schema::{
     finish_envelope_buffer, Envelope, EnvelopeArgs, IsAlive, IsAliveArgs, JsonOptions, Message,
 };
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const GENESIS: &str = "nano_3e3j5tkog48pnny9dmfzj1r16pg8t1e76dz5tmac6iq689wyjfpiij4txtdo";
 
@@ -172,29 +173,46 @@ fn main() {
         let answered = Arc::new(AtomicU64::new(0));
         let mut tasks = Vec::new();
         for a in 0..attackers {
-            let (target, stop, answered, costly) = (
-                target.clone(),
-                stop.clone(),
-                answered.clone(),
-                costly.clone(),
-            );
+            let stream = tokio::net::UnixStream::connect(&config.local.path)
+                .await
+                .expect("connect");
+            // Reading and writing run apart: a client that wrote its whole pipeline before reading
+            // would deadlock against large answers (both sides blocked writing).
+            let (mut rd, mut wr) = stream.into_split();
+            let window = Arc::new(tokio::sync::Semaphore::new(16));
+            let (stop_w, window_w, costly) = (stop.clone(), window.clone(), costly.clone());
             tasks.push(tokio::spawn(async move {
-                let mut client = Client::connect(&target).await.expect("connect");
-                client.set_max_response(u32::MAX);
-                let mut in_flight = 0usize;
                 let mut next = a as usize;
-                while !stop.load(Ordering::Relaxed) {
-                    while in_flight < 16 {
-                        client
-                            .send(Encoding::JsonV1, &costly[next % costly.len()])
-                            .expect("send");
-                        next += 1;
-                        in_flight += 1;
+                while !stop_w.load(Ordering::Relaxed) {
+                    window_w.acquire().await.expect("open").forget();
+                    let payload = &costly[next % costly.len()];
+                    next += 1;
+                    let mut frame = vec![b'N', 1, 0, 0];
+                    frame.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+                    frame.extend_from_slice(payload);
+                    if wr.write_all(&frame).await.is_err() {
+                        break;
                     }
-                    client.flush().await.expect("flush");
-                    client.recv().await.expect("answer");
-                    in_flight -= 1;
+                }
+            }));
+            let answered = answered.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    let mut len = [0u8; 4];
+                    if rd.read_exact(&mut len).await.is_err() {
+                        break;
+                    }
+                    let mut body = vec![0u8; u32::from_be_bytes(len) as usize];
+                    if rd.read_exact(&mut body).await.is_err() {
+                        break;
+                    }
+                    assert!(
+                        !body.starts_with(b"{\n    \"error\""),
+                        "{}",
+                        String::from_utf8_lossy(&body)
+                    );
                     answered.fetch_add(1, Ordering::Relaxed);
+                    window.add_permits(1);
                 }
             }));
         }
