@@ -164,6 +164,7 @@ pub fn render(config: &NodeConfig) -> String {
         "verify_buffers",
         f.verify_buffers.to_string(),
     );
+    ipc.offload.render(&mut text, key);
     text.truncate(text.trim_end().len());
     text.push('\n');
     text

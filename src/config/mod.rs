@@ -7,6 +7,9 @@
 //! [`defaults::render_default`], which a test proves parses back to `NodeConfig::default()`.
 
 pub mod defaults;
+mod offload;
+
+pub use offload::OffloadConfig;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
@@ -74,6 +77,8 @@ pub struct IpcConfig {
     pub local: LocalConfig,
     pub tcp: TcpConfig,
     pub flatbuffers: FlatbuffersConfig,
+    /// `[node.ipc.offload]`: which requests leave the async workers.
+    pub offload: OffloadConfig,
     /// Largest payload (bytes) a request may announce; larger ones are answered "too large" and the
     /// connection closes. Checked before any memory is reserved.
     pub max_request_size: u32,
@@ -91,6 +96,7 @@ impl Default for IpcConfig {
             local: LocalConfig::default(),
             tcp: TcpConfig::default(),
             flatbuffers: FlatbuffersConfig::default(),
+            offload: OffloadConfig::default(),
             max_request_size: 32 * 1024 * 1024,
             max_connections: 16_384,
             idle_timeout: 0,
