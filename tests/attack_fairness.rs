@@ -19,18 +19,19 @@ use std::time::Duration;
 
 use nanoipc::ledger::primitives::*;
 use nanoipc::ledger::{Ledger, ProcessResult};
-use nanoipc::schema::*;
+use nanoipc::schema::{
+    AccountHistory, AccountHistoryArgs, AccountsBalances, AccountsBalancesArgs, Message,
+};
 use support::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The bound every probe answer must meet.
 const PROBE_BOUND: Duration = Duration::from_secs(2);
 /// Sends from genesis to the loaded account: its receivables, and the genesis chain's length.
-const SENDS: u128 = 1000;
-/// Clients attacking at once; each pipelines `ROUNDS * DEPTH` costly requests.
+const SENDS: u128 = 400;
+/// Clients attacking at once, and the costly requests each pipelines.
 const ATTACKERS: usize = 3;
-const ROUNDS: usize = 4;
-const DEPTH: usize = 16;
+const REQUESTS: usize = 24;
 /// The probe stops after this many answers once the attack is over, or at this many in all.
 const PROBES_AFTER: usize = 5;
 const PROBES_MAX: usize = 100_000;
@@ -114,7 +115,7 @@ fn many_accounts(loaded: &Account, count: u32) -> Vec<String> {
 
 /// Every costly request as a frame, with whether its answer is a legacy one.
 fn costly_frames(loaded: &Account) -> Vec<(Vec<u8>, bool)> {
-    let many = many_accounts(loaded, 3000);
+    let many = many_accounts(loaded, 1000);
     let quoted: Vec<String> = many.iter().map(|a| format!("\"{a}\"")).collect();
     let legacy = |json: String| (frame(1, json.as_bytes()), true);
     // A cheap action carrying 256 KiB nobody reads: costly by size alone.
@@ -167,7 +168,7 @@ async fn is_alive_is_answered_while_clients_pipeline_the_costliest_requests() {
         // Written and read apart: a client that wrote a whole pipeline of large requests before
         // reading would deadlock against large answers (both sides blocked writing).
         let (mut rd, mut wr) = tokio::io::split(conn.0);
-        let picked: Vec<(Vec<u8>, bool)> = (0..ROUNDS * DEPTH)
+        let picked: Vec<(Vec<u8>, bool)> = (0..REQUESTS)
             .map(|i| frames[(a + i) % frames.len()].clone())
             .collect();
         let batch: Vec<u8> = picked.iter().flat_map(|(f, _)| f.clone()).collect();
