@@ -213,3 +213,64 @@ async fn is_alive_is_answered_while_clients_pipeline_the_costliest_requests() {
     }
     assert!(probes > PROBES_AFTER, "the probe ran during the attack");
 }
+
+/// The decision itself, request by request (no timing): cheap requests are answered inline,
+/// costly ones are deferred, and a large body deferred whole still runs a handler that defers
+/// again (`process`) to its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn cheap_requests_answer_inline_and_costly_ones_are_deferred() {
+    use nanoipc::api::{answer, Caller, Encoding, Reply, Service};
+    let dir = tempfile::tempdir().unwrap();
+    let service = handler_for(test_ledger(dir.path()));
+    let caller = Caller::local(1);
+    let is_later = |encoding: Encoding, payload: Vec<u8>| {
+        let mut out = bytes::BytesMut::new();
+        matches!(
+            service.serve(&caller, encoding, payload.into(), &mut out),
+            Reply::Later(_)
+        )
+    };
+    let legacy = |json: String| json.into_bytes();
+    let history = |count: &str| {
+        legacy(format!(
+            r#"{{"action":"account_history","account":"{GENESIS}","count":"{count}"}}"#
+        ))
+    };
+    assert!(!is_later(Encoding::Flatbuffers, v2::is_alive(None)));
+    assert!(!is_later(
+        Encoding::Flatbuffers,
+        v2::account_weight(None, GENESIS)
+    ));
+    assert!(!is_later(Encoding::Flatbuffers, v2_account_history(10)));
+    assert!(is_later(
+        Encoding::Flatbuffers,
+        v2_account_history(u64::MAX)
+    ));
+    let many = many_accounts(&Account([1; 32]), 200);
+    assert!(is_later(Encoding::Flatbuffers, v2_accounts_balances(&many)));
+    assert!(!is_later(
+        Encoding::Flatbuffers,
+        v2_accounts_balances(&many[..3])
+    ));
+    assert!(!is_later(Encoding::JsonV1, history("10")));
+    assert!(is_later(Encoding::JsonV1, history("100000")));
+    assert!(is_later(
+        Encoding::JsonV1,
+        legacy(r#"{"action":"delegators_count","account":"x"}"#.into())
+    ));
+
+    // 100 KiB of padding: deferred whole, then `process` (itself deferred) runs on that thread.
+    let padding = vec!["1"; 50 * 1024].join(",");
+    let padded = legacy(format!(
+        r#"{{"action":"process","pad":[{padding}],"block":"not a block"}}"#
+    ));
+    assert!(is_later(Encoding::JsonV1, padded.clone()));
+    let out = answer(service.as_ref(), &caller, Encoding::JsonV1, padded.into()).await;
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        legacy_error("Block is invalid")
+    );
+    let padded = legacy(format!(r#"{{"action":"block_count","pad":[{padding}]}}"#));
+    let out = answer(service.as_ref(), &caller, Encoding::JsonV1, padded.into()).await;
+    assert!(String::from_utf8_lossy(&out).contains("\"count\": \"1\""));
+}
