@@ -16,6 +16,19 @@
 //!   keeps a probe's latency low while every slot is busy.
 //!
 //! The thresholds are set so that an inline request costs well under a millisecond.
+//!
+//! How much one request can do. nano-node caps no count or list (`count` of `account_history`,
+//! `chain`, `receivable`, `frontiers`, `representatives`, `ledger`, and the `accounts`/`hashes`
+//! lists are read as given; only `delegators` defaults to 1024); its RPC bounds a request by
+//! `max_request_size` (32 MiB) and `max_json_depth` (20). This node keeps those bounds and adds:
+//! - input: `max_request_size` (32 MiB, nano-node's default), legacy JSON nesting ≤ 16, and the v2
+//!   verifier's limits (depth 32, 100,000 tables, apparent size ≤ 64 × the body), so a list of
+//!   accounts or hashes is bounded by the body; each entry costs O(1) reads (balances and
+//!   receivable totals are kept by the writer, `ledger::totals`);
+//! - CPU: a costly request holds one heavy slot for its whole run, a connection at most one, so
+//!   `heavy_slots` bounds the cores costly reads take however many clients send them;
+//! - output: bounded by the ledger (a history is at most the chain); an answer-size budget
+//!   belongs with the node-wide memory budgets (issue 8, items 1 and 3) and is not applied here.
 
 use std::sync::Arc;
 

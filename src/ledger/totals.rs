@@ -101,7 +101,8 @@ impl Store {
     }
 }
 
-/// Calls `f` with each account's receivable sum scanned from the entries, in account order. What the kept totals are checked against, and what they are rebuilt from.
+/// Calls `f` with each account's receivable sum scanned from the entries, in account order:
+/// what the kept totals are checked against, and what they are rebuilt from.
 fn for_each_account_sum(
     s: &Store,
     t: &RoTxn,
