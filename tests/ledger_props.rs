@@ -1,6 +1,7 @@
 //! Property tests: random sequences of valid and invalid blocks, signed with real keys and
 //! carrying real dev work, checked block by block against a simple model, then the ledger
-//! invariants (supply conservation, weights = balances, history replays to balance and head).
+//! invariants (supply conservation, weights = balances, history replays to balance and head,
+//! the writer's kept receivable totals and weights equal the sums scanned from the entries).
 
 use std::collections::BTreeMap;
 
@@ -327,9 +328,25 @@ fn check_invariants(ledger: &Ledger, model: &Model) {
         }
         assert_eq!(balance, info.balance.0);
         assert_eq!(history.last().unwrap().hash, info.head);
-        let pending: u128 = model.pending_for(*who).iter().map(|(_, a)| a).sum();
-        assert_eq!(ledger.receivable_total(&account).unwrap().0, pending);
     }
+    // The kept receivable totals (updated by the writer) equal the scanned sums, for every
+    // account including unopened destinations, and the kept weights equal the delegated
+    // balances.
+    for who in 0..N {
+        let account = model.keys[who].account;
+        let pending: u128 = model.pending_for(who).iter().map(|(_, a)| a).sum();
+        assert_eq!(ledger.receivable_total(&account).unwrap().0, pending);
+        let listed: u128 = ledger
+            .receivables(&account, usize::MAX, Amount::ZERO, false)
+            .unwrap()
+            .iter()
+            .map(|e| e.receivable.amount.0)
+            .sum();
+        assert_eq!(listed, pending);
+        assert_eq!(ledger.account_balance(&account).unwrap().1 .0, pending);
+    }
+    let kept = ledger.check_kept_sums().unwrap();
+    assert!(kept.is_consistent(), "{kept:?}");
     for (rep, w) in weights {
         assert_eq!(ledger.weight(&rep).unwrap().0, w);
     }

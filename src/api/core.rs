@@ -6,8 +6,9 @@
 //! Most requests are answered inline (microseconds of LMDB reads) and appended straight to the
 //! transport's output buffer. A request whose handler blocks — signature checks and an LMDB write
 //! (`process`), seconds of proof-of-work (`work_generate`, `block_create`) — is moved to the
-//! blocking pool and answered later through [`Reply::Later`]; the transport keeps the session's
-//! answers in request order and goes on serving other sessions meanwhile.
+//! blocking pool and answered later through [`Reply::Later`]; so is a costly read (a large body,
+//! count or list, a whole-table scan), behind a node-wide limit (`api::offload`). The transport
+//! keeps the session's answers in request order and goes on serving other sessions meanwhile.
 //!
 //! The legacy front end lives in `rpc_legacy`, which depends on this module; the core reaches it
 //! through the [`LegacyRpc`] trait so that the dependency points one way.
@@ -20,8 +21,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
+use tokio::sync::Semaphore;
 
-use super::{v2, Api, ApiError, Caller, Encoding};
+use super::{v2, Api, ApiError, Caller, Cost, Encoding};
 
 /// What a transport calls: serve one request, or answer one refused unread. Implemented by the
 /// node's [`RequestCore`] and by test doubles.
@@ -118,34 +120,51 @@ impl Drop for Pending {
 impl Pending {
     /// Runs `produce` on the blocking pool. If it panics, the answer is `on_panic()` instead, so a
     /// bug in one handler costs its caller one error answer, never the session.
+    ///
+    /// Called on a thread already running a deferred request (a large body deferred whole, whose
+    /// handler defers again), `produce` runs right here: waiting for a second pool thread could
+    /// exhaust the pool with waiters.
     pub fn blocking(
         produce: impl FnOnce() -> BytesMut + Send + 'static,
         on_panic: impl FnOnce() -> BytesMut + Send + 'static,
     ) -> Self {
+        if abandoned().is_some() {
+            return Self::ready(produce());
+        }
+        let abandoned = Abandoned::default();
+        let task = spawn_deferred(abandoned.clone(), produce);
+        Pending {
+            answer: Box::pin(finish_deferred(task, on_panic)),
+            abandoned,
+        }
+    }
+
+    /// Like [`Pending::blocking`], but `produce` starts only once one of `slots` is free, and the
+    /// slot is asked for only when the answer is first awaited: a session awaits its oldest
+    /// answer only, so a session pipelining costly reads holds one slot at a time, and sessions
+    /// take the slots in arrival order (tokio's semaphore is fair). A request abandoned while
+    /// waiting never runs.
+    pub fn limited(
+        slots: Arc<Semaphore>,
+        produce: impl FnOnce() -> BytesMut + Send + 'static,
+        on_panic: impl FnOnce() -> BytesMut + Send + 'static,
+    ) -> Self {
+        if abandoned().is_some() {
+            return Self::ready(produce());
+        }
         let abandoned = Abandoned::default();
         let flag = abandoned.clone();
-        let task = tokio::task::spawn_blocking(move || {
-            RUNNING.with(|r| *r.borrow_mut() = Some(flag));
-            // Cleared however `produce` ends, so the pool thread's next task starts clean.
-            struct Clear;
-            impl Drop for Clear {
-                fn drop(&mut self) {
-                    RUNNING.with(|r| r.borrow_mut().take());
-                }
-            }
-            let _clear = Clear;
-            produce()
-        });
         let answer = Box::pin(async move {
-            match task.await {
-                Ok(answer) => answer,
-                Err(e) => {
-                    tracing::error!(error = %e, "a blocking request handler failed");
-                    on_panic()
-                }
-            }
+            // Never closed; were it closed, the request would run unlimited rather than fail.
+            let _slot = slots.acquire_owned().await.ok();
+            finish_deferred(spawn_deferred(flag, produce), on_panic).await
         });
         Pending { answer, abandoned }
+    }
+
+    /// An answer already made.
+    fn ready(answer: BytesMut) -> Self {
+        Self::from_future(std::future::ready(answer))
     }
 
     /// An answer produced by any future (tests, and transports composing their own work).
@@ -167,6 +186,39 @@ impl Future for Pending {
 
 /// What a request refused for want of buffer room is told.
 const OVERLOADED_BUFFER: &str = "no room to receive the request; retry later";
+
+/// Runs `produce` on the blocking pool with `flag` as the thread's [`abandoned`] flag.
+fn spawn_deferred(
+    flag: Abandoned,
+    produce: impl FnOnce() -> BytesMut + Send + 'static,
+) -> tokio::task::JoinHandle<BytesMut> {
+    tokio::task::spawn_blocking(move || {
+        RUNNING.with(|r| *r.borrow_mut() = Some(flag));
+        // Cleared however `produce` ends, so the pool thread's next task starts clean.
+        struct Clear;
+        impl Drop for Clear {
+            fn drop(&mut self) {
+                RUNNING.with(|r| r.borrow_mut().take());
+            }
+        }
+        let _clear = Clear;
+        produce()
+    })
+}
+
+/// The deferred answer, or `on_panic()` when the handler panicked.
+async fn finish_deferred(
+    task: tokio::task::JoinHandle<BytesMut>,
+    on_panic: impl FnOnce() -> BytesMut,
+) -> BytesMut {
+    match task.await {
+        Ok(answer) => answer,
+        Err(e) => {
+            tracing::error!(error = %e, "a blocking request handler failed");
+            on_panic()
+        }
+    }
+}
 
 /// Why a request was refused unread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,6 +275,8 @@ pub trait LegacyRpc: Send + Sync + 'static {
 }
 
 /// The node's request core: the one [`Api`] behind every encoding, plus the legacy front end.
+/// Cheap to clone (shared handles).
+#[derive(Clone)]
 pub struct RequestCore {
     api: Api,
     legacy: Arc<dyn LegacyRpc>,
@@ -251,6 +305,37 @@ impl Service for RequestCore {
         payload: Bytes,
         out: &mut BytesMut,
     ) -> Reply {
+        let offload = self.api.offload();
+        if offload.body_is_large(payload.len()) && abandoned().is_none() {
+            // Parsing alone costs in proportion to the body: all of it leaves the async workers.
+            let (core, on_fail, caller) = (self.clone(), self.clone(), caller.clone());
+            return Reply::Later(offload.run(
+                Cost::Heavy,
+                move || core.serve_here(&caller, encoding, payload),
+                move || {
+                    let mut out = BytesMut::new();
+                    on_fail.write_error(encoding, &ApiError::HandlerFailed, &mut out);
+                    out
+                },
+            ));
+        }
+        self.route(caller, encoding, payload, out)
+    }
+
+    fn refuse(&self, _caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
+        self.write_error(encoding, &ApiError::from(reason), out);
+    }
+}
+
+impl RequestCore {
+    /// Routes one request to its front end by encoding.
+    fn route(
+        &self,
+        caller: &Caller,
+        encoding: Encoding,
+        payload: Bytes,
+        out: &mut BytesMut,
+    ) -> Reply {
         match encoding {
             Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
                 self.legacy
@@ -261,12 +346,22 @@ impl Service for RequestCore {
         }
     }
 
-    fn refuse(&self, _caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
-        let error = ApiError::from(reason);
+    /// Serves a request on the (blocking-pool) thread it was deferred to. Whatever the front end
+    /// defers again runs right here too (see [`Pending::blocking`]), so the wait is immediate.
+    fn serve_here(&self, caller: &Caller, encoding: Encoding, payload: Bytes) -> BytesMut {
+        let mut out = BytesMut::new();
+        match self.route(caller, encoding, payload, &mut out) {
+            Reply::Ready => out,
+            Reply::Later(pending) => tokio::runtime::Handle::current().block_on(pending),
+        }
+    }
+
+    /// Appends `error` as the answer in `encoding`.
+    fn write_error(&self, encoding: Encoding, error: &ApiError, out: &mut BytesMut) {
         match encoding {
-            Encoding::JsonV1 | Encoding::JsonV1Unsafe => self.legacy.write_error(&error, out),
-            Encoding::Flatbuffers => v2::write_error_binary(&error, out),
-            Encoding::FlatbuffersJson => v2::write_error_json(&error, out),
+            Encoding::JsonV1 | Encoding::JsonV1Unsafe => self.legacy.write_error(error, out),
+            Encoding::Flatbuffers => v2::write_error_binary(error, out),
+            Encoding::FlatbuffersJson => v2::write_error_json(error, out),
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod core;
 mod encoding;
 mod error;
 mod node;
+mod offload;
 mod unserved;
 pub mod v2;
 // ---- keys group ----
@@ -49,6 +50,7 @@ pub use confirmation::{CementedBlock, ConfirmationHistory, Quorum, CONFIRMATION_
 pub use encoding::Encoding;
 pub use error::{ApiError, Category};
 pub use node::{NodeVersion, PROTOCOL_VERSION, RPC_VERSION};
+pub use offload::{Cost, Offload, OffloadLimits};
 pub use unserved::UNSERVED;
 // ---- keys group ----
 pub use create::{BlockCreateRequest, CreateKind, CreatedBlock, ENABLE_SIGN_HASH};
@@ -75,6 +77,8 @@ pub struct Api {
     cemented: std::sync::Arc<confirmation::RecentlyCemented>,
     /// Running work generations by root, so `work_cancel` can stop them.
     work: WorkRegistry,
+    /// Which requests leave the async workers, and the node-wide slots for costly reads.
+    offload: Offload,
 }
 
 impl Api {
@@ -88,7 +92,19 @@ impl Api {
             started: std::time::Instant::now(),
             cemented,
             work: WorkRegistry::default(),
+            offload: Offload::default(),
         }
+    }
+
+    /// This api with `limits` deciding which requests are costly (`[node.ipc.offload]`).
+    pub fn with_offload(mut self, limits: OffloadLimits) -> Self {
+        self.offload = Offload::new(limits);
+        self
+    }
+
+    /// The offload decision and the heavy slots.
+    pub fn offload(&self) -> &Offload {
+        &self.offload
     }
 
     /// The ledger every answer comes from.

@@ -12,8 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
 
-use super::core::{Pending, Reply};
-use super::{Api, ApiError, Caller};
+use super::core::Reply;
+use super::{Api, ApiError, Caller, Cost};
 use crate::schema::dispatch::message_name;
 use crate::schema::json::parse_envelope_json;
 use crate::schema::{
@@ -54,24 +54,27 @@ fn verifier_options(len: usize) -> VerifierOptions {
 
 impl Api {
     /// Serves a binary (encoding 3) request envelope: the answer is appended to `out`, or comes
-    /// later when the request runs off the async workers (see [`runs_blocking`]).
+    /// later when the request runs off the async workers (see [`runs_blocking`] and
+    /// `Offload::v2_cost`).
     ///
     /// The buffer is always verified: reading an unverified buffer is unsound, so
     /// `verify_buffers = false` is accepted in the config for compatibility but not honoured.
     pub fn serve_binary(&self, caller: &Caller, payload: Bytes, out: &mut BytesMut) -> Reply {
         let deferred = with_builders(|_, resp| {
             match root_as_envelope_with_opts(&verifier_options(payload.len()), &payload) {
-                Ok(env) if runs_blocking(env.message_type()) => return true,
-                Ok(env) => self.answer(caller, env, resp),
+                Ok(env) => match self.offload.v2_cost(&env) {
+                    Cost::Cheap => self.answer(caller, env, resp),
+                    cost => return Some(cost),
+                },
                 Err(e) => write_counted_error(caller, resp, None, &not_an_envelope(&e)),
             }
             out.extend_from_slice(resp.finished_data());
-            false
+            None
         });
-        if deferred {
-            return self.answer_later(caller, payload, AnswerForm::Binary, out);
+        match deferred {
+            Some(cost) => self.answer_later(caller, payload, AnswerForm::Binary, cost, out),
+            None => Reply::Ready,
         }
-        Reply::Ready
     }
 
     /// Serves a JSON (encoding 4) request envelope in flatc's JSON form: the JSON answer is
@@ -80,17 +83,19 @@ impl Api {
         let deferred = with_builders(|req, resp| {
             match parse_request_json(&payload, &self.json, req) {
                 // The parsed request travels as its binary envelope: the JSON is read only once.
-                Ok(env) if runs_blocking(env.message_type()) => {
-                    return Some(Bytes::copy_from_slice(req.finished_data()))
-                }
-                Ok(env) => self.answer(caller, env, resp),
+                Ok(env) => match self.offload.v2_cost(&env) {
+                    Cost::Cheap => self.answer(caller, env, resp),
+                    cost => return Some((Bytes::copy_from_slice(req.finished_data()), cost)),
+                },
                 Err(e) => write_counted_error(caller, resp, None, &e),
             }
             write_json(resp.finished_data(), out);
             None
         });
         match deferred {
-            Some(envelope) => self.answer_later(caller, envelope, AnswerForm::Json, out),
+            Some((envelope, cost)) => {
+                self.answer_later(caller, envelope, AnswerForm::Json, cost, out)
+            }
             None => Reply::Ready,
         }
     }
@@ -104,13 +109,15 @@ impl Api {
         }
     }
 
-    /// Answers a verified binary request envelope on the blocking pool, in `form`; or at once
-    /// into `out` with `Node overloaded` when the node-wide cap on requests in flight is reached.
+    /// Answers a verified binary request envelope on the blocking pool, in `form`, as `cost`
+    /// says (a costly read waits for a heavy slot); or at once into `out` with `Node overloaded`
+    /// when the node-wide cap on requests in flight is reached.
     fn answer_later(
         &self,
         caller: &Caller,
         envelope: Bytes,
         form: AnswerForm,
+        cost: Cost,
         out: &mut BytesMut,
     ) -> Reply {
         let in_flight = match caller.node.begin_deferred() {
@@ -124,7 +131,8 @@ impl Api {
             }
         };
         let (api, caller) = (self.clone(), caller.clone());
-        Reply::Later(Pending::blocking(
+        Reply::Later(self.offload.run(
+            cost,
             move || {
                 let _in_flight = in_flight;
                 let mut out = BytesMut::new();

@@ -80,7 +80,8 @@ async fn run_node(data_path: Option<PathBuf>) -> ExitCode {
         JsonOptions {
             skip_unknown_fields: config.node.ipc.flatbuffers.skip_unexpected_fields_in_json,
         },
-    );
+    )
+    .with_offload(config.node.ipc.offload.limits());
     let shutdown = CancellationToken::new();
     let service = match nanoipc::rpc_legacy::request_core(api) {
         Ok(h) => Arc::new(h),

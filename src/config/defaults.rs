@@ -168,6 +168,7 @@ pub fn render(config: &NodeConfig) -> String {
         f.verify_buffers.to_string(),
     );
     render_budgets(&mut text, &ipc.budgets);
+    ipc.offload.render(&mut text, key);
     text.truncate(text.trim_end().len());
     text.push('\n');
     text

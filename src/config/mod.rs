@@ -8,6 +8,9 @@
 
 mod budgets;
 pub mod defaults;
+mod offload;
+
+pub use offload::OffloadConfig;
 
 pub use budgets::{BudgetsConfig, FREE_REQUEST_BYTES};
 
@@ -79,6 +82,8 @@ pub struct IpcConfig {
     pub flatbuffers: FlatbuffersConfig,
     /// Node-wide and per-session budgets (`[node.ipc.budgets]`).
     pub budgets: BudgetsConfig,
+    /// `[node.ipc.offload]`: which requests leave the async workers.
+    pub offload: OffloadConfig,
     /// Largest payload (bytes) a request may announce; larger ones are answered "too large" and the
     /// connection closes. Checked before any memory is reserved.
     pub max_request_size: u32,
@@ -99,6 +104,7 @@ impl Default for IpcConfig {
             tcp: TcpConfig::default(),
             flatbuffers: FlatbuffersConfig::default(),
             budgets: BudgetsConfig::default(),
+            offload: OffloadConfig::default(),
             max_request_size: 32 * 1024 * 1024,
             max_connections: 16_384,
             idle_timeout: 0,

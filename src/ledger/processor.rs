@@ -312,11 +312,19 @@ fn apply(
                 epoch: plan.epoch,
             };
             store.receivables.put(txn, &key, &value.encode())?;
+            // The kept sum moves with the entry, in the same transaction (see `totals`).
+            store.adjust_receivable_sum(
+                txn,
+                &state.link.as_account(),
+                plan.amount,
+                Amount::ZERO,
+            )?;
         }
         Subtype::Receive => {
             store
                 .receivables
                 .delete(txn, &receivable_key(&state.account, &state.link.as_hash()))?;
+            store.adjust_receivable_sum(txn, &state.account, Amount::ZERO, plan.amount)?;
         }
         Subtype::Change | Subtype::Epoch => {}
     }

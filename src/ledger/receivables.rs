@@ -10,7 +10,7 @@ use heed::RoTxn;
 use super::error::LedgerError;
 use super::handle::Ledger;
 use super::primitives::{Account, Amount, Block, BlockHash};
-use super::records::{split_receivable_key, Receivable, Subtype};
+use super::records::{decode32, decode_amount, Receivable, Subtype};
 use super::store::Store;
 
 /// One receivable of an account.
@@ -57,39 +57,22 @@ impl Ledger {
         count: usize,
         threshold: Amount,
     ) -> Result<Vec<(Account, Amount)>, LedgerError> {
+        // One kept total per account (see `totals`), not one entry per receivable.
         self.read(|s, t| {
             let mut out: Vec<(Account, Amount)> = Vec::new();
-            let mut current: Option<(Account, u128)> = None;
             let range = (Bound::Included(&start.0[..]), Bound::Unbounded);
-            let finish = |entry: Option<(Account, u128)>, out: &mut Vec<(Account, Amount)>| {
-                if let Some((a, total)) = entry {
-                    if total >= threshold.0 {
-                        out.push((a, Amount(total)));
-                    }
-                }
-            };
-            for item in s.receivables.range(t, &range)? {
-                let (k, v) = item?;
-                let (dest, _) =
-                    split_receivable_key(k).map_err(LedgerError::corrupt("receivables key"))?;
-                if current.as_ref().is_some_and(|(a, _)| *a == dest) {
-                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                    if let Some((_, total)) = current.as_mut() {
-                        *total = total.saturating_add(r.amount.0);
-                    }
-                    continue;
-                }
-                finish(current.take(), &mut out);
+            for item in s.receivable_totals.range(t, &range)? {
                 if out.len() >= count {
-                    return Ok(out);
+                    break;
                 }
-                if s.account(t, &dest)?.is_none() {
-                    let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-                    current = Some((dest, r.amount.0));
+                let (k, v) = item?;
+                let account =
+                    Account(decode32(k).map_err(LedgerError::corrupt("receivable_totals key"))?);
+                let total = decode_amount(v).map_err(LedgerError::corrupt("receivable_totals"))?;
+                if total >= threshold && s.account(t, &account)?.is_none() {
+                    out.push((account, total));
                 }
             }
-            finish(current.take(), &mut out);
-            out.truncate(count);
             Ok(out)
         })
     }
@@ -110,18 +93,12 @@ impl Ledger {
     }
 }
 
+/// An account's receivable total: the sum the writer keeps (`totals`), one lookup however many
+/// receivables the account has.
 pub(crate) fn receivable_total(
     s: &Store,
     t: &RoTxn,
     account: &Account,
 ) -> Result<Amount, LedgerError> {
-    let mut total: u128 = 0;
-    for item in s.receivables.prefix_iter(t, &account.0)? {
-        let (_, v) = item?;
-        let r = Receivable::decode(v).map_err(LedgerError::corrupt("receivables"))?;
-        total = total
-            .checked_add(r.amount.0)
-            .ok_or(LedgerError::Inconsistent("receivables exceed the supply"))?;
-    }
-    Ok(Amount(total))
+    s.receivable_sum(t, account)
 }

@@ -2,7 +2,8 @@
 //!
 //! Tables: `blocks` (hash → block ‖ sideband), `accounts` (account → AccountInfo),
 //! `receivables` (destination ‖ send hash → Receivable), `weights` (representative → amount),
-//! `meta` (store version, network, genesis hash). Readers use LMDB read transactions, which see
+//! `receivable_totals` (account → sum of its receivables, see `totals`), `meta` (store version,
+//! network, genesis hash). Readers use LMDB read transactions, which see
 //! a snapshot and never wait for the single writer.
 
 use std::path::Path;
@@ -16,8 +17,11 @@ use super::records::{
     decode_amount, receivable_key, AccountInfo, Receivable, Sideband, StoredBlock, Subtype,
 };
 
-/// The store layout version this build writes and reads.
-pub const STORE_VERSION: u32 = 1;
+/// The store layout version this build writes and reads. Version 2 added `receivable_totals`;
+/// a version 1 store is upgraded on open (see `totals`).
+pub const STORE_VERSION: u32 = 2;
+/// The oldest store version this build upgrades in place; older ones are refused.
+const OLDEST_UPGRADABLE: u32 = 1;
 
 /// Virtual map size: LMDB reserves address space, not disk, so be generous.
 const MAP_SIZE: usize = 64 << 30;
@@ -46,6 +50,7 @@ pub(crate) struct Store {
     pub(crate) accounts: Table,
     pub(crate) receivables: Table,
     pub(crate) weights: Table,
+    pub(crate) receivable_totals: Table,
     pub(crate) meta: Table,
 }
 
@@ -105,11 +110,21 @@ impl Store {
                     accounts: env.create_database(&mut wtxn, Some("accounts"))?,
                     receivables: env.create_database(&mut wtxn, Some("receivables"))?,
                     weights: env.create_database(&mut wtxn, Some("weights"))?,
+                    receivable_totals: env
+                        .create_database(&mut wtxn, Some("receivable_totals"))?,
                     meta: env.create_database(&mut wtxn, Some("meta"))?,
                     env: env.clone(),
                 };
-                if !store.check_meta(&wtxn, network)? {
-                    store.init_genesis(&mut wtxn, network)?;
+                match store.check_meta(&wtxn, network)? {
+                    None => store.init_genesis(&mut wtxn, network)?,
+                    Some(found) if found < STORE_VERSION => {
+                        // Committed with the rest of the opening transaction, or not at all.
+                        store.upgrade_from_v1(&mut wtxn)?;
+                        store
+                            .meta
+                            .put(&mut wtxn, b"version", &STORE_VERSION.to_be_bytes())?;
+                    }
+                    Some(_) => {}
                 }
                 store.commit(wtxn)?;
                 Ok(store)
@@ -120,16 +135,27 @@ impl Store {
                     env.open_database(&rtxn, Some(name))?
                         .ok_or(LedgerError::Uninitialised(name))
                 };
+                let meta = table("meta")?;
                 let store = Self {
                     blocks: table("blocks")?,
                     accounts: table("accounts")?,
                     receivables: table("receivables")?,
                     weights: table("weights")?,
-                    meta: table("meta")?,
+                    // An older layout lacks this table; `check_meta` below says so precisely.
+                    receivable_totals: table("receivable_totals").unwrap_or(meta),
+                    meta,
                     env: env.clone(),
                 };
-                if !store.check_meta(&rtxn, network)? {
-                    return Err(LedgerError::Uninitialised("meta"));
+                match store.check_meta(&rtxn, network)? {
+                    None => return Err(LedgerError::Uninitialised("meta")),
+                    // A read-only open cannot upgrade: the node (read-write) does that once.
+                    Some(found) if found < STORE_VERSION => {
+                        return Err(LedgerError::OlderVersion {
+                            found,
+                            supported: STORE_VERSION,
+                        })
+                    }
+                    Some(_) => {}
                 }
                 // heed: table handles opened in a read transaction are only valid in later
                 // transactions once that one has committed.
@@ -183,8 +209,9 @@ impl Store {
         free < room
     }
 
-    /// Whether meta matches `network` (`Ok(false)`: no meta yet, a fresh store).
-    fn check_meta(&self, txn: &RoTxn, network: Network) -> Result<bool, LedgerError> {
+    /// The stored layout version, once meta is known to match `network` and this build can read
+    /// or upgrade it (`Ok(None)`: no meta yet, a fresh store).
+    fn check_meta(&self, txn: &RoTxn, network: Network) -> Result<Option<u32>, LedgerError> {
         match self.meta.get(txn, b"version")? {
             Some(bytes) => {
                 let found = <[u8; 4]>::try_from(bytes)
@@ -196,7 +223,7 @@ impl Store {
                         supported: STORE_VERSION,
                     });
                 }
-                if found < STORE_VERSION {
+                if found < OLDEST_UPGRADABLE {
                     return Err(LedgerError::OlderVersion {
                         found,
                         supported: STORE_VERSION,
@@ -219,9 +246,9 @@ impl Store {
                         network,
                     });
                 }
-                Ok(true)
+                Ok(Some(found))
             }
-            None => Ok(false),
+            None => Ok(None),
         }
     }
 

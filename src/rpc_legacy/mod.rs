@@ -6,6 +6,7 @@
 //! here.
 
 pub mod actions;
+mod cost;
 pub mod registry;
 pub mod request;
 pub mod tree;

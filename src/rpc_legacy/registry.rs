@@ -2,7 +2,7 @@
 //! whole RPC 1.0 request path after framing: parse, look up, gate, run, render errors. Actions
 //! receive the application state `S` (the node serves `Api`; see `actions`) plus the request
 //! core's [`Caller`]. As the core's [`LegacyRpc`] front end, the registry runs actions registered
-//! as blocking on the blocking pool.
+//! as blocking on the blocking pool, and costly reads (`cost`) behind the core's heavy slots.
 
 use std::collections::HashMap;
 
@@ -11,7 +11,7 @@ use bytes::{Bytes, BytesMut};
 use super::request::LegacyRequest;
 use super::tree::Tree;
 use super::LegacyError;
-use crate::api::{Api, ApiError, Caller, LegacyRpc, Pending, Reply};
+use crate::api::{Api, ApiError, Caller, Cost, LegacyRpc, Reply};
 
 /// An action body: answer the request or fail with nano-node's error text.
 pub type ActionFn<S> = fn(&S, &Caller, &LegacyRequest) -> Result<Tree, LegacyError>;
@@ -180,7 +180,11 @@ impl LegacyRpc for Registry<Api> {
                 return Reply::Ready;
             }
         };
-        if !action.blocking {
+        let cost = match action.blocking {
+            true => Cost::Blocking,
+            false => super::cost::of(action.name, &req, api.offload().limits()),
+        };
+        if cost == Cost::Cheap {
             let tree = finish((action.run)(api, caller, &req)).unwrap_or_else(|e| e.to_tree());
             tree.write_json(out);
             return Reply::Ready;
@@ -193,8 +197,10 @@ impl LegacyRpc for Registry<Api> {
             }
         };
         // The parsed request travels with the action: the body is read only once.
+        let offload = api.offload().clone();
         let (run, api, caller) = (action.run, api.clone(), caller.clone());
-        Reply::Later(Pending::blocking(
+        Reply::Later(offload.run(
+            cost,
             move || {
                 let _in_flight = in_flight;
                 let mut out = BytesMut::new();
