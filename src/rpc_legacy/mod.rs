@@ -6,13 +6,14 @@
 //! here.
 
 pub mod actions;
+mod parse;
 pub mod registry;
 pub mod request;
 pub mod tree;
 
 use std::borrow::Cow;
 
-pub use registry::{Action, ActionFn, DuplicateAction, Gate, Registry};
+pub use registry::{Action, ActionFn, DuplicateAction, Gate, Keys, Registry};
 pub use request::LegacyRequest;
 pub use tree::Tree;
 

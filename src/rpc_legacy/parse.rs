@@ -1,0 +1,243 @@
+//! The serde machinery behind [`LegacyRequest`](super::LegacyRequest): one JSON object read the
+//! way Boost's JSON parser fills a property tree, either whole ([`TreeVisitor::all`]), for chosen
+//! top-level keys only ([`TreeVisitor::only`]), or for nothing but its `action` ([`ActionScan`]).
+//!
+//! Every member or element is first taken as a borrowed [`RawValue`] so a number keeps its literal
+//! text (`1e3`, `5.0`, a 30-digit integer): serde's number visitors would hand over an already
+//! converted `u64`/`f64` and lose it. Nested containers are parsed from their raw text, one level
+//! deeper. Values nobody keeps are still checked to the same rules (so the two passes of
+//! `parse_for` accept exactly what a whole parse accepts) but never built: skipping allocates
+//! nothing per element.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::tree::Tree;
+use super::LegacyError;
+
+/// The deepest container nesting accepted (the top-level object is depth 1); deeper is `Unable to
+/// parse JSON`. Each container's raw text is read again when it is parsed, so a byte at depth `d` is
+/// scanned `d` times: the bound keeps that (and the recursion) small. Real requests nest at most
+/// two deep (an object holding a block object or a list). nano-node sets no limit; refusing
+/// deeper requests is a deliberate difference, and no action reads anything that deep.
+pub(super) const MAX_DEPTH: usize = 16;
+
+/// Arrays and objects both parse to children; only an object is a request.
+pub(super) fn check_object(body: &[u8]) -> Result<(), LegacyError> {
+    let first = body
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first != Some(&b'{') {
+        return Err(LegacyError::UnableToParse);
+    }
+    Ok(())
+}
+
+/// Parse the one JSON container `de` holds at nesting `depth` with `visitor`; trailing input or a
+/// container nested deeper than [`MAX_DEPTH`] is an error.
+pub(super) fn parse_container<'de, R, V>(
+    de: &mut serde_json::Deserializer<R>,
+    depth: usize,
+    visitor: V,
+) -> Result<V::Value, serde_json::Error>
+where
+    R: serde_json::de::Read<'de>,
+    V: Visitor<'de>,
+{
+    if depth > MAX_DEPTH {
+        return Err(de::Error::custom("JSON nested too deeply"));
+    }
+    let value = de.deserialize_any(visitor)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The tree for one raw JSON value: strings unescaped, other scalars (numbers, `true`, `false`,
+/// `null`) as their literal text, containers parsed recursively.
+fn tree_from_raw(raw: &RawValue, depth: usize) -> Result<Tree, serde_json::Error> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text).map(Tree::Text),
+        Some(b'{' | b'[') => {
+            let next = depth.saturating_add(1);
+            let mut de = serde_json::Deserializer::from_str(text);
+            parse_container(&mut de, next, TreeVisitor::all(next))
+        }
+        _ => Ok(Tree::text(text)),
+    }
+}
+
+/// The text of a raw value as [`tree_from_raw`] makes it, without building a container (which
+/// reads as `""`).
+fn scalar_text(raw: &RawValue) -> Result<String, serde_json::Error> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text),
+        Some(b'{' | b'[') => Ok(String::new()),
+        _ => Ok(text.to_owned()),
+    }
+}
+
+/// Check one raw JSON value to the rules [`tree_from_raw`] applies (nesting depth included) while
+/// building nothing. Scalars were already checked when they were read as raw values.
+fn skip_raw(raw: &RawValue, depth: usize) -> Result<(), serde_json::Error> {
+    let text = raw.get();
+    if let Some(b'{' | b'[') = text.as_bytes().first() {
+        let next = depth.saturating_add(1);
+        let mut de = serde_json::Deserializer::from_str(text);
+        parse_container(&mut de, next, Skip { depth: next })?;
+    }
+    Ok(())
+}
+
+/// Which members of the container a [`TreeVisitor`] builds.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// Every member, duplicates included (lookups take the first, as in Boost).
+    All,
+    /// The first occurrence of each of these top-level keys; other members are not looked at
+    /// again (the caller validated the body already).
+    Only(&'static [&'static str]),
+}
+
+/// Builds the one container a [`parse_container`] call is given; anything else is not a tree.
+pub(super) struct TreeVisitor {
+    depth: usize,
+    keep: Keep,
+}
+
+impl TreeVisitor {
+    /// Build every member of a container at `depth`.
+    pub(super) fn all(depth: usize) -> Self {
+        TreeVisitor {
+            depth,
+            keep: Keep::All,
+        }
+    }
+
+    /// Build only the first occurrence of each of `keys` in a top-level object whose body was
+    /// already validated (by an [`ActionScan`]).
+    pub(super) fn only(keys: &'static [&'static str]) -> Self {
+        TreeVisitor {
+            depth: 1,
+            keep: Keep::Only(keys),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(raw) = seq.next_element::<&RawValue>()? {
+            let item = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+            items.push((String::new(), item));
+        }
+        Ok(Tree::Children(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut items: Vec<(String, Tree)> = Vec::new();
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            let raw = map.next_value::<&RawValue>()?;
+            let wanted = match self.keep {
+                Keep::All => true,
+                Keep::Only(keys) => {
+                    keys.contains(&key.as_ref()) && !items.iter().any(|(k, _)| *k == key)
+                }
+            };
+            if wanted {
+                let value = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+                items.push((key.into_owned(), value));
+            }
+        }
+        Ok(Tree::Children(items))
+    }
+}
+
+/// Checks a container at `depth` without building it.
+struct Skip {
+    depth: usize,
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object or array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<&RawValue>()? {
+            skip_raw(raw, self.depth).map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some((IgnoredAny, raw)) = map.next_entry::<IgnoredAny, &RawValue>()? {
+            skip_raw(raw, self.depth).map_err(de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks a whole top-level object and yields the text of its first `action` member, if any (an
+/// object or array reads as `""`, as in [`super::LegacyRequest::text`]). Nothing else is built.
+pub(super) struct ActionScan;
+
+impl<'de> Visitor<'de> for ActionScan {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Not a request ([`check_object`] refuses it first); still checked, never built.
+        while let Some(raw) = seq.next_element::<&RawValue>()? {
+            skip_raw(raw, 1).map_err(de::Error::custom)?;
+        }
+        Ok(None)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut action = None;
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            let raw = map.next_value::<&RawValue>()?;
+            skip_raw(raw, 1).map_err(de::Error::custom)?;
+            if action.is_none() && key == "action" {
+                action = Some(scalar_text(raw).map_err(de::Error::custom)?);
+            }
+        }
+        Ok(action)
+    }
+}
+
+/// An object key, borrowed from the body unless it holds escapes: reading keys allocates nothing
+/// per member.
+struct KeyText;
+
+impl<'de> DeserializeSeed<'de> for KeyText {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyText {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+}
