@@ -10,6 +10,7 @@
 //! nothing per element.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -55,29 +56,70 @@ where
     Ok(value)
 }
 
-/// The tree for one raw JSON value: strings unescaped, other scalars (numbers, `true`, `false`,
-/// `null`) as their literal text, containers parsed recursively.
-fn tree_from_raw(raw: &RawValue, depth: usize) -> Result<Tree, serde_json::Error> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str::<String>(text).map(Tree::Text),
-        Some(b'{' | b'[') => {
-            let next = depth.saturating_add(1);
-            let mut de = serde_json::Deserializer::from_str(text);
-            parse_container(&mut de, next, TreeVisitor::all(next))
+/// What building a request's tree may still cost, in estimated heap bytes: each node costs its
+/// slot in its parent (`(String, Tree)`) plus its key and text bytes. A whole parse has no limit;
+/// a request built for an action may spend [`Budget::for_body`], so that what an action reads
+/// costs about twice the body at most (its `1,` list items would otherwise cost ~60 bytes each).
+pub(super) struct Budget(Cell<usize>);
+
+impl Budget {
+    /// No limit.
+    pub(super) fn unlimited() -> Self {
+        Budget(Cell::new(usize::MAX))
+    }
+
+    /// Twice the body plus 64 KiB (so small requests never run out): a list of 64-digit hashes or
+    /// addresses costs about 1.8 times its text, so any real request fits.
+    pub(super) fn for_body(len: usize) -> Self {
+        Budget(Cell::new(len.saturating_mul(2).saturating_add(64 * 1024)))
+    }
+
+    /// Whether a parse stopped because the budget ran out.
+    pub(super) fn exhausted(&self) -> bool {
+        self.0.get() == 0
+    }
+
+    fn charge<E: de::Error>(&self, key: &str, text: &str) -> Result<(), E> {
+        let cost = std::mem::size_of::<(String, Tree)>() + key.len() + text.len();
+        match self.0.get().checked_sub(cost) {
+            Some(left) => {
+                self.0.set(left);
+                Ok(())
+            }
+            None => {
+                self.0.set(0);
+                Err(E::custom("request too large once parsed"))
+            }
         }
-        _ => Ok(Tree::text(text)),
     }
 }
 
-/// The text of a raw value as [`tree_from_raw`] makes it, without building a container (which
-/// reads as `""`).
-fn scalar_text(raw: &RawValue) -> Result<String, serde_json::Error> {
+/// The tree for one raw JSON value: strings unescaped, other scalars (numbers, `true`, `false`,
+/// `null`) as their literal text, containers parsed recursively. `key` is the name it is stored
+/// under, charged to `budget` with the value.
+fn tree_from_raw(
+    key: &str,
+    raw: &RawValue,
+    depth: usize,
+    budget: &Budget,
+) -> Result<Tree, serde_json::Error> {
     let text = raw.get();
     match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str::<String>(text),
-        Some(b'{' | b'[') => Ok(String::new()),
-        _ => Ok(text.to_owned()),
+        Some(b'"') => {
+            let value = serde_json::from_str::<String>(text)?;
+            budget.charge(key, &value)?;
+            Ok(Tree::Text(value))
+        }
+        Some(b'{' | b'[') => {
+            budget.charge(key, "")?;
+            let next = depth.saturating_add(1);
+            let mut de = serde_json::Deserializer::from_str(text);
+            parse_container(&mut de, next, TreeVisitor::all(next, budget))
+        }
+        _ => {
+            budget.charge(key, text)?;
+            Ok(Tree::text(text))
+        }
     }
 }
 
@@ -104,31 +146,34 @@ enum Keep {
 }
 
 /// Builds the one container a [`parse_container`] call is given; anything else is not a tree.
-pub(super) struct TreeVisitor {
+pub(super) struct TreeVisitor<'b> {
     depth: usize,
     keep: Keep,
+    budget: &'b Budget,
 }
 
-impl TreeVisitor {
+impl<'b> TreeVisitor<'b> {
     /// Build every member of a container at `depth`.
-    pub(super) fn all(depth: usize) -> Self {
+    pub(super) fn all(depth: usize, budget: &'b Budget) -> Self {
         TreeVisitor {
             depth,
             keep: Keep::All,
+            budget,
         }
     }
 
     /// Build only the first occurrence of each of `keys` in a top-level object whose body was
     /// already validated (by an [`ActionScan`]).
-    pub(super) fn only(keys: &'static [&'static str]) -> Self {
+    pub(super) fn only(keys: &'static [&'static str], budget: &'b Budget) -> Self {
         TreeVisitor {
             depth: 1,
             keep: Keep::Only(keys),
+            budget,
         }
     }
 }
 
-impl<'de> Visitor<'de> for TreeVisitor {
+impl<'de> Visitor<'de> for TreeVisitor<'_> {
     type Value = Tree;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -137,7 +182,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
         while let Some(raw) = seq.next_element::<&RawValue>()? {
-            let item = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+            let item = tree_from_raw("", raw, self.depth, self.budget).map_err(de::Error::custom)?;
             items.push((String::new(), item));
         }
         Ok(Tree::Children(items))
@@ -153,11 +198,23 @@ impl<'de> Visitor<'de> for TreeVisitor {
                 }
             };
             if wanted {
-                let value = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
+                let value =
+                    tree_from_raw(&key, raw, self.depth, self.budget).map_err(de::Error::custom)?;
                 items.push((key.into_owned(), value));
             }
         }
         Ok(Tree::Children(items))
+    }
+}
+
+/// The text of a raw value as [`tree_from_raw`] makes it, without building a container (which
+/// reads as `""`).
+fn scalar_text(raw: &RawValue) -> Result<String, serde_json::Error> {
+    let text = raw.get();
+    match text.as_bytes().first() {
+        Some(b'"') => serde_json::from_str::<String>(text),
+        Some(b'{' | b'[') => Ok(String::new()),
+        _ => Ok(text.to_owned()),
     }
 }
 

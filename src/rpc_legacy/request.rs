@@ -10,7 +10,7 @@
 //! the action declared. Everything else is validated in place and dropped, never built: a 32 MiB
 //! array under a key no action reads costs the body and a few small buffers.
 
-use super::parse::{check_object, parse_container, ActionScan, TreeVisitor};
+use super::parse::{check_object, parse_container, ActionScan, Budget, TreeVisitor};
 use super::tree::Tree;
 use super::LegacyError;
 
@@ -31,7 +31,8 @@ impl LegacyRequest {
     pub fn parse(body: &[u8]) -> Result<Self, LegacyError> {
         check_object(body)?;
         let mut de = serde_json::Deserializer::from_slice(body);
-        let tree = parse_container(&mut de, 1, TreeVisitor::all(1))
+        let budget = Budget::unlimited();
+        let tree = parse_container(&mut de, 1, TreeVisitor::all(1, &budget))
             .map_err(|_| LegacyError::UnableToParse)?;
         Ok(LegacyRequest {
             tree,
@@ -43,8 +44,9 @@ impl LegacyRequest {
     /// the whole body (as [`LegacyRequest::parse`] would) while building nothing but the first
     /// `action` text; `lookup` maps that name to the action and the top-level keys it reads (an
     /// unknown name fails here, before anything is built). The second builds those keys only (first
-    /// occurrence each). Errors: invalid JSON or no `action` is `Unable to parse JSON`, and
-    /// whatever `lookup` returns.
+    /// occurrence each), within a budget of about twice the body ([`LegacyError::TooLarge`] past
+    /// it). Errors: invalid JSON or no `action` is `Unable to parse JSON`, and whatever `lookup`
+    /// returns.
     pub fn parse_for<T>(
         body: &[u8],
         lookup: impl FnOnce(&str) -> Result<(T, &'static [&'static str]), LegacyError>,
@@ -58,8 +60,14 @@ impl LegacyRequest {
         drop(action);
         // The body is known to be valid: the second pass only picks out the declared keys.
         let mut de = serde_json::Deserializer::from_slice(body);
-        let tree = parse_container(&mut de, 1, TreeVisitor::only(keys))
-            .map_err(|_| LegacyError::UnableToParse)?;
+        let budget = Budget::for_body(body.len());
+        let tree = parse_container(&mut de, 1, TreeVisitor::only(keys, &budget)).map_err(|_| {
+            if budget.exhausted() {
+                LegacyError::TooLarge
+            } else {
+                LegacyError::UnableToParse
+            }
+        })?;
         let req = LegacyRequest {
             tree,
             declared: Some(keys),
@@ -174,6 +182,7 @@ pub fn parse_amount(text: &str) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::super::parse::MAX_DEPTH;
+    use super::super::Keys;
     use super::*;
 
     #[test]
@@ -300,6 +309,90 @@ mod tests {
         }
         let no_action = LegacyRequest::parse(b"{}").unwrap();
         assert_eq!(no_action.action().unwrap_err(), LegacyError::UnableToParse);
+    }
+
+    /// `parse_for` with a lookup that knows one action, `known`, reading `keys`.
+    fn parse_for(body: &[u8], keys: Keys) -> Result<LegacyRequest, LegacyError> {
+        LegacyRequest::parse_for(body, |name| match name {
+            "known" => Ok(((), keys)),
+            _ => Err(LegacyError::UnknownCommand),
+        })
+        .map(|((), req)| req)
+    }
+
+    #[test]
+    fn action_is_looked_up_before_anything_is_built() {
+        let junk = format!(r#"{{"action":"nope","a":[{}1]}}"#, "1,".repeat(100_000));
+        assert_eq!(
+            parse_for(junk.as_bytes(), &[]).unwrap_err(),
+            LegacyError::UnknownCommand
+        );
+        // The whole body is still checked first, as nano-node parses it before the lookup.
+        assert_eq!(
+            parse_for(br#"{"action":"nope","a":[1,]}"#, &[]).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+        let deep = format!(r#"{{"action":"known","a":{}1{}}}"#, "[".repeat(20), "]".repeat(20));
+        assert_eq!(
+            parse_for(deep.as_bytes(), &[]).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+        for body in [&br#"{"a":1}"#[..], br#"{"action":{"x":1}}"#, br#"[1]"#] {
+            assert!(parse_for(body, &[]).is_err());
+        }
+        // The first `action` wins, escapes included; a container reads as "" (unknown).
+        assert!(parse_for(br#"{"act\u0069on":"known","action":"nope"}"#, &[]).is_ok());
+        assert_eq!(
+            parse_for(br#"{"action":["known"]}"#, &[]).unwrap_err(),
+            LegacyError::UnknownCommand
+        );
+    }
+
+    #[test]
+    fn only_declared_keys_are_built_first_occurrence_each() {
+        let req = parse_for(
+            br#"{"b":[1,2],"a":"1","action":"known","a":"2","c":{"d":1e3}}"#,
+            &["a", "c", "missing"],
+        )
+        .unwrap();
+        assert_eq!(
+            req.tree(),
+            &Tree::Children(vec![
+                ("a".into(), Tree::text("1")),
+                ("c".into(), Tree::Children(vec![("d".into(), Tree::text("1e3"))])),
+            ])
+        );
+        assert_eq!(req.text("a"), Some("1"));
+        assert_eq!(req.text("c"), Some(""));
+        assert_eq!(req.text("missing"), None);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "declares only")]
+    fn reading_an_undeclared_key_is_a_bug() {
+        let req = parse_for(br#"{"action":"known","b":"1"}"#, &["a"]).unwrap();
+        let _ = req.text("b");
+    }
+
+    #[test]
+    fn what_an_action_reads_is_built_within_a_budget() {
+        // A list of one-character items would cost ~30 times its text as a tree.
+        let junk = format!(r#"{{"action":"known","hashes":[{}1]}}"#, "1,".repeat(100_000));
+        assert_eq!(
+            parse_for(junk.as_bytes(), &["hashes"]).unwrap_err(),
+            LegacyError::TooLarge
+        );
+        // Unread, it costs nothing; real hashes fit however many there are.
+        assert!(parse_for(junk.as_bytes(), &[]).is_ok());
+        let hash = format!("\"{}\",", "A".repeat(64));
+        let real = format!(
+            r#"{{"action":"known","hashes":[{}"{}"]}}"#,
+            hash.repeat(20_000),
+            "A".repeat(64)
+        );
+        let req = parse_for(real.as_bytes(), &["hashes"]).unwrap();
+        assert!(matches!(req.get("hashes"), Some(Tree::Children(c)) if c.len() == 20_001));
     }
 
     #[test]
