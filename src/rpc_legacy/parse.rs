@@ -59,7 +59,7 @@ where
 /// What building a request's tree may still cost, in estimated heap bytes: each node costs its
 /// slot in its parent (`(String, Tree)`) plus its key and text bytes. A whole parse has no limit;
 /// a request built for an action may spend [`Budget::for_body`], so that what an action reads
-/// costs about twice the body at most (its `1,` list items would otherwise cost ~60 bytes each).
+/// costs about twice the body at most (its `1,` list items would otherwise cost ~90 bytes each).
 pub(super) struct Budget(Cell<usize>);
 
 impl Budget {
@@ -68,8 +68,9 @@ impl Budget {
         Budget(Cell::new(usize::MAX))
     }
 
-    /// Twice the body plus 64 KiB (so small requests never run out): a list of 64-digit hashes or
-    /// addresses costs about 1.8 times its text, so any real request fits.
+    /// Twice the body plus 64 KiB (so small requests never run out). A list of 64-digit hashes
+    /// or addresses costs about twice its text, so real requests fit up to nearly the largest
+    /// request size; a list of one-character items costs 44 times its text and is refused.
     pub(super) fn for_body(len: usize) -> Self {
         Budget(Cell::new(len.saturating_mul(2).saturating_add(64 * 1024)))
     }
@@ -80,7 +81,7 @@ impl Budget {
     }
 
     fn charge<E: de::Error>(&self, key: &str, text: &str) -> Result<(), E> {
-        let cost = std::mem::size_of::<(String, Tree)>() + key.len() + text.len();
+        let cost = std::mem::size_of::<(String, Tree)>() + heap(key.len()) + heap(text.len());
         match self.0.get().checked_sub(cost) {
             Some(left) => {
                 self.0.set(left);
@@ -91,6 +92,16 @@ impl Budget {
                 Err(E::custom("request too large once parsed"))
             }
         }
+    }
+}
+
+/// What a string of `len` bytes takes from the allocator: nothing when empty, else a chunk of
+/// at least 32 bytes in 16-byte steps with 8 bytes of header (glibc's malloc). One-character
+/// items cost what they really cost, so junk lists meet the budget early.
+fn heap(len: usize) -> usize {
+    match len {
+        0 => 0,
+        n => n.saturating_add(8 + 15).max(32) & !15,
     }
 }
 
