@@ -33,7 +33,9 @@ fn main() {
         support::legacy_unread_array,
         support::legacy_unknown_action,
         support::legacy_read_array,
+        support::legacy_deep_nesting,
         support::json_unknown_field,
+        support::json_deep_nesting,
         support::json_huge_vector,
         support::binary_huge_vector,
     ];
@@ -42,7 +44,9 @@ fn main() {
         let node = NodeProcess::start(&binary);
         let (rss0, cpu0) = (node.peak_rss(), node.cpu_ticks());
         let answer = runtime.block_on(async {
-            let mut client = Client::connect(&Target::Unix(node.socket.clone())).await.expect("connect");
+            let mut client = Client::connect(&Target::Unix(node.socket.clone()))
+                .await
+                .expect("connect");
             client.set_timeout(None);
             client.request(attack.encoding, &attack.body).await
         });

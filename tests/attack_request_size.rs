@@ -111,3 +111,12 @@ async fn two_at_once() {
     ])
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_nesting_in_both_json_encodings() {
+    replay(vec![
+        request_size_support::legacy_deep_nesting(),
+        request_size_support::json_deep_nesting(),
+    ])
+    .await;
+}

@@ -7,7 +7,7 @@
 //! converted `u64`/`f64` and lose it. Nested containers are parsed from their raw text, one level
 //! deeper. Values nobody keeps are still checked to the same rules (so the two passes of
 //! `parse_for` accept exactly what a whole parse accepts) but never built: skipping allocates
-//! nothing per element.
+//! nothing per element, and the nesting limit is checked once, up front, by [`check_object`].
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -26,15 +26,48 @@ use super::LegacyError;
 /// deeper requests is a deliberate difference, and no action reads anything that deep.
 pub(super) const MAX_DEPTH: usize = 16;
 
-/// Arrays and objects both parse to children; only an object is a request.
+/// Arrays and objects both parse to children; only an object is a request. Nesting deeper than
+/// [`MAX_DEPTH`] is refused here, in one pass over the bytes, before serde_json reads anything:
+/// the parsers after it re-read each container's raw text one level deeper, and a body of
+/// millions of nested `[` would otherwise cost a scan and a skip buffer per level.
 pub(super) fn check_object(body: &[u8]) -> Result<(), LegacyError> {
     let first = body
         .iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    if first != Some(&b'{') {
+    if first != Some(&b'{') || !nesting_within(body, MAX_DEPTH) {
         return Err(LegacyError::UnableToParse);
     }
     Ok(())
+}
+
+/// Whether no container in `body` is nested deeper than `max` (the outermost is depth 1). Exact
+/// for valid JSON (brackets inside strings do not count); on invalid JSON it may say anything, and
+/// the parse that follows refuses the body either way.
+fn nesting_within(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Parse the one JSON container `de` holds at nesting `depth` with `visitor`; trailing input or a
@@ -134,18 +167,6 @@ fn tree_from_raw(
     }
 }
 
-/// Check one raw JSON value to the rules [`tree_from_raw`] applies (nesting depth included) while
-/// building nothing. Scalars were already checked when they were read as raw values.
-fn skip_raw(raw: &RawValue, depth: usize) -> Result<(), serde_json::Error> {
-    let text = raw.get();
-    if let Some(b'{' | b'[') = text.as_bytes().first() {
-        let next = depth.saturating_add(1);
-        let mut de = serde_json::Deserializer::from_str(text);
-        parse_container(&mut de, next, Skip { depth: next })?;
-    }
-    Ok(())
-}
-
 /// Which members of the container a [`TreeVisitor`] builds.
 #[derive(Clone, Copy)]
 enum Keep {
@@ -193,7 +214,8 @@ impl<'de> Visitor<'de> for TreeVisitor<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
         let mut items = Vec::new();
         while let Some(raw) = seq.next_element::<&RawValue>()? {
-            let item = tree_from_raw("", raw, self.depth, self.budget).map_err(de::Error::custom)?;
+            let item =
+                tree_from_raw("", raw, self.depth, self.budget).map_err(de::Error::custom)?;
             items.push((String::new(), item));
         }
         Ok(Tree::Children(items))
@@ -229,31 +251,6 @@ fn scalar_text(raw: &RawValue) -> Result<String, serde_json::Error> {
     }
 }
 
-/// Checks a container at `depth` without building it.
-struct Skip {
-    depth: usize,
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object or array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<&RawValue>()? {
-            skip_raw(raw, self.depth).map_err(de::Error::custom)?;
-        }
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some((IgnoredAny, raw)) = map.next_entry::<IgnoredAny, &RawValue>()? {
-            skip_raw(raw, self.depth).map_err(de::Error::custom)?;
-        }
-        Ok(())
-    }
-}
-
 /// Checks a whole top-level object and yields the text of its first `action` member, if any (an
 /// object or array reads as `""`, as in [`super::LegacyRequest::text`]). Nothing else is built.
 pub(super) struct ActionScan;
@@ -266,16 +263,15 @@ impl<'de> Visitor<'de> for ActionScan {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         // Not a request ([`check_object`] refuses it first); still checked, never built.
-        while let Some(raw) = seq.next_element::<&RawValue>()? {
-            skip_raw(raw, 1).map_err(de::Error::custom)?;
-        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut action = None;
         while let Some(key) = map.next_key_seed(KeyText)? {
+            // Reading the raw value checks all of it (serde_json skips nesting without recursion;
+            // its depth was bounded by `check_object`) and builds nothing.
             let raw = map.next_value::<&RawValue>()?;
-            skip_raw(raw, 1).map_err(de::Error::custom)?;
             if action.is_none() && key == "action" {
                 action = Some(scalar_text(raw).map_err(de::Error::custom)?);
             }

@@ -153,10 +153,7 @@ impl<S> Registry<S> {
         body: &[u8],
     ) -> Result<(&Action<S>, LegacyRequest), LegacyError> {
         let (action, req) = LegacyRequest::parse_for(body, |name| {
-            let action = self
-                .actions
-                .get(name)
-                .ok_or(LegacyError::UnknownCommand)?;
+            let action = self.actions.get(name).ok_or(LegacyError::UnknownCommand)?;
             Ok((action, action.keys))
         })?;
         if action.gate.is_control(&req) && !control_allowed {

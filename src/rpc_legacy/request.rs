@@ -278,6 +278,16 @@ mod tests {
             LegacyRequest::parse(nested(MAX_DEPTH + 1).as_bytes()).unwrap_err(),
             LegacyError::UnableToParse
         );
+        // Brackets inside strings (escaped quotes included) are text, not nesting.
+        let text = format!(
+            r#"{{"a":"\"{}","b":["{}"]}}"#,
+            "[".repeat(40),
+            "{".repeat(40)
+        );
+        assert_eq!(
+            LegacyRequest::parse(text.as_bytes()).unwrap().text("a"),
+            Some(format!("\"{}", "[".repeat(40)).as_str())
+        );
         // Far deeper than the stack could recurse: refused, not a crash.
         assert_eq!(
             LegacyRequest::parse(nested(1_000_000).as_bytes()).unwrap_err(),
@@ -332,7 +342,11 @@ mod tests {
             parse_for(br#"{"action":"nope","a":[1,]}"#, &[]).unwrap_err(),
             LegacyError::UnableToParse
         );
-        let deep = format!(r#"{{"action":"known","a":{}1{}}}"#, "[".repeat(20), "]".repeat(20));
+        let deep = format!(
+            r#"{{"action":"known","a":{}1{}}}"#,
+            "[".repeat(20),
+            "]".repeat(20)
+        );
         assert_eq!(
             parse_for(deep.as_bytes(), &[]).unwrap_err(),
             LegacyError::UnableToParse
@@ -359,7 +373,10 @@ mod tests {
             req.tree(),
             &Tree::Children(vec![
                 ("a".into(), Tree::text("1")),
-                ("c".into(), Tree::Children(vec![("d".into(), Tree::text("1e3"))])),
+                (
+                    "c".into(),
+                    Tree::Children(vec![("d".into(), Tree::text("1e3"))])
+                ),
             ])
         );
         assert_eq!(req.text("a"), Some("1"));
@@ -378,7 +395,10 @@ mod tests {
     #[test]
     fn what_an_action_reads_is_built_within_a_budget() {
         // A list of one-character items would cost ~30 times its text as a tree.
-        let junk = format!(r#"{{"action":"known","hashes":[{}1]}}"#, "1,".repeat(100_000));
+        let junk = format!(
+            r#"{{"action":"known","hashes":[{}1]}}"#,
+            "1,".repeat(100_000)
+        );
         assert_eq!(
             parse_for(junk.as_bytes(), &["hashes"]).unwrap_err(),
             LegacyError::TooLarge

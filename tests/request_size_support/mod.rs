@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, Stdio};
 
 use nanoipc::ipc::Encoding;
-use nanoipc::schema::{finish_envelope_buffer, Blocks, BlocksArgs, Envelope, EnvelopeArgs, Message};
+use nanoipc::schema::{
+    finish_envelope_buffer, Blocks, BlocksArgs, Envelope, EnvelopeArgs, Message,
+};
 
 /// The body size the issue measures: 32 MiB, the default `max_request_size`, less a little so
 /// that the framing's limit is not what answers.
@@ -71,12 +73,17 @@ impl NodeProcess {
     /// The node's CPU time so far (user + system), in clock ticks (`/proc/<pid>/stat` fields 14
     /// and 15, counted after the parenthesised command name).
     pub fn cpu_ticks(&self) -> u64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .expect("/proc stat");
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).expect("/proc stat");
         let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
         let fields: Vec<&str> = after_name.split_whitespace().collect();
         // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
-        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         tick(11) + tick(12)
     }
 }
@@ -223,5 +230,42 @@ pub fn binary_huge_vector() -> Attack {
         encoding: Encoding::Flatbuffers,
         body: fbb.finished_data().to_vec(),
         expect: "Block not found",
+    }
+}
+
+/// `prefix`, then `[` nested as deep as fits in `size` bytes with `1` inside, then `suffix`.
+fn nested(prefix: &str, suffix: &str, size: usize) -> Vec<u8> {
+    let depth = (size - prefix.len() - suffix.len() - 1) / 2;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(prefix.as_bytes());
+    body.resize(body.len() + depth, b'[');
+    body.push(b'1');
+    body.resize(body.len() + depth, b']');
+    body.extend_from_slice(suffix.as_bytes());
+    body
+}
+
+/// Encoding 1: 16 million nested arrays under a key the action does not read.
+pub fn legacy_deep_nesting() -> Attack {
+    Attack {
+        name: "enc 1: block_count + [[[…1…]]]",
+        encoding: Encoding::JsonV1,
+        body: nested(r#"{"action":"block_count","a":"#, "}", BODY),
+        expect: "Unable to parse JSON",
+    }
+}
+
+/// Encoding 4: 16 million nested arrays under a field the schema lacks: skipped like any unknown
+/// field (serde_json skips nesting with one byte of state per level, no recursion).
+pub fn json_deep_nesting() -> Attack {
+    Attack {
+        name: "enc 4: IsAlive + unknown [[[…1…]]]",
+        encoding: Encoding::FlatbuffersJson,
+        body: nested(
+            r#"{"message_type":"IsAlive","message":{"junk":"#,
+            "}}",
+            BODY,
+        ),
+        expect: "\"message_type\":\"IsAlive\"",
     }
 }

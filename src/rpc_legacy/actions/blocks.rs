@@ -21,13 +21,41 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         // nano-node maps `block` straight onto block_info, without a `deprecated` key.
         ("block", &["hash", "json_block"], block_info),
         ("blocks", &["hashes", "json_block"], blocks),
-        ("blocks_info", &["hashes", "pending", "receivable", "receive_hash", "source", "json_block", "include_not_found"], blocks_info),
+        (
+            "blocks_info",
+            &[
+                "hashes",
+                "pending",
+                "receivable",
+                "receive_hash",
+                "source",
+                "json_block",
+                "include_not_found",
+            ],
+            blocks_info,
+        ),
         ("block_account", &["hash"], block_account),
         ("chain", &["block", "count", "offset", "reverse"], chain),
-        ("successors", &["block", "count", "offset", "reverse"], successors),
-        ("receivable_exists", &["hash", "include_active", "include_only_confirmed"], receivable_exists),
-        ("pending_exists", &["hash", "include_active", "include_only_confirmed"], pending_exists),
-        ("confirmation_quorum", &["peer_details"], confirmation_quorum),
+        (
+            "successors",
+            &["block", "count", "offset", "reverse"],
+            successors,
+        ),
+        (
+            "receivable_exists",
+            &["hash", "include_active", "include_only_confirmed"],
+            receivable_exists,
+        ),
+        (
+            "pending_exists",
+            &["hash", "include_active", "include_only_confirmed"],
+            pending_exists,
+        ),
+        (
+            "confirmation_quorum",
+            &["peer_details"],
+            confirmation_quorum,
+        ),
         ("confirmation_history", &["hash"], confirmation_history),
     ];
     for (name, keys, run) in actions {

@@ -21,12 +21,24 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         ("key_create", &[], key_create),
         ("key_expand", &["key"], key_expand),
         ("deterministic_key", &["seed", "index"], deterministic_key),
-        ("validate_account_number", &["account"], validate_account_number),
+        (
+            "validate_account_number",
+            &["account"],
+            validate_account_number,
+        ),
         ("nano_to_raw", &["amount"], nano_to_raw),
         ("raw_to_nano", &["amount"], raw_to_nano),
-        ("work_validate", &["hash", "work", "version", "difficulty", "multiplier"], work::work_validate),
+        (
+            "work_validate",
+            &["hash", "work", "version", "difficulty", "multiplier"],
+            work::work_validate,
+        ),
         ("block_hash", &["block", "json_block"], blocks::block_hash),
-        ("sign", &["hash", "block", "json_block", "key"], blocks::sign),
+        (
+            "sign",
+            &["hash", "block", "json_block", "key"],
+            blocks::sign,
+        ),
     ];
     for (name, keys, run) in open {
         r.register(name, keys, Gate::Open, run)?;
@@ -49,7 +61,12 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         "block",
         "json_block",
     ];
-    r.register_blocking("work_generate", work_keys, Gate::Control, work::work_generate)?;
+    r.register_blocking(
+        "work_generate",
+        work_keys,
+        Gate::Control,
+        work::work_generate,
+    )?;
     let create_keys = &[
         "type",
         "json_block",
@@ -66,7 +83,12 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         "balance",
         "link",
     ];
-    r.register_blocking("block_create", create_keys, Gate::Control, blocks::block_create)?;
+    r.register_blocking(
+        "block_create",
+        create_keys,
+        Gate::Control,
+        blocks::block_create,
+    )?;
     Ok(())
 }
 

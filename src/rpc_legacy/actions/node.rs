@@ -14,7 +14,11 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
         ("block_count", &[], block_count),
         ("uptime", &[], uptime),
         ("account_weight", &["account"], account_weight),
-        ("account_balance", &["account", "include_only_confirmed"], account_balance),
+        (
+            "account_balance",
+            &["account", "include_only_confirmed"],
+            account_balance,
+        ),
     ];
     for (name, keys, run) in actions {
         r.register(name, keys, Gate::Open, run)?;

@@ -25,25 +25,112 @@ use crate::rpc_legacy::{ActionFn, Keys, LegacyError};
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
     let open: [(&'static str, Keys, ActionFn<Api>); 20] = [
         ("account_block_count", &["account"], account_block_count),
-        ("account_info", &["account", "representative", "weight", "pending", "receivable", "include_confirmed"], info::account_info),
-        ("account_history", &["account", "head", "account_filter", "count", "offset", "reverse", "raw"], history::account_history),
-        ("history", &["hash", "account", "account_filter", "count", "offset", "reverse", "raw"], history::history),
+        (
+            "account_info",
+            &[
+                "account",
+                "representative",
+                "weight",
+                "pending",
+                "receivable",
+                "include_confirmed",
+            ],
+            info::account_info,
+        ),
+        (
+            "account_history",
+            &[
+                "account",
+                "head",
+                "account_filter",
+                "count",
+                "offset",
+                "reverse",
+                "raw",
+            ],
+            history::account_history,
+        ),
+        (
+            "history",
+            &[
+                "hash",
+                "account",
+                "account_filter",
+                "count",
+                "offset",
+                "reverse",
+                "raw",
+            ],
+            history::history,
+        ),
         ("account_key", &["account"], account_key),
         ("account_get", &["key"], account_get),
-        ("account_representative", &["account"], account_representative),
+        (
+            "account_representative",
+            &["account"],
+            account_representative,
+        ),
         ("accounts_balances", &["accounts"], multi::accounts_balances),
-        ("accounts_frontiers", &["accounts"], multi::accounts_frontiers),
-        ("accounts_representatives", &["accounts"], multi::accounts_representatives),
-        ("accounts_receivable", &["accounts", "count", "threshold", "source", "sorting"], receivable::accounts_receivable),
-        ("accounts_pending", &["accounts", "count", "threshold", "source", "sorting"], receivable::accounts_pending),
-        ("receivable", &["account", "count", "offset", "threshold", "source", "min_version", "sorting"], receivable::receivable),
-        ("pending", &["account", "count", "offset", "threshold", "source", "min_version", "sorting"], receivable::pending),
-        ("delegators", &["account", "count", "threshold", "start"], lists::delegators),
+        (
+            "accounts_frontiers",
+            &["accounts"],
+            multi::accounts_frontiers,
+        ),
+        (
+            "accounts_representatives",
+            &["accounts"],
+            multi::accounts_representatives,
+        ),
+        (
+            "accounts_receivable",
+            &["accounts", "count", "threshold", "source", "sorting"],
+            receivable::accounts_receivable,
+        ),
+        (
+            "accounts_pending",
+            &["accounts", "count", "threshold", "source", "sorting"],
+            receivable::accounts_pending,
+        ),
+        (
+            "receivable",
+            &[
+                "account",
+                "count",
+                "offset",
+                "threshold",
+                "source",
+                "min_version",
+                "sorting",
+            ],
+            receivable::receivable,
+        ),
+        (
+            "pending",
+            &[
+                "account",
+                "count",
+                "offset",
+                "threshold",
+                "source",
+                "min_version",
+                "sorting",
+            ],
+            receivable::pending,
+        ),
+        (
+            "delegators",
+            &["account", "count", "threshold", "start"],
+            lists::delegators,
+        ),
         ("delegators_count", &["account"], delegators_count),
         ("frontier_count", &[], frontier_count),
         ("account_count", &[], frontier_count),
         ("frontiers", &["account", "count"], lists::frontiers),
-        ("representatives", &["count", "sorting"], lists::representatives),
+        (
+            "representatives",
+            &["count", "sorting"],
+            lists::representatives,
+        ),
     ];
     for (name, keys, run) in open {
         r.register(name, keys, Gate::Open, run)?;
@@ -61,8 +148,15 @@ pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
             "pending",
             "receivable",
         ],
-        Gate::Control, info::ledger)?;
-    r.register("unopened", &["count", "threshold", "account"], Gate::Control, lists::unopened)?;
+        Gate::Control,
+        info::ledger,
+    )?;
+    r.register(
+        "unopened",
+        &["count", "threshold", "account"],
+        Gate::Control,
+        lists::unopened,
+    )?;
     Ok(())
 }
 
