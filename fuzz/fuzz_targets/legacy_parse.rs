@@ -2,7 +2,8 @@
 //! `LegacyRequest::parse` builds every key; `LegacyRequest::parse_for` first scans for the action
 //! and then builds only the keys the action declares. Beyond "no panic", the two must agree:
 //! the same bodies are accepted, the scan finds the same `action` text as the whole parse, and
-//! every declared key reads the same in both.
+//! every declared key reads the same in both (unless building every key ran over the parse
+//! budget, which building a few may not).
 #![no_main]
 
 use nanoipc::rpc_legacy::{LegacyError, LegacyRequest};
@@ -12,6 +13,10 @@ const KEYS: &[&str] = &["hash", "accounts", "block", "count", "action"];
 
 fn check(data: &[u8]) {
     let whole = LegacyRequest::parse(data);
+    if whole == Err(LegacyError::TooLarge) {
+        // Building every key ran over the budget that building a few may stay within.
+        return;
+    }
     let mut seen = None;
     let scanned = LegacyRequest::parse_for(data, |name| {
         seen = Some(name.to_owned());

@@ -90,17 +90,11 @@ where
 }
 
 /// What building a request's tree may still cost, in estimated heap bytes: each node costs its
-/// slot in its parent (`(String, Tree)`) plus its key and text bytes. A whole parse has no limit;
-/// a request built for an action may spend [`Budget::for_body`], so that what an action reads
-/// costs about twice the body at most (its `1,` list items would otherwise cost ~90 bytes each).
+/// slot in its parent (`(String, Tree)`) plus its key and text bytes. A parse may spend
+/// [`Budget::for_body`], so that what an action reads costs about twice the body at most (its `1,` list items would otherwise cost ~90 bytes each).
 pub(super) struct Budget(Cell<usize>);
 
 impl Budget {
-    /// No limit.
-    pub(super) fn unlimited() -> Self {
-        Budget(Cell::new(usize::MAX))
-    }
-
     /// Twice the body plus 64 KiB (so small requests never run out). A list of 64-digit hashes
     /// or addresses costs about twice its text, so real requests fit up to nearly the largest
     /// request size; a list of one-character items costs 44 times its text and is refused.
@@ -108,9 +102,13 @@ impl Budget {
         Budget(Cell::new(len.saturating_mul(2).saturating_add(64 * 1024)))
     }
 
-    /// Whether a parse stopped because the budget ran out.
-    pub(super) fn exhausted(&self) -> bool {
-        self.0.get() == 0
+    /// The error for a parse that failed: `TooLarge` when it stopped because the budget ran out,
+    /// else `Unable to parse JSON`.
+    pub(super) fn refusal(&self) -> LegacyError {
+        match self.0.get() {
+            0 => LegacyError::TooLarge,
+            _ => LegacyError::UnableToParse,
+        }
     }
 
     fn charge<E: de::Error>(&self, key: &str, text: &str) -> Result<(), E> {

@@ -26,14 +26,16 @@ pub struct LegacyRequest {
 }
 
 impl LegacyRequest {
-    /// Parse a whole request body, keeping every key (duplicates included). Anything that is not
-    /// a JSON object is `Unable to parse JSON`. The request path uses [`LegacyRequest::parse_for`].
+    /// Parse a whole request body, keeping every key (duplicates included), within the same
+    /// budget as [`LegacyRequest::parse_for`] (it also reads the block JSON nested in a `block`
+    /// string). Anything that is not a JSON object is `Unable to parse JSON`. The request path
+    /// uses [`LegacyRequest::parse_for`].
     pub fn parse(body: &[u8]) -> Result<Self, LegacyError> {
         check_object(body)?;
         let mut de = serde_json::Deserializer::from_slice(body);
-        let budget = Budget::unlimited();
+        let budget = Budget::for_body(body.len());
         let tree = parse_container(&mut de, 1, TreeVisitor::all(1, &budget))
-            .map_err(|_| LegacyError::UnableToParse)?;
+            .map_err(|_| budget.refusal())?;
         Ok(LegacyRequest {
             tree,
             declared: None,
@@ -61,13 +63,8 @@ impl LegacyRequest {
         // The body is known to be valid: the second pass only picks out the declared keys.
         let mut de = serde_json::Deserializer::from_slice(body);
         let budget = Budget::for_body(body.len());
-        let tree = parse_container(&mut de, 1, TreeVisitor::only(keys, &budget)).map_err(|_| {
-            if budget.exhausted() {
-                LegacyError::TooLarge
-            } else {
-                LegacyError::UnableToParse
-            }
-        })?;
+        let tree = parse_container(&mut de, 1, TreeVisitor::only(keys, &budget))
+            .map_err(|_| budget.refusal())?;
         let req = LegacyRequest {
             tree,
             declared: Some(keys),
