@@ -23,8 +23,9 @@ use crate::schema::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlocksFound {
     /// One entry per requested hash: `None` for a hash not in the ledger (only when the request
-    /// asked for unknown hashes to be listed rather than fail).
-    pub blocks: Vec<Option<BlockDetails>>,
+    /// asked for unknown hashes to be listed rather than fail). Boxed: an unknown hash costs a
+    /// pointer, not the size of a block's details, in a list of millions of them.
+    pub blocks: Vec<Option<Box<BlockDetails>>>,
 }
 
 /// Parses a block hash field with nano-node's `Invalid block hash` (1–64 hex digits, either case,
@@ -54,23 +55,32 @@ impl Api {
         extras: BlockExtras,
         include_not_found: bool,
     ) -> Result<BlocksFound, ApiError> {
-        let mut parsed = Vec::with_capacity(hashes.len());
+        // Read a chunk at a time, so that without `include_not_found` the first unknown hash
+        // ends the request after one chunk, whatever the length of the list (issue 8: a request
+        // costs in proportion to its size). The answer is the same as reading the whole list: an
+        // unknown hash anywhere before the first malformed one wins over it.
+        const CHUNK: usize = 1024;
+        let mut blocks = Vec::new();
         let mut malformed = false;
-        for text in hashes {
-            match BlockHash::decode_hex(text) {
-                Ok(hash) => parsed.push(hash),
-                Err(_) => {
-                    malformed = true;
-                    break;
+        for chunk in hashes.chunks(CHUNK) {
+            let mut parsed = Vec::with_capacity(chunk.len());
+            for text in chunk {
+                match BlockHash::decode_hex(text) {
+                    Ok(hash) => parsed.push(hash),
+                    Err(_) => {
+                        malformed = true;
+                        break;
+                    }
                 }
             }
-        }
-        let blocks = self.ledger.block_details(&parsed, extras)?;
-        if !include_not_found && blocks.iter().any(Option::is_none) {
-            return Err(ApiError::InvalidArgument("Block not found"));
-        }
-        if malformed {
-            return Err(ApiError::InvalidArgument("Bad hash number"));
+            let found = self.ledger.block_details(&parsed, extras)?;
+            if !include_not_found && found.iter().any(Option::is_none) {
+                return Err(ApiError::InvalidArgument("Block not found"));
+            }
+            blocks.extend(found.into_iter().map(|d| d.map(Box::new)));
+            if malformed {
+                return Err(ApiError::InvalidArgument("Bad hash number"));
+            }
         }
         Ok(BlocksFound { blocks })
     }

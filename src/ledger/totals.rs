@@ -221,6 +221,7 @@ mod tests {
     use super::*;
     use crate::ledger::primitives::{BlockHash, Network};
     use crate::ledger::records::receivable_key;
+    use crate::ledger::store::Access;
     use std::path::Path;
 
     fn close(store: Store) {
@@ -230,7 +231,7 @@ mod tests {
 
     /// Writes receivable entries as a version 1 build would have (no kept totals), then closes.
     fn write_v1(dir: &Path, entries: &[(Account, u8, u128)]) {
-        let store = Store::open(dir, Network::Dev).unwrap();
+        let store = Store::open(dir, Network::Dev, Access::ReadWrite).unwrap();
         let mut txn = store.env.write_txn().unwrap();
         for (dest, n, amount) in entries {
             let value = Receivable {
@@ -261,7 +262,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (Account([1; 32]), Account([2; 32]));
         write_v1(dir.path(), &[(a, 1, 5), (a, 2, 7), (b, 3, 11), (a, 4, 1)]);
-        let store = Store::open(dir.path(), Network::Dev).unwrap();
+        let store = Store::open(dir.path(), Network::Dev, Access::ReadWrite).unwrap();
         let txn = store.env.read_txn().unwrap();
         assert_eq!(
             store.meta_version(&txn).unwrap(),
@@ -278,7 +279,7 @@ mod tests {
     #[test]
     fn adjusting_to_zero_removes_the_total_and_underflow_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path(), Network::Dev).unwrap();
+        let store = Store::open(dir.path(), Network::Dev, Access::ReadWrite).unwrap();
         let a = Account([1; 32]);
         let mut txn = store.env.write_txn().unwrap();
         store

@@ -14,11 +14,11 @@ pub fn of(action: &str, req: &LegacyRequest, limits: &OffloadLimits) -> Cost {
     let large = |n: u64| limits.is_large(n);
     let count = |default: u64| req.count_optional("count", default).is_ok_and(large);
     let offset = || req.offset().is_ok_and(large);
-    let list = |key: &str| match req.tree().get(key) {
+    let list = |key: &str| match req.get(key) {
         Some(Tree::Children(items)) => large(items.len() as u64),
         _ => false,
     };
-    let present = |key: &str| req.tree().get(key).is_some();
+    let present = |key: &str| req.get(key).is_some();
     let heavy = match action {
         // A filter or an offset walks blocks that are not returned.
         "account_history" | "history" => count(0) || offset() || present("account_filter"),

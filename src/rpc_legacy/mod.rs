@@ -7,13 +7,14 @@
 
 pub mod actions;
 mod cost;
+mod parse;
 pub mod registry;
 pub mod request;
 pub mod tree;
 
 use std::borrow::Cow;
 
-pub use registry::{Action, ActionFn, DuplicateAction, Gate, Registry};
+pub use registry::{Action, ActionFn, DuplicateAction, Gate, Keys, Registry};
 pub use request::LegacyRequest;
 pub use tree::Tree;
 
@@ -25,6 +26,12 @@ pub enum LegacyError {
     UnableToParse,
     #[error("Unknown command")]
     UnknownCommand,
+    /// What the action reads would cost more than about twice the request's size to build (a
+    /// list of millions of one-character items). nano-node has no such limit; like the nesting
+    /// limit, it is a deliberate difference that no real request meets (issue 8: a request of N
+    /// bytes costs at most about 4×N).
+    #[error("Request too large once parsed")]
+    TooLarge,
     /// The action finished without an error and without keys.
     #[error("Empty response")]
     EmptyResponse,

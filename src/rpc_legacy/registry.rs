@@ -16,6 +16,9 @@ use crate::api::{Api, ApiError, Caller, Cost, LegacyRpc, Reply};
 /// An action body: answer the request or fail with nano-node's error text.
 pub type ActionFn<S> = fn(&S, &Caller, &LegacyRequest) -> Result<Tree, LegacyError>;
 
+/// The top-level request keys an action reads (see [`Action::keys`]).
+pub type Keys = &'static [&'static str];
+
 /// Who may run an action.
 #[derive(Clone, Copy)]
 pub enum Gate {
@@ -41,6 +44,10 @@ impl Gate {
 /// A registered action.
 pub struct Action<S> {
     pub name: &'static str,
+    /// Every top-level request key the action (and its gate) reads, `action` aside: the parser
+    /// builds these and skips the rest unbuilt, so a request costs what its action reads. Reading
+    /// an undeclared key fails a debug assertion (see [`LegacyRequest::get`]).
+    pub keys: Keys,
     pub gate: Gate,
     /// Runs on the blocking pool (ledger writes, proof-of-work), never on a runtime worker.
     pub blocking: bool,
@@ -75,7 +82,7 @@ impl<S> Registry<S> {
     pub fn with_node_actions() -> Self {
         let mut r = Self::new();
         // A fresh registry cannot hold `stop` yet.
-        let _ = r.register("stop", Gate::Control, stop::<S>);
+        let _ = r.register("stop", &[], Gate::Control, stop::<S>);
         r
     }
 
@@ -83,11 +90,13 @@ impl<S> Registry<S> {
     pub fn register(
         &mut self,
         name: &'static str,
+        keys: Keys,
         gate: Gate,
         run: ActionFn<S>,
     ) -> Result<&mut Self, DuplicateAction> {
         self.insert(Action {
             name,
+            keys,
             gate,
             blocking: false,
             run,
@@ -99,11 +108,13 @@ impl<S> Registry<S> {
     pub fn register_blocking(
         &mut self,
         name: &'static str,
+        keys: Keys,
         gate: Gate,
         run: ActionFn<S>,
     ) -> Result<&mut Self, DuplicateAction> {
         self.insert(Action {
             name,
+            keys,
             gate,
             blocking: true,
             run,
@@ -135,17 +146,16 @@ impl<S> Registry<S> {
         run().unwrap_or_else(|e| e.to_tree())
     }
 
-    /// Parse, look up and gate one request.
+    /// Look up, parse (only what the action reads) and gate one request.
     fn prepare(
         &self,
         control_allowed: bool,
         body: &[u8],
     ) -> Result<(&Action<S>, LegacyRequest), LegacyError> {
-        let req = LegacyRequest::parse(body)?;
-        let action = self
-            .actions
-            .get(req.action()?)
-            .ok_or(LegacyError::UnknownCommand)?;
+        let (action, req) = LegacyRequest::parse_for(body, |name| {
+            let action = self.actions.get(name).ok_or(LegacyError::UnknownCommand)?;
+            Ok((action, action.keys))
+        })?;
         if action.gate.is_control(&req) && !control_allowed {
             return Err(LegacyError::ControlDisabled);
         }
@@ -248,11 +258,12 @@ mod tests {
 
     fn registry() -> Registry<()> {
         let mut r = Registry::with_node_actions();
-        r.register("echo", Gate::Open, echo).unwrap();
-        r.register("nothing", Gate::Open, nothing).unwrap();
-        r.register("fails", Gate::Open, fails).unwrap();
+        r.register("echo", &["value"], Gate::Open, echo).unwrap();
+        r.register("nothing", &[], Gate::Open, nothing).unwrap();
+        r.register("fails", &[], Gate::Open, fails).unwrap();
         r.register(
             "forceful",
+            &["value", "force"],
             Gate::ControlIf(|r| r.bool_option("force", false)),
             echo,
         )
@@ -324,7 +335,7 @@ mod tests {
     #[test]
     fn duplicate_registration_is_refused() {
         let mut r = registry();
-        assert!(r.register("stop", Gate::Open, echo).is_err());
+        assert!(r.register("stop", &[], Gate::Open, echo).is_err());
         assert!(r.names().contains(&"stop"));
     }
 }

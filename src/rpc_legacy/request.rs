@@ -3,12 +3,14 @@
 //! `true` → `"true"`, `null` → `"null"`), key order is kept, and for duplicate keys the first one wins. Typed readers follow legacy-rpc §2 (bool options
 //! that silently fall back to their default, strtoull-style counts, strict decimal amounts).
 //! Pure functions over bytes; no I/O.
+//!
+//! A request's cost follows its size with a small constant (issue 8): [`LegacyRequest::parse_for`]
+//! first scans the body without building anything but the `action` text (so a missing or unknown
+//! action is refused for the price of one scan), then builds tree nodes only for the top-level keys
+//! the action declared. Everything else is validated in place and dropped, never built: a 32 MiB
+//! array under a key no action reads costs the body and a few small buffers.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-
+use super::parse::{check_object, parse_container, ActionScan, Budget, TreeVisitor};
 use super::tree::Tree;
 use super::LegacyError;
 
@@ -16,26 +18,75 @@ use super::LegacyError;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LegacyRequest {
     tree: Tree,
+    /// The top-level keys this request holds when it was built for one action
+    /// ([`LegacyRequest::parse_for`]); `None` when every key was kept ([`LegacyRequest::parse`]).
+    /// Reading a key outside it is a bug in the action's declaration (the value would silently
+    /// read as absent), caught by a debug assertion that every action's tests run with.
+    declared: Option<&'static [&'static str]>,
 }
 
 impl LegacyRequest {
-    /// Parse a request body. Anything that is not a JSON object is `Unable to parse JSON`.
+    /// Parse a whole request body, keeping every key (duplicates included), within the same
+    /// budget as [`LegacyRequest::parse_for`] (it also reads the block JSON nested in a `block`
+    /// string). Anything that is not a JSON object is `Unable to parse JSON`. The request path
+    /// uses [`LegacyRequest::parse_for`].
     pub fn parse(body: &[u8]) -> Result<Self, LegacyError> {
-        // Arrays and objects both parse to children; only an object is a request.
-        let first = body
-            .iter()
-            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        if first != Some(&b'{') {
-            return Err(LegacyError::UnableToParse);
-        }
+        check_object(body)?;
         let mut de = serde_json::Deserializer::from_slice(body);
-        let tree = parse_container(&mut de, 1).map_err(|_| LegacyError::UnableToParse)?;
-        Ok(LegacyRequest { tree })
+        let budget = Budget::for_body(body.len());
+        let tree = parse_container(&mut de, 1, TreeVisitor::all(1, &budget))
+            .map_err(|_| budget.refusal())?;
+        Ok(LegacyRequest {
+            tree,
+            declared: None,
+        })
     }
 
-    /// The request as a property tree.
+    /// Parse a request for the action it names, in two passes over the body. The first validates
+    /// the whole body (as [`LegacyRequest::parse`] would) while building nothing but the first
+    /// `action` text; `lookup` maps that name to the action and the top-level keys it reads (an
+    /// unknown name fails here, before anything is built). The second builds those keys only (first
+    /// occurrence each), within a budget of about twice the body ([`LegacyError::TooLarge`] past
+    /// it). Errors: invalid JSON or no `action` is `Unable to parse JSON`, and whatever `lookup`
+    /// returns.
+    pub fn parse_for<T>(
+        body: &[u8],
+        lookup: impl FnOnce(&str) -> Result<(T, &'static [&'static str]), LegacyError>,
+    ) -> Result<(T, Self), LegacyError> {
+        check_object(body)?;
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let action = parse_container(&mut de, 1, ActionScan)
+            .map_err(|_| LegacyError::UnableToParse)?
+            .ok_or(LegacyError::UnableToParse)?;
+        let (found, keys) = lookup(&action)?;
+        drop(action);
+        // The body is known to be valid: the second pass only picks out the declared keys.
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let budget = Budget::for_body(body.len());
+        let tree = parse_container(&mut de, 1, TreeVisitor::only(keys, &budget))
+            .map_err(|_| budget.refusal())?;
+        let req = LegacyRequest {
+            tree,
+            declared: Some(keys),
+        };
+        Ok((found, req))
+    }
+
+    /// The request as a property tree (every key kept only when parsed with
+    /// [`LegacyRequest::parse`]).
     pub fn tree(&self) -> &Tree {
         &self.tree
+    }
+
+    /// The first value of the top-level `key`, as a property tree node.
+    pub fn get(&self, key: &str) -> Option<&Tree> {
+        if let Some(declared) = self.declared {
+            debug_assert!(
+                declared.contains(&key),
+                "legacy action reads `{key}` but declares only {declared:?}"
+            );
+        }
+        self.tree.get(key)
     }
 
     /// The `action` text; missing is `Unable to parse JSON`.
@@ -46,7 +97,7 @@ impl LegacyRequest {
     /// The text of `key` (first occurrence), if present. An object or array reads as `""`, as a
     /// property tree's `get<std::string>` does.
     pub fn text(&self, key: &str) -> Option<&str> {
-        self.tree.get(key).map(|node| match node {
+        self.get(key).map(|node| match node {
             Tree::Text(t) => t.as_str(),
             Tree::Children(_) => "",
         })
@@ -125,76 +176,10 @@ pub fn parse_amount(text: &str) -> Option<u128> {
     text.parse().ok()
 }
 
-/// The deepest container nesting accepted (the top-level object is depth 1); deeper is `Unable to
-/// parse JSON`. Each container's raw text is read again when it is parsed, so a byte at depth `d` is
-/// scanned `d` times: the bound keeps that (and the recursion) small. Real requests nest at most
-/// two deep (an object holding a block object or a list). nano-node sets no limit; refusing
-/// deeper requests is a deliberate difference, and no action reads anything that deep.
-const MAX_DEPTH: usize = 16;
-
-/// Parse one JSON container into a [`Tree`] the way Boost's JSON parser fills a property tree.
-///
-/// Every member or element is first taken as a [`RawValue`] so a number keeps its literal text
-/// (`1e3`, `5.0`, a 30-digit integer): serde's number visitors would hand over an already converted
-/// `u64`/`f64` and lose it. Nested containers are parsed from their raw text, one level deeper.
-fn parse_container<'de, R: serde_json::de::Read<'de>>(
-    de: &mut serde_json::Deserializer<R>,
-    depth: usize,
-) -> Result<Tree, serde_json::Error> {
-    if depth > MAX_DEPTH {
-        return Err(de::Error::custom("JSON nested too deeply"));
-    }
-    let tree = de.deserialize_any(TreeVisitor { depth })?;
-    de.end()?;
-    Ok(tree)
-}
-
-/// The tree for one raw JSON value: strings unescaped, other scalars (numbers, `true`, `false`,
-/// `null`) as their literal text, containers parsed recursively.
-fn tree_from_raw(raw: &RawValue, depth: usize) -> Result<Tree, serde_json::Error> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'"') => serde_json::from_str::<String>(text).map(Tree::Text),
-        Some(b'{' | b'[') => {
-            let next = depth.saturating_add(1);
-            parse_container(&mut serde_json::Deserializer::from_str(text), next)
-        }
-        _ => Ok(Tree::text(text)),
-    }
-}
-
-/// Visits the one container a [`parse_container`] call is given; anything else is not a tree.
-struct TreeVisitor {
-    depth: usize,
-}
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object or array")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let mut items = Vec::new();
-        while let Some(raw) = seq.next_element::<&RawValue>()? {
-            let item = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
-            items.push((String::new(), item));
-        }
-        Ok(Tree::Children(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        // Every member is kept in order, duplicates included; lookups take the first (Tree::get).
-        let mut items = Vec::new();
-        while let Some((key, raw)) = map.next_entry::<String, &RawValue>()? {
-            let value = tree_from_raw(raw, self.depth).map_err(de::Error::custom)?;
-            items.push((key, value));
-        }
-        Ok(Tree::Children(items))
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::parse::MAX_DEPTH;
+    use super::super::Keys;
     use super::*;
 
     #[test]
@@ -290,6 +275,16 @@ mod tests {
             LegacyRequest::parse(nested(MAX_DEPTH + 1).as_bytes()).unwrap_err(),
             LegacyError::UnableToParse
         );
+        // Brackets inside strings (escaped quotes included) are text, not nesting.
+        let text = format!(
+            r#"{{"a":"\"{}","b":["{}"]}}"#,
+            "[".repeat(40),
+            "{".repeat(40)
+        );
+        assert_eq!(
+            LegacyRequest::parse(text.as_bytes()).unwrap().text("a"),
+            Some(format!("\"{}", "[".repeat(40)).as_str())
+        );
         // Far deeper than the stack could recurse: refused, not a crash.
         assert_eq!(
             LegacyRequest::parse(nested(1_000_000).as_bytes()).unwrap_err(),
@@ -321,6 +316,100 @@ mod tests {
         }
         let no_action = LegacyRequest::parse(b"{}").unwrap();
         assert_eq!(no_action.action().unwrap_err(), LegacyError::UnableToParse);
+    }
+
+    /// `parse_for` with a lookup that knows one action, `known`, reading `keys`.
+    fn parse_for(body: &[u8], keys: Keys) -> Result<LegacyRequest, LegacyError> {
+        LegacyRequest::parse_for(body, |name| match name {
+            "known" => Ok(((), keys)),
+            _ => Err(LegacyError::UnknownCommand),
+        })
+        .map(|((), req)| req)
+    }
+
+    #[test]
+    fn action_is_looked_up_before_anything_is_built() {
+        let junk = format!(r#"{{"action":"nope","a":[{}1]}}"#, "1,".repeat(100_000));
+        assert_eq!(
+            parse_for(junk.as_bytes(), &[]).unwrap_err(),
+            LegacyError::UnknownCommand
+        );
+        // The whole body is still checked first, as nano-node parses it before the lookup.
+        assert_eq!(
+            parse_for(br#"{"action":"nope","a":[1,]}"#, &[]).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+        let deep = format!(
+            r#"{{"action":"known","a":{}1{}}}"#,
+            "[".repeat(20),
+            "]".repeat(20)
+        );
+        assert_eq!(
+            parse_for(deep.as_bytes(), &[]).unwrap_err(),
+            LegacyError::UnableToParse
+        );
+        for body in [&br#"{"a":1}"#[..], br#"{"action":{"x":1}}"#, br#"[1]"#] {
+            assert!(parse_for(body, &[]).is_err());
+        }
+        // The first `action` wins, escapes included; a container reads as "" (unknown).
+        assert!(parse_for(br#"{"act\u0069on":"known","action":"nope"}"#, &[]).is_ok());
+        assert_eq!(
+            parse_for(br#"{"action":["known"]}"#, &[]).unwrap_err(),
+            LegacyError::UnknownCommand
+        );
+    }
+
+    #[test]
+    fn only_declared_keys_are_built_first_occurrence_each() {
+        let req = parse_for(
+            br#"{"b":[1,2],"a":"1","action":"known","a":"2","c":{"d":1e3}}"#,
+            &["a", "c", "missing"],
+        )
+        .unwrap();
+        assert_eq!(
+            req.tree(),
+            &Tree::Children(vec![
+                ("a".into(), Tree::text("1")),
+                (
+                    "c".into(),
+                    Tree::Children(vec![("d".into(), Tree::text("1e3"))])
+                ),
+            ])
+        );
+        assert_eq!(req.text("a"), Some("1"));
+        assert_eq!(req.text("c"), Some(""));
+        assert_eq!(req.text("missing"), None);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "declares only")]
+    fn reading_an_undeclared_key_is_a_bug() {
+        let req = parse_for(br#"{"action":"known","b":"1"}"#, &["a"]).unwrap();
+        let _ = req.text("b");
+    }
+
+    #[test]
+    fn what_an_action_reads_is_built_within_a_budget() {
+        // A list of one-character items would cost ~30 times its text as a tree.
+        let junk = format!(
+            r#"{{"action":"known","hashes":[{}1]}}"#,
+            "1,".repeat(100_000)
+        );
+        assert_eq!(
+            parse_for(junk.as_bytes(), &["hashes"]).unwrap_err(),
+            LegacyError::TooLarge
+        );
+        // Unread, it costs nothing; real hashes fit however many there are.
+        assert!(parse_for(junk.as_bytes(), &[]).is_ok());
+        let hash = format!("\"{}\",", "A".repeat(64));
+        let real = format!(
+            r#"{{"action":"known","hashes":[{}"{}"]}}"#,
+            hash.repeat(20_000),
+            "A".repeat(64)
+        );
+        let req = parse_for(real.as_bytes(), &["hashes"]).unwrap();
+        assert!(matches!(req.get("hashes"), Some(Tree::Children(c)) if c.len() == 20_001));
     }
 
     #[test]

@@ -66,6 +66,13 @@ impl JsonError {
     }
 }
 
+/// How much larger than its JSON a request may become when built, as a fraction (3/2).
+pub const MAX_GROWTH: (usize, usize) = (3, 2);
+
+/// Bytes any request may build beyond [`MAX_GROWTH`], so that small requests (where fixed
+/// overheads dominate: vtables, the envelope, alignment) are never refused for it.
+pub const GROWTH_ALLOWANCE: usize = 64 * 1024;
+
 /// Parse state shared by every seed of one document.
 pub struct Ctx<'de> {
     input: &'de str,
@@ -84,6 +91,38 @@ impl<'de> Ctx<'de> {
             opts,
             pending: RefCell::new(None),
         }
+    }
+
+    /// Fails once the buffer being built (plus a vector's pending offsets) outgrows the JSON text
+    /// it comes from by more than half ([`MAX_GROWTH`]). Only vectors can grow that much (an item
+    /// `1,` becomes 8 bytes, `"1",` 12), and only vectors are checked, after each element. Real
+    /// requests build smaller than their JSON (a quoted 64-digit hash is 67 bytes and builds
+    /// into 76 with its offset; most fields shrink): the bound exists so that a request of N
+    /// bytes never costs more than about 4×N, the JSON, the builder's doubling buffer and the
+    /// offsets included (issue 8).
+    pub(crate) fn check_growth<E: de::Error>(
+        &self,
+        fbb: &FlatBufferBuilder<'_>,
+        pending_offsets: usize,
+    ) -> Result<(), E> {
+        let built = fbb
+            .unfinished_data()
+            .len()
+            .saturating_add(pending_offsets.saturating_mul(4));
+        let limit = self
+            .input
+            .len()
+            .saturating_mul(MAX_GROWTH.0)
+            .checked_div(MAX_GROWTH.1)
+            .unwrap_or(0)
+            .saturating_add(GROWTH_ALLOWANCE);
+        if built > limit {
+            return Err(E::custom(format_args!(
+                "request too large once built: {built} bytes from {} bytes of JSON",
+                self.input.len()
+            )));
+        }
+        Ok(())
     }
 
     fn error(&self, e: &serde_json::Error) -> JsonError {

@@ -143,9 +143,10 @@ pub fn handler_for(ledger: Ledger) -> Arc<dyn Service> {
         Ok(t)
     }
     let mut reg = actions::registry().unwrap();
-    reg.register("echo", Gate::Open, echo).unwrap();
-    reg.register("nothing", Gate::Open, nothing).unwrap();
-    reg.register_blocking("hold", Gate::Open, hold).unwrap();
+    reg.register("echo", &["value"], Gate::Open, echo).unwrap();
+    reg.register("nothing", &[], Gate::Open, nothing).unwrap();
+    reg.register_blocking("hold", &["name"], Gate::Open, hold)
+        .unwrap();
     let api = Api::new(ledger, JsonOptions::default());
     Arc::new(RequestCore::new(api, reg))
 }

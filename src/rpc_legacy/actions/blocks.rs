@@ -12,26 +12,54 @@ use crate::ledger::{BlockDetails, BlockExtras};
 use crate::rpc_legacy::registry::{DuplicateAction, Gate, Registry};
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
-use crate::rpc_legacy::{ActionFn, LegacyError};
+use crate::rpc_legacy::{ActionFn, Keys, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let actions: [(&'static str, ActionFn<Api>); 12] = [
-        ("available_supply", available_supply),
-        ("block_info", block_info),
+    let actions: [(&'static str, Keys, ActionFn<Api>); 12] = [
+        ("available_supply", &[], available_supply),
+        ("block_info", &["hash", "json_block"], block_info),
         // nano-node maps `block` straight onto block_info, without a `deprecated` key.
-        ("block", block_info),
-        ("blocks", blocks),
-        ("blocks_info", blocks_info),
-        ("block_account", block_account),
-        ("chain", chain),
-        ("successors", successors),
-        ("receivable_exists", receivable_exists),
-        ("pending_exists", pending_exists),
-        ("confirmation_quorum", confirmation_quorum),
-        ("confirmation_history", confirmation_history),
+        ("block", &["hash", "json_block"], block_info),
+        ("blocks", &["hashes", "json_block"], blocks),
+        (
+            "blocks_info",
+            &[
+                "hashes",
+                "pending",
+                "receivable",
+                "receive_hash",
+                "source",
+                "json_block",
+                "include_not_found",
+            ],
+            blocks_info,
+        ),
+        ("block_account", &["hash"], block_account),
+        ("chain", &["block", "count", "offset", "reverse"], chain),
+        (
+            "successors",
+            &["block", "count", "offset", "reverse"],
+            successors,
+        ),
+        (
+            "receivable_exists",
+            &["hash", "include_active", "include_only_confirmed"],
+            receivable_exists,
+        ),
+        (
+            "pending_exists",
+            &["hash", "include_active", "include_only_confirmed"],
+            pending_exists,
+        ),
+        (
+            "confirmation_quorum",
+            &["peer_details"],
+            confirmation_quorum,
+        ),
+        ("confirmation_history", &["hash"], confirmation_history),
     ];
-    for (name, run) in actions {
-        r.register(name, Gate::Open, run)?;
+    for (name, keys, run) in actions {
+        r.register(name, keys, Gate::Open, run)?;
     }
     Ok(())
 }
@@ -256,7 +284,7 @@ fn hash_field(req: &LegacyRequest, key: &str) -> Result<BlockHash, LegacyError> 
 /// The item texts of a required list field, as a property tree iterates it: a scalar has no
 /// items, an item that is itself a container reads as `""`.
 fn list_field<'r>(req: &'r LegacyRequest, key: &str) -> Result<Vec<&'r str>, LegacyError> {
-    match req.tree().get(key) {
+    match req.get(key) {
         None => Err(LegacyError::UnableToParse),
         Some(Tree::Text(_)) => Ok(Vec::new()),
         Some(Tree::Children(items)) => Ok(items

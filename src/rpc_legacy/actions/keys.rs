@@ -14,33 +14,81 @@ use crate::ledger::primitives::{Amount, KeyPair};
 use crate::rpc_legacy::registry::{DuplicateAction, Gate, Registry};
 use crate::rpc_legacy::request::{parse_amount, LegacyRequest};
 use crate::rpc_legacy::tree::Tree;
-use crate::rpc_legacy::{ActionFn, LegacyError};
+use crate::rpc_legacy::{ActionFn, Keys, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let open: [(&'static str, ActionFn<Api>); 9] = [
-        ("key_create", key_create),
-        ("key_expand", key_expand),
-        ("deterministic_key", deterministic_key),
-        ("validate_account_number", validate_account_number),
-        ("nano_to_raw", nano_to_raw),
-        ("raw_to_nano", raw_to_nano),
-        ("work_validate", work::work_validate),
-        ("block_hash", blocks::block_hash),
-        ("sign", blocks::sign),
+    let open: [(&'static str, Keys, ActionFn<Api>); 9] = [
+        ("key_create", &[], key_create),
+        ("key_expand", &["key"], key_expand),
+        ("deterministic_key", &["seed", "index"], deterministic_key),
+        (
+            "validate_account_number",
+            &["account"],
+            validate_account_number,
+        ),
+        ("nano_to_raw", &["amount"], nano_to_raw),
+        ("raw_to_nano", &["amount"], raw_to_nano),
+        (
+            "work_validate",
+            &["hash", "work", "version", "difficulty", "multiplier"],
+            work::work_validate,
+        ),
+        ("block_hash", &["block", "json_block"], blocks::block_hash),
+        (
+            "sign",
+            &["hash", "block", "json_block", "key"],
+            blocks::sign,
+        ),
     ];
-    for (name, run) in open {
-        r.register(name, Gate::Open, run)?;
+    for (name, keys, run) in open {
+        r.register(name, keys, Gate::Open, run)?;
     }
-    r.register("work_cancel", Gate::Control, work::work_cancel)?;
+    r.register("work_cancel", &["hash"], Gate::Control, work::work_cancel)?;
     // These block (an LMDB write, proof-of-work): the request core runs them on the blocking
     // pool. `process` forces a fork only when asked, and only then is it a control action.
     r.register_blocking(
         "process",
+        &["force", "async", "block", "json_block", "subtype"],
         Gate::ControlIf(|req| req.bool_option("force", false)),
         blocks::process,
     )?;
-    r.register_blocking("work_generate", Gate::Control, work::work_generate)?;
-    r.register_blocking("block_create", Gate::Control, blocks::block_create)?;
+    let work_keys = &[
+        "version",
+        "account",
+        "hash",
+        "difficulty",
+        "multiplier",
+        "block",
+        "json_block",
+    ];
+    r.register_blocking(
+        "work_generate",
+        work_keys,
+        Gate::Control,
+        work::work_generate,
+    )?;
+    let create_keys = &[
+        "type",
+        "json_block",
+        "version",
+        "difficulty",
+        "wallet",
+        "account",
+        "representative",
+        "destination",
+        "source",
+        "work",
+        "key",
+        "previous",
+        "balance",
+        "link",
+    ];
+    r.register_blocking(
+        "block_create",
+        create_keys,
+        Gate::Control,
+        blocks::block_create,
+    )?;
     Ok(())
 }
 

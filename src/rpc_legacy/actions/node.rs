@@ -6,18 +6,22 @@ use crate::api::{Api, ParsedAccount};
 use crate::rpc_legacy::registry::{DuplicateAction, Gate, Registry};
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
-use crate::rpc_legacy::{ActionFn, LegacyError};
+use crate::rpc_legacy::{ActionFn, Keys, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let actions: [(&'static str, ActionFn<Api>); 5] = [
-        ("version", version),
-        ("block_count", block_count),
-        ("uptime", uptime),
-        ("account_weight", account_weight),
-        ("account_balance", account_balance),
+    let actions: [(&'static str, Keys, ActionFn<Api>); 5] = [
+        ("version", &[], version),
+        ("block_count", &[], block_count),
+        ("uptime", &[], uptime),
+        ("account_weight", &["account"], account_weight),
+        (
+            "account_balance",
+            &["account", "include_only_confirmed"],
+            account_balance,
+        ),
     ];
-    for (name, run) in actions {
-        r.register(name, Gate::Open, run)?;
+    for (name, keys, run) in actions {
+        r.register(name, keys, Gate::Open, run)?;
     }
     Ok(())
 }

@@ -96,7 +96,8 @@ pub const UNSERVED_ACTIONS: &[(&str, &str)] = &[
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
     for (name, _) in UNSERVED_ACTIONS {
-        r.register(name, Gate::Open, not_served)?;
+        // The answer names the action, so that is all it reads.
+        r.register(name, &["action"], Gate::Open, not_served)?;
     }
     Ok(())
 }

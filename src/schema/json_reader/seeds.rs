@@ -257,6 +257,7 @@ where
         let mut items = Vec::new();
         while let Some(item) = self.kind.next(self.ctx, self.fbb, &mut seq)? {
             items.push(item);
+            self.ctx.check_growth(self.fbb, items.len())?;
         }
         Ok(self.fbb.create_vector(&items))
     }

@@ -30,7 +30,7 @@ pub(super) fn history(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree
 fn run(api: &Api, req: &LegacyRequest, head: Option<&str>) -> Result<Tree, LegacyError> {
     let mut flags = Flags::default();
     let mut filter = Vec::new();
-    if let Some(node) = req.tree().get("account_filter") {
+    if let Some(node) = req.get("account_filter") {
         for text in items(node) {
             filter.push(flags.account(api, text)?);
         }

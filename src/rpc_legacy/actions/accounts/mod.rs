@@ -20,36 +20,143 @@ use crate::ledger::primitives::{Account, Amount};
 use crate::rpc_legacy::registry::{DuplicateAction, Gate, Registry};
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
-use crate::rpc_legacy::{ActionFn, LegacyError};
+use crate::rpc_legacy::{ActionFn, Keys, LegacyError};
 
 pub(super) fn register(r: &mut Registry<Api>) -> Result<(), DuplicateAction> {
-    let open: [(&'static str, ActionFn<Api>); 20] = [
-        ("account_block_count", account_block_count),
-        ("account_info", info::account_info),
-        ("account_history", history::account_history),
-        ("history", history::history),
-        ("account_key", account_key),
-        ("account_get", account_get),
-        ("account_representative", account_representative),
-        ("accounts_balances", multi::accounts_balances),
-        ("accounts_frontiers", multi::accounts_frontiers),
-        ("accounts_representatives", multi::accounts_representatives),
-        ("accounts_receivable", receivable::accounts_receivable),
-        ("accounts_pending", receivable::accounts_pending),
-        ("receivable", receivable::receivable),
-        ("pending", receivable::pending),
-        ("delegators", lists::delegators),
-        ("delegators_count", delegators_count),
-        ("frontier_count", frontier_count),
-        ("account_count", frontier_count),
-        ("frontiers", lists::frontiers),
-        ("representatives", lists::representatives),
+    let open: [(&'static str, Keys, ActionFn<Api>); 20] = [
+        ("account_block_count", &["account"], account_block_count),
+        (
+            "account_info",
+            &[
+                "account",
+                "representative",
+                "weight",
+                "pending",
+                "receivable",
+                "include_confirmed",
+            ],
+            info::account_info,
+        ),
+        (
+            "account_history",
+            &[
+                "account",
+                "head",
+                "account_filter",
+                "count",
+                "offset",
+                "reverse",
+                "raw",
+            ],
+            history::account_history,
+        ),
+        (
+            "history",
+            &[
+                "hash",
+                "account",
+                "account_filter",
+                "count",
+                "offset",
+                "reverse",
+                "raw",
+            ],
+            history::history,
+        ),
+        ("account_key", &["account"], account_key),
+        ("account_get", &["key"], account_get),
+        (
+            "account_representative",
+            &["account"],
+            account_representative,
+        ),
+        ("accounts_balances", &["accounts"], multi::accounts_balances),
+        (
+            "accounts_frontiers",
+            &["accounts"],
+            multi::accounts_frontiers,
+        ),
+        (
+            "accounts_representatives",
+            &["accounts"],
+            multi::accounts_representatives,
+        ),
+        (
+            "accounts_receivable",
+            &["accounts", "count", "threshold", "source", "sorting"],
+            receivable::accounts_receivable,
+        ),
+        (
+            "accounts_pending",
+            &["accounts", "count", "threshold", "source", "sorting"],
+            receivable::accounts_pending,
+        ),
+        (
+            "receivable",
+            &[
+                "account",
+                "count",
+                "offset",
+                "threshold",
+                "source",
+                "min_version",
+                "sorting",
+            ],
+            receivable::receivable,
+        ),
+        (
+            "pending",
+            &[
+                "account",
+                "count",
+                "offset",
+                "threshold",
+                "source",
+                "min_version",
+                "sorting",
+            ],
+            receivable::pending,
+        ),
+        (
+            "delegators",
+            &["account", "count", "threshold", "start"],
+            lists::delegators,
+        ),
+        ("delegators_count", &["account"], delegators_count),
+        ("frontier_count", &[], frontier_count),
+        ("account_count", &[], frontier_count),
+        ("frontiers", &["account", "count"], lists::frontiers),
+        (
+            "representatives",
+            &["count", "sorting"],
+            lists::representatives,
+        ),
     ];
-    for (name, run) in open {
-        r.register(name, Gate::Open, run)?;
+    for (name, keys, run) in open {
+        r.register(name, keys, Gate::Open, run)?;
     }
-    r.register("ledger", Gate::Control, info::ledger)?;
-    r.register("unopened", Gate::Control, lists::unopened)?;
+    r.register(
+        "ledger",
+        &[
+            "count",
+            "threshold",
+            "account",
+            "modified_since",
+            "representative",
+            "sorting",
+            "weight",
+            "pending",
+            "receivable",
+        ],
+        Gate::Control,
+        info::ledger,
+    )?;
+    r.register(
+        "unopened",
+        &["count", "threshold", "account"],
+        Gate::Control,
+        lists::unopened,
+    )?;
     Ok(())
 }
 
@@ -101,7 +208,7 @@ fn deprecated_alias(answer: Result<Tree, LegacyError>) -> Result<Tree, LegacyErr
 /// The texts of a required list field (`accounts`): missing is `Unable to parse JSON`; each item
 /// reads as its text (an object or array item as `""`); a non-list value has no items.
 fn list<'r>(req: &'r LegacyRequest, key: &str) -> Result<Vec<&'r str>, LegacyError> {
-    let node = req.tree().get(key).ok_or(LegacyError::UnableToParse)?;
+    let node = req.get(key).ok_or(LegacyError::UnableToParse)?;
     Ok(items(node))
 }
 

@@ -17,7 +17,7 @@ fn invalid() -> LegacyError {
 /// parses as a property tree too, so numbers inside it read as their text); anything else, and
 /// any missing or malformed block field, is `Block is invalid`.
 pub(super) fn read_block(req: &LegacyRequest) -> Result<Block, LegacyError> {
-    let node = req.tree().get("block").ok_or(LegacyError::UnableToParse)?;
+    let node = req.get("block").ok_or(LegacyError::UnableToParse)?;
     let tree = if req.bool_option("json_block", false) {
         match node {
             Tree::Children(_) => node.clone(),

@@ -79,7 +79,7 @@ pub(super) fn block_create(
 /// always answers `Bad private key`.
 pub(super) fn sign(api: &Api, _: &Caller, req: &LegacyRequest) -> Result<Tree, LegacyError> {
     let hash = req.text("hash").map(parse_block_hash).transpose()?;
-    let block = match req.tree().get("block") {
+    let block = match req.get("block") {
         Some(_) => Some(read_block(req)?),
         None => None,
     };

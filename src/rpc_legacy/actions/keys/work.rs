@@ -38,7 +38,7 @@ pub(super) fn work_generate(
     let difficulty = req.text("difficulty").map(parse_difficulty).transpose()?;
     let multiplier = req.text("multiplier").map(parse_multiplier).transpose()?;
     api.work_generate_target(difficulty, multiplier)?;
-    let block = match req.tree().get("block") {
+    let block = match req.get("block") {
         Some(_) => Some(read_block(req)?),
         None => None,
     };
