@@ -18,9 +18,11 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 
+use super::metrics::{self, Metrics, Outcome};
 use super::{v2, Api, ApiError, Caller, Encoding};
 
 /// What a transport calls: serve one request, or answer one refused unread. Implemented by the
@@ -39,6 +41,12 @@ pub trait Service: Send + Sync + 'static {
     /// Append the answer to a request refused before its payload was read, in the encoding the
     /// client announced. The transport closes the connection after sending it.
     fn refuse(&self, caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut);
+
+    /// Where transports report sessions, bytes and refused connections. A service without its
+    /// own table (a test double) reports into one nobody reads.
+    fn metrics(&self) -> &Metrics {
+        Metrics::detached()
+    }
 }
 
 /// Shared services are services too, so a test can keep a handle on its service.
@@ -55,6 +63,10 @@ impl<S: Service + ?Sized> Service for Arc<S> {
 
     fn refuse(&self, caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
         (**self).refuse(caller, encoding, reason, out)
+    }
+
+    fn metrics(&self) -> &Metrics {
+        (**self).metrics()
     }
 }
 
@@ -88,12 +100,20 @@ pub struct Pending {
 /// Whether nobody waits for a deferred request's answer any more. Set when its [`Pending`] is
 /// dropped; read by the handler through [`abandoned`] on the blocking thread that runs it.
 #[derive(Clone, Debug, Default)]
-pub struct Abandoned(Arc<AtomicBool>);
+pub struct Abandoned(Arc<Shared>);
+
+/// What a deferred request's two ends share: whether its answer is still wanted, and what its
+/// handler noted for the metrics on the blocking thread ([`Outcome::to_bits`]).
+#[derive(Debug, Default)]
+struct Shared {
+    abandoned: AtomicBool,
+    outcome: std::sync::atomic::AtomicU32,
+}
 
 impl Abandoned {
     /// True once the answer is no longer wanted.
     pub fn is_set(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.0.abandoned.load(Ordering::Relaxed)
     }
 }
 
@@ -111,7 +131,7 @@ pub fn abandoned() -> Option<Abandoned> {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        self.abandoned.0.store(true, Ordering::Relaxed);
+        self.abandoned.0.abandoned.store(true, Ordering::Relaxed);
     }
 }
 
@@ -124,6 +144,7 @@ impl Pending {
     ) -> Self {
         let abandoned = Abandoned::default();
         let flag = abandoned.clone();
+        let noted = abandoned.0.clone();
         let task = tokio::task::spawn_blocking(move || {
             RUNNING.with(|r| *r.borrow_mut() = Some(flag));
             // Cleared however `produce` ends, so the pool thread's next task starts clean.
@@ -134,18 +155,33 @@ impl Pending {
                 }
             }
             let _clear = Clear;
-            produce()
+            metrics::take_outcome();
+            let answer = produce();
+            let outcome = metrics::take_outcome().to_bits();
+            noted.outcome.store(outcome, Ordering::Relaxed);
+            answer
         });
+        let shared = abandoned.0.clone();
         let answer = Box::pin(async move {
             match task.await {
                 Ok(answer) => answer,
                 Err(e) => {
                     tracing::error!(error = %e, "a blocking request handler failed");
+                    let failed = Outcome {
+                        error: ApiError::HandlerFailed.code() as u8,
+                        ..Outcome::default()
+                    };
+                    shared.outcome.store(failed.to_bits(), Ordering::Relaxed);
                     on_panic()
                 }
             }
         });
         Pending { answer, abandoned }
+    }
+
+    /// What the handler noted on the blocking thread (default until the answer is ready).
+    pub fn outcome(&self) -> Outcome {
+        Outcome::from_bits(self.abandoned.0.outcome.load(Ordering::Relaxed))
     }
 
     /// An answer produced by any future (tests, and transports composing their own work).
@@ -206,6 +242,12 @@ pub trait LegacyRpc: Send + Sync + 'static {
 
     /// Append the RPC 1.0 answer for a failure the core detected itself (`{"error": "…"}`).
     fn write_error(&self, error: &ApiError, out: &mut BytesMut);
+
+    /// The action names by the index the front end notes for each request
+    /// ([`metrics::note_legacy`]), for the metrics' labels.
+    fn action_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 /// The node's request core: the one [`Api`] behind every encoding, plus the legacy front end.
@@ -217,6 +259,7 @@ pub struct RequestCore {
 impl RequestCore {
     /// Serve `api` over every encoding, with `legacy` answering encodings 1 and 2.
     pub fn new(api: Api, legacy: impl LegacyRpc) -> Self {
+        api.node_metrics().set_legacy_actions(legacy.action_names());
         RequestCore {
             api,
             legacy: Arc::new(legacy),
@@ -237,18 +280,42 @@ impl Service for RequestCore {
         payload: Bytes,
         out: &mut BytesMut,
     ) -> Reply {
-        match encoding {
+        let started = Instant::now();
+        metrics::take_outcome();
+        let reply = match encoding {
             Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
                 self.legacy
                     .serve(&self.api, caller, caller.control, payload, out)
             }
             Encoding::Flatbuffers => self.api.serve_binary(caller, payload, out),
             Encoding::FlatbuffersJson => self.api.serve_json(caller, payload, out),
+        };
+        let noted = metrics::take_outcome();
+        let table = self.api.node_metrics();
+        match reply {
+            Reply::Ready => {
+                table.record(encoding, noted, started.elapsed());
+                Reply::Ready
+            }
+            Reply::Later(mut pending) => {
+                let table = table.clone();
+                Reply::Later(Pending::from_future(async move {
+                    let answer = (&mut pending).await;
+                    let outcome = noted.then(pending.outcome());
+                    table.record(encoding, outcome, started.elapsed());
+                    answer
+                }))
+            }
         }
+    }
+
+    fn metrics(&self) -> &Metrics {
+        self.api.node_metrics()
     }
 
     fn refuse(&self, _caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
         let error = ApiError::from(reason);
+        self.api.node_metrics().record_error(error.code());
         match encoding {
             Encoding::JsonV1 | Encoding::JsonV1Unsafe => self.legacy.write_error(&error, out),
             Encoding::Flatbuffers => v2::write_error_binary(&error, out),

@@ -26,6 +26,7 @@ pub mod convert;
 pub mod core;
 mod encoding;
 mod error;
+pub mod metrics;
 mod node;
 mod unserved;
 pub mod v2;
@@ -73,6 +74,8 @@ pub struct Api {
     cemented: std::sync::Arc<confirmation::RecentlyCemented>,
     /// Running work generations by root, so `work_cancel` can stop them.
     work: WorkRegistry,
+    /// The node's metrics, recorded by the request core and the transports.
+    metrics: std::sync::Arc<metrics::Metrics>,
 }
 
 impl Api {
@@ -86,11 +89,17 @@ impl Api {
             started: std::time::Instant::now(),
             cemented,
             work: WorkRegistry::default(),
+            metrics: std::sync::Arc::default(),
         }
     }
 
     /// The ledger every answer comes from.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// The node's metrics (shared by every clone).
+    pub fn node_metrics(&self) -> &std::sync::Arc<metrics::Metrics> {
+        &self.metrics
     }
 }

@@ -86,6 +86,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
             }
             Err(e) => {
                 drop(permit);
+                ctx.service
+                    .metrics()
+                    .connection_refused(crate::api::metrics::ConnectionRefusal::AcceptError);
                 // Out of file descriptors and similar: back off briefly instead of spinning.
                 tracing::warn!(error = %e, "accept failed");
                 tokio::select! {
@@ -161,7 +164,10 @@ fn spawn_session<S>(
         let _permit = permit;
         let (id, peer) = (caller.session_id, caller.peer.clone());
         tracing::debug!(session = id, %transport, %peer, "session opened");
+        let metrics = service.clone();
+        metrics.metrics().session_opened();
         let end = session::run(stream, caller, limits, service, shutdown, events_rx).await;
+        metrics.metrics().session_closed();
         match &end {
             SessionEnd::Closed | SessionEnd::Shutdown | SessionEnd::IdleTimeout => {
                 tracing::debug!(session = id, %transport, %peer, reason = %end, "session closed");

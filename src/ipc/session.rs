@@ -172,6 +172,9 @@ where
                     }
                     s.push_ready(answer);
                     fatal = Some(SessionEnd::Refused(reason));
+                    s.service.metrics().connection_refused(
+                        crate::api::metrics::ConnectionRefusal::RequestTooLarge,
+                    );
                     break;
                 }
                 Err(err) => {
@@ -279,7 +282,7 @@ where
                     false => SessionEnd::Closed,
                 };
             }
-            Woke::Read(Some(Ok(_))) => {}
+            Woke::Read(Some(Ok(n))) => s.service.metrics().bytes_received(n),
             Woke::Read(Some(Err(e))) => return SessionEnd::Io(e),
         }
     }
@@ -379,7 +382,7 @@ impl Session {
             r = write => match r {
                 Err(_) => return Err(SessionEnd::WriteTimeout),
                 Ok(Err(e)) => return Err(SessionEnd::Io(e)),
-                Ok(Ok(())) => {}
+                Ok(Ok(())) => self.service.metrics().bytes_sent(self.wbuf.len()),
             },
         }
         self.wbuf.clear();
