@@ -27,6 +27,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Inspect, export or import the embedded ledger.
     Ledger(cmd::ledger::Args),
+    /// Administer a running node (metrics); needs a transport with `allow_unsafe`.
+    Admin(cmd::admin::Args),
     /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
     Codegen(cmd::codegen::Args),
 }
@@ -39,5 +41,6 @@ fn main() -> ExitCode {
         Command::Bench(args) => cmd::bench::run(args),
         Command::Ledger(args) => cmd::ledger::run(args),
         Command::Codegen(args) => cmd::codegen::run(args),
+        Command::Admin(args) => cmd::admin::run(args),
     }
 }

@@ -1,5 +1,6 @@
 //! Subcommand glue for the `nanoipc` binary: turn parsed arguments into library calls and exit codes.
 
+pub mod admin;
 pub mod bench;
 pub mod call;
 pub mod codegen;
