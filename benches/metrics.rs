@@ -4,8 +4,10 @@
 //!   while another thread records into the same slot (the contended cache line is the worst case).
 //! - `metrics/note_take`: the per-thread outcome the handler layer notes and the core takes.
 //! - `is_alive/*`: a binary `IsAlive` through `Api::serve_binary` (no recording in the core)
-//!   and through `RequestCore::serve` (the node's path: two clock reads, two outcome takes and
+//!   and through `RequestCore::serve` (the node's path: two `quanta` clock reads, two outcome takes and
 //!   one record more). Their difference is what recording costs a request.
+//! - `metrics/clock_read*`: one `std::time::Instant::now` and one `quanta::Instant::now` (the
+//!   clock the core reads twice per request).
 //! - `metrics/render`: one scrape of a table with every v2 pair recorded (not on the request path).
 
 use std::hint::black_box;
@@ -47,7 +49,13 @@ fn record(c: &mut Criterion) {
     };
     let elapsed = Duration::from_micros(3);
     c.bench_function("metrics/record", |b| {
-        b.iter(|| m.record(Encoding::Flatbuffers, black_box(outcome), black_box(elapsed)))
+        b.iter(|| {
+            m.record(
+                Encoding::Flatbuffers,
+                black_box(outcome),
+                black_box(elapsed),
+            )
+        })
     });
     let stop = Arc::new(AtomicBool::new(false));
     let other = {
@@ -59,7 +67,13 @@ fn record(c: &mut Criterion) {
         })
     };
     c.bench_function("metrics/record_contended", |b| {
-        b.iter(|| m.record(Encoding::Flatbuffers, black_box(outcome), black_box(elapsed)))
+        b.iter(|| {
+            m.record(
+                Encoding::Flatbuffers,
+                black_box(outcome),
+                black_box(elapsed),
+            )
+        })
     });
     stop.store(true, Ordering::Relaxed);
     let _ = other.join();
@@ -73,7 +87,14 @@ fn record(c: &mut Criterion) {
         let o = Outcome { slot, error: 0 };
         m.record(Encoding::FlatbuffersJson, o, elapsed);
     }
-    c.bench_function("metrics/render", |b| b.iter(|| m.render(None).map(|t| t.len())));
+    // The request core reads the clock twice per request; this is one read.
+    c.bench_function("metrics/clock_read", |b| b.iter(std::time::Instant::now));
+    c.bench_function("metrics/clock_read_quanta", |b| {
+        b.iter(quanta::Instant::now)
+    });
+    c.bench_function("metrics/render", |b| {
+        b.iter(|| m.render(None).map(|t| t.len()))
+    });
 }
 
 fn is_alive(c: &mut Criterion) {

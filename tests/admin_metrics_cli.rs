@@ -26,7 +26,10 @@ async fn prints_metrics_or_exits_by_the_refusal() {
     let node = start_node_with(|c| c.local.allow_unsafe = true).await;
     let (code, stdout, stderr) = admin_metrics(&Target::Unix(node.socket_path())).await;
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains("# TYPE nanoipc_requests_total counter\n"), "{stdout}");
+    assert!(
+        stdout.contains("# TYPE nanoipc_requests_total counter\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("\nnanoipc_ledger_blocks 1\n"), "{stdout}");
 
     let (code, stdout, stderr) = admin_metrics(&Target::Tcp(node.tcp_addr().to_string())).await;

@@ -45,9 +45,15 @@ async fn requests_errors_sessions_and_ledger_counts_reach_the_metrics() {
         c.account_weight(&weight(GENESIS)).await.unwrap();
     }
     let bad = c.account_weight(&weight("nano_bad")).await;
-    assert!(matches!(bad, Err(CallError::Remote { code: 4, .. })), "{bad:?}");
+    assert!(
+        matches!(bad, Err(CallError::Remote { code: 4, .. })),
+        "{bad:?}"
+    );
     for _ in 0..2 {
-        let a = c.legacy(r#"{"action":"block_count"}"#, false).await.unwrap();
+        let a = c
+            .legacy(r#"{"action":"block_count"}"#, false)
+            .await
+            .unwrap();
         assert!(!a.is_empty());
     }
     let unknown = c.legacy(r#"{"action":"no_such"}"#, false).await.unwrap();
@@ -67,16 +73,24 @@ async fn requests_errors_sessions_and_ledger_counts_reach_the_metrics() {
 
     let mut admin = Client::connect(&local).await.unwrap();
     let answer = admin.metrics(&MetricsT {}).await.unwrap();
-    assert_eq!(answer.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    assert_eq!(
+        answer.content_type,
+        "text/plain; version=0.0.4; charset=utf-8"
+    );
     let text = answer.text;
     assert_eq!(sample(&text, &requests("IsAlive", 3)), 3.0);
     assert_eq!(sample(&text, &requests("IsAlive", 4)), 0.0);
     assert_eq!(sample(&text, &requests("AccountWeight", 4)), 3.0);
-    assert_eq!(sample(&text, &requests("Metrics", 4)), 1.0, "the refused scrape");
+    assert_eq!(
+        sample(&text, &requests("Metrics", 4)),
+        1.0,
+        "the refused scrape"
+    );
     assert_eq!(sample(&text, &requests("block_count", 1)), 2.0);
     assert_eq!(sample(&text, &requests("unknown", 1)), 1.0);
     assert_eq!(sample(&text, &requests("process", 1)), 1.0);
-    let process_latency = "nanoipc_request_duration_seconds_count{message=\"process\",encoding=\"1\"}";
+    let process_latency =
+        "nanoipc_request_duration_seconds_count{message=\"process\",encoding=\"1\"}";
     assert_eq!(sample(&text, process_latency), 1.0);
     assert_eq!(sample(&text, "nanoipc_errors_total{code=\"2\"}"), 1.0);
     assert_eq!(sample(&text, "nanoipc_errors_total{code=\"3\"}"), 1.0);

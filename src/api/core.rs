@@ -18,7 +18,6 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 
@@ -280,7 +279,9 @@ impl Service for RequestCore {
         payload: Bytes,
         out: &mut BytesMut,
     ) -> Reply {
-        let started = Instant::now();
+        // quanta reads the TSC where it is invariant: a third of `std::time::Instant::now` here,
+        // and the core reads the clock twice per request (benches/metrics.rs).
+        let started = quanta::Instant::now();
         metrics::take_outcome();
         let reply = match encoding {
             Encoding::JsonV1 | Encoding::JsonV1Unsafe => {
