@@ -151,6 +151,9 @@ round_trips! {
         => BlockCreateResponse, BlockCreateResponseJson;
     sign_round_trips: sign() => Sign, SignJson;
     sign_response_round_trips: sign_response() => SignResponse, SignResponseJson;
+    // ---- admin: metrics ----
+    metrics_round_trips: Just(MetricsT {}) => Metrics, MetricsJson;
+    metrics_response_round_trips: metrics_response() => MetricsResponse, MetricsResponseJson;
 }
 
 proptest! {

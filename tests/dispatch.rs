@@ -291,6 +291,7 @@ fn requests_without_a_method_answer_not_implemented() {
             "BlockCreate",
         ),
         (r#"{"message_type":"Sign","message":{"key":"1"}}"#, "Sign"),
+        (r#"{"message_type":"Metrics","message":{}}"#, "Metrics"),
     ];
     for (json, method) in cases {
         let err = run(&envelope_json(json)).unwrap_err();
