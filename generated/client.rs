@@ -1679,4 +1679,42 @@ pub trait NanoApiClient: Send {
                 ))
         }
     }
+    /// The node's metrics in the Prometheus text format. Until access control is enforced, served
+    /// only on a transport with `allow_unsafe`.
+    ///
+    /// Sends `Metrics`, expects `MetricsResponse`. Permissions (any one): `node_admin`.
+    fn metrics(
+        &mut self,
+        req: &t::MetricsT,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<
+            t::MetricsResponseT,
+            CallError<Self::TransportError>,
+        >,
+    > + Send {
+        async move {
+            let request = prepare::<
+                Self::TransportError,
+            >(
+                self.call_options(),
+                t::Message::Metrics,
+                |fbb| req.pack(fbb).as_union_value(),
+            )?;
+            let answer = self
+                .call_envelope(request.encoding, &request.bytes)
+                .await
+                .map_err(CallError::Transport)?;
+            let buf = answer_buffer::<Self::TransportError>(request.encoding, answer)?;
+            let env = verify_answer::<Self::TransportError>(&buf)?;
+            self.on_answer(&env);
+            check_answer::<
+                Self::TransportError,
+            >(&env, request.correlation_id.as_deref(), t::Message::MetricsResponse)?;
+            env.message_as_metrics_response()
+                .map(|m| m.unpack())
+                .ok_or_else(|| CallError::InvalidAnswer(
+                    "the MetricsResponse message is missing".to_string(),
+                ))
+        }
+    }
 }

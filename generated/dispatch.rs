@@ -76,6 +76,8 @@ pub const MESSAGE_NAMES: &[&str] = &[
     "SessionDisconnectResponse",
     "SessionLog",
     "SessionLogResponse",
+    "Metrics",
+    "MetricsResponse",
 ];
 /// The tag of a member by its name (`None` for unknown names and for `NONE`).
 pub fn message_from_name(name: &str) -> ::core::option::Option<Message> {
@@ -370,6 +372,13 @@ pub static METHODS: &[MethodInfo] = &[
         permissions: &["node_admin"],
         doc: "Toggles logging of sessions' requests (session admin).",
     },
+    MethodInfo {
+        name: "Metrics",
+        request: Message::Metrics,
+        response: Message::MetricsResponse,
+        permissions: &["node_admin"],
+        doc: "The node's metrics in the Prometheus text format. Until access control is enforced, served\nonly on a transport with `allow_unsafe`.",
+    },
 ];
 /// Methods of the service that cannot be dispatched because their request or response is
 /// not a member of `Message`.
@@ -416,6 +425,7 @@ pub fn method_for(tag: Message) -> ::core::option::Option<&'static MethodInfo> {
         Message::Sessions => METHODS.get(35),
         Message::SessionDisconnect => METHODS.get(36),
         Message::SessionLog => METHODS.get(37),
+        Message::Metrics => METHODS.get(38),
         _ => ::core::option::Option::None,
     }
 }
@@ -1042,6 +1052,23 @@ pub trait Handler {
     > {
         ::core::result::Result::Err(self.not_implemented("SessionLog"))
     }
+    /// The node's metrics in the Prometheus text format. Until access control is enforced, served
+    /// only on a transport with `allow_unsafe`.
+    ///
+    /// Request `Metrics`, answered by `MetricsResponse`. Unless implemented, answers
+    /// `Err(self.not_implemented("Metrics"))`.
+    #[allow(unused_variables)]
+    fn metrics<'b>(
+        &self,
+        ctx: &Self::Context,
+        req: super::tables::Metrics<'_>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<super::tables::MetricsResponse<'b>>,
+        Self::Error,
+    > {
+        ::core::result::Result::Err(self.not_implemented("Metrics"))
+    }
 }
 /// Why [`dispatch`] did not reach a handler, or the handler's own error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1551,6 +1578,18 @@ pub fn dispatch<'b, H: Handler + ?Sized>(
                 }
             }
         }
+        Message::Metrics => {
+            match env.message_as_metrics() {
+                ::core::option::Option::Some(req) => {
+                    h.metrics(ctx, req, fbb)
+                        .map(|o| (Message::MetricsResponse, o.as_union_value()))
+                        .map_err(DispatchError::Handler)
+                }
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(DispatchError::Unset)
+                }
+            }
+        }
         other => ::core::result::Result::Err(DispatchError::NotARequest(other)),
     }
 }
@@ -2047,6 +2086,18 @@ macro_rules! impl_handler_for_inherent {
                 $err,
             > {
                 <$ty>::session_log(self, ctx, req, fbb)
+            }
+            #[deny(unconditional_recursion)]
+            fn metrics<'b>(
+                &self,
+                ctx: &$ctx,
+                req: $($schema)::+::tables::Metrics<'_>,
+                fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+            ) -> ::core::result::Result<
+                ::flatbuffers::WIPOffset<$($schema)::+::tables::MetricsResponse<'b>>,
+                $err,
+            > {
+                <$ty>::metrics(self, ctx, req, fbb)
             }
         }
     };

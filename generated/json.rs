@@ -536,6 +536,16 @@ impl rt::JsonUnion for t::Message {
                     .deserialize(d)
                     .map(|o| o.as_union_value())
             }
+            t::Message::Metrics => {
+                rt::TableSeed::<MetricsJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
+            t::Message::MetricsResponse => {
+                rt::TableSeed::<MetricsResponseJson>::new(ctx, fbb)
+                    .deserialize(d)
+                    .map(|o| o.as_union_value())
+            }
             _ => {
                 ::core::result::Result::Err(
                     D::Error::custom(
@@ -1026,6 +1036,17 @@ pub unsafe fn write_message_value(
         t::Message::SessionLogResponse => {
             wr::JsonWrite::write_json(
                 &unsafe { t::SessionLogResponse::init_from_table(value) },
+                w,
+            );
+            true
+        }
+        t::Message::Metrics => {
+            wr::JsonWrite::write_json(&unsafe { t::Metrics::init_from_table(value) }, w);
+            true
+        }
+        t::Message::MetricsResponse => {
+            wr::JsonWrite::write_json(
+                &unsafe { t::MetricsResponse::init_from_table(value) },
                 w,
             );
             true
@@ -10204,6 +10225,121 @@ impl wr::JsonWrite for t::SessionLogResponse<'_> {
                 wr::JsonWrite::write_json(&x, w);
             }
             w.end_array();
+        }
+        w.end_object();
+    }
+}
+/// Parses a `Metrics` JSON object into the builder.
+pub struct MetricsJson;
+impl rt::JsonTable for MetricsJson {
+    type Out<'b> = t::Metrics<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<::flatbuffers::WIPOffset<t::Metrics<'b>>, A::Error> {
+        const FIELDS: &[&str] = &[];
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        let start = fbb.start_table();
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::Metrics<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        w.end_object();
+    }
+}
+/// Parses a `MetricsResponse` JSON object into the builder.
+pub struct MetricsResponseJson;
+impl rt::JsonTable for MetricsResponseJson {
+    type Out<'b> = t::MetricsResponse<'b>;
+    #[allow(unused_mut, unused_variables)]
+    fn parse<'de, 'b, A: ::serde::de::MapAccess<'de>>(
+        ctx: &rt::Ctx<'de>,
+        fbb: &mut ::flatbuffers::FlatBufferBuilder<'b>,
+        mut map: A,
+    ) -> ::core::result::Result<
+        ::flatbuffers::WIPOffset<t::MetricsResponse<'b>>,
+        A::Error,
+    > {
+        const FIELDS: &[&str] = &["text", "content_type"];
+        let mut f0: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        let mut f1: ::core::option::Option<::flatbuffers::WIPOffset<&'b str>> = ::core::option::Option::None;
+        while let ::core::option::Option::Some(key) = map
+            .next_key_seed(rt::KeySeed(FIELDS))?
+        {
+            match key {
+                rt::Key::Field(0) => {
+                    rt::once(&f0, "text")?;
+                    f0 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Field(1) => {
+                    rt::once(&f1, "content_type")?;
+                    f1 = map.next_value_seed(rt::NullOr(rt::StrSeed(&mut *fbb)))?;
+                }
+                rt::Key::Unknown(name) => rt::unknown(ctx, &mut map, &name)?,
+                #[allow(unreachable_patterns)]
+                rt::Key::Field(_) => {
+                    map.next_value::<::serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if f0.is_none() {
+            return ::core::result::Result::Err(rt::missing("text", "MetricsResponse"));
+        }
+        if f1.is_none() {
+            return ::core::result::Result::Err(
+                rt::missing("content_type", "MetricsResponse"),
+            );
+        }
+        let start = fbb.start_table();
+        if let ::core::option::Option::Some(v) = f1 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::MetricsResponse::VT_CONTENT_TYPE, v);
+        }
+        if let ::core::option::Option::Some(v) = f0 {
+            fbb.push_slot_always::<
+                    ::flatbuffers::WIPOffset<_>,
+                >(t::MetricsResponse::VT_TEXT, v);
+        }
+        let o = fbb.end_table(start);
+        ::core::result::Result::Ok(::flatbuffers::WIPOffset::new(o.value()))
+    }
+}
+impl wr::JsonWrite for t::MetricsResponse<'_> {
+    fn write_json(&self, w: &mut wr::JsonWriter) {
+        w.begin_object();
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::MetricsResponse::VT_TEXT, ::core::option::Option::None)
+        } {
+            w.key("text");
+            w.string(v);
+        }
+        if let ::core::option::Option::Some(v) = unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(t::MetricsResponse::VT_CONTENT_TYPE, ::core::option::Option::None)
+        } {
+            w.key("content_type");
+            w.string(v);
         }
         w.end_object();
     }

@@ -587,10 +587,14 @@ impl Message {
     pub const SessionLog: Self = Self(71);
     /// Session request-logging answer.
     pub const SessionLogResponse: Self = Self(72);
+    /// Metrics request (node administration).
+    pub const Metrics: Self = Self(73);
+    /// Metrics answer.
+    pub const MetricsResponse: Self = Self(74);
     /// The smallest declared value.
     pub const ENUM_MIN: u8 = 0;
     /// The largest declared value.
-    pub const ENUM_MAX: u8 = 72;
+    pub const ENUM_MAX: u8 = 74;
     /// Every declared value, in declaration order.
     pub const ENUM_VALUES: &'static [Self] = &[
         Self::NONE,
@@ -666,6 +670,8 @@ impl Message {
         Self::SessionDisconnectResponse,
         Self::SessionLog,
         Self::SessionLogResponse,
+        Self::Metrics,
+        Self::MetricsResponse,
     ];
     /// The declared name of this value, or `None` for a value this schema does not know.
     pub fn variant_name(self) -> ::core::option::Option<&'static str> {
@@ -783,6 +789,8 @@ impl Message {
             Self::SessionLogResponse => {
                 ::core::option::Option::Some("SessionLogResponse")
             }
+            Self::Metrics => ::core::option::Option::Some("Metrics"),
+            Self::MetricsResponse => ::core::option::Option::Some("MetricsResponse"),
             _ => ::core::option::Option::None,
         }
     }
@@ -902,6 +910,8 @@ impl Message {
             "SessionLogResponse" => {
                 ::core::option::Option::Some(Self::SessionLogResponse)
             }
+            "Metrics" => ::core::option::Option::Some(Self::Metrics),
+            "MetricsResponse" => ::core::option::Option::Some(Self::MetricsResponse),
             _ => ::core::option::Option::None,
         }
     }
@@ -1026,6 +1036,8 @@ pub enum MessageT {
     SessionDisconnectResponse(::std::boxed::Box<SessionDisconnectResponseT>),
     SessionLog(::std::boxed::Box<SessionLogT>),
     SessionLogResponse(::std::boxed::Box<SessionLogResponseT>),
+    Metrics(::std::boxed::Box<MetricsT>),
+    MetricsResponse(::std::boxed::Box<MetricsResponseT>),
 }
 impl MessageT {
     /// The union tag this value is written with.
@@ -1108,6 +1120,8 @@ impl MessageT {
             Self::SessionDisconnectResponse(_) => Message::SessionDisconnectResponse,
             Self::SessionLog(_) => Message::SessionLog,
             Self::SessionLogResponse(_) => Message::SessionLogResponse,
+            Self::Metrics(_) => Message::Metrics,
+            Self::MetricsResponse(_) => Message::MetricsResponse,
         }
     }
     /// Writes the member table; `None` for `NONE`.
@@ -1323,6 +1337,12 @@ impl MessageT {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
             Self::SessionLogResponse(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::Metrics(v) => {
+                ::core::option::Option::Some(v.pack(fbb).as_union_value())
+            }
+            Self::MetricsResponse(v) => {
                 ::core::option::Option::Some(v.pack(fbb).as_union_value())
             }
         }
@@ -21568,6 +21588,302 @@ impl SessionLogResponseT {
         SessionLogResponse::create(_fbb, &SessionLogResponseArgs { sessions })
     }
 }
+/// Asks for the node's metrics (requests, errors, latencies, sessions, bytes, refused
+/// connections, ledger counts) in the Prometheus text format: what `nanoipc admin metrics` prints
+/// and what the HTTP gateway serves at `GET /metrics`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct Metrics<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for Metrics<'a> {
+    type Inner = Metrics<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> Metrics<'a> {
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `Metrics` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args MetricsArgs,
+    ) -> ::flatbuffers::WIPOffset<Metrics<'bldr>> {
+        let mut builder = MetricsBuilder::new(_fbb);
+        builder.finish()
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> MetricsT {
+        MetricsT {}
+    }
+}
+impl ::flatbuffers::Verifiable for Metrics<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?.finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`Metrics::create`]; `Default` gives the schema defaults.
+pub struct MetricsArgs {}
+impl ::core::default::Default for MetricsArgs {
+    #[inline]
+    fn default() -> Self {
+        Self {}
+    }
+}
+/// Writes a `Metrics` field by field; call `finish` once every field is added.
+pub struct MetricsBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> MetricsBuilder<'a, 'b, A> {
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<Metrics<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for Metrics<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("Metrics");
+        ds.finish()
+    }
+}
+/// Owned form of [`Metrics`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsT {}
+impl ::core::default::Default for MetricsT {
+    fn default() -> Self {
+        Self {}
+    }
+}
+impl MetricsT {
+    /// Writes this object as a `Metrics` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<Metrics<'b>> {
+        Metrics::create(_fbb, &MetricsArgs {})
+    }
+}
+/// The answer to `Metrics`.
+#[derive(Copy, Clone, PartialEq)]
+pub struct MetricsResponse<'a> {
+    /// The table inside its buffer.
+    pub _tab: ::flatbuffers::Table<'a>,
+}
+impl<'a> ::flatbuffers::Follow<'a> for MetricsResponse<'a> {
+    type Inner = MetricsResponse<'a>;
+    #[inline]
+    unsafe fn follow(buf: &'a [u8], loc: usize) -> Self::Inner {
+        Self {
+            _tab: unsafe { ::flatbuffers::Table::new(buf, loc) },
+        }
+    }
+}
+impl<'a> MetricsResponse<'a> {
+    pub const VT_TEXT: ::flatbuffers::VOffsetT = 4;
+    pub const VT_CONTENT_TYPE: ::flatbuffers::VOffsetT = 6;
+    /// Wraps a table.
+    ///
+    /// # Safety
+    /// `table` must be a `MetricsResponse` in a buffer that was verified (or is trusted).
+    #[inline]
+    pub unsafe fn init_from_table(table: ::flatbuffers::Table<'a>) -> Self {
+        Self { _tab: table }
+    }
+    /// Writes a whole table from its field values.
+    #[allow(unused_mut, unused_variables)]
+    pub fn create<
+        'bldr: 'args,
+        'args: 'mut_bldr,
+        'mut_bldr,
+        A: ::flatbuffers::Allocator + 'bldr,
+    >(
+        _fbb: &'mut_bldr mut ::flatbuffers::FlatBufferBuilder<'bldr, A>,
+        args: &'args MetricsResponseArgs<'args>,
+    ) -> ::flatbuffers::WIPOffset<MetricsResponse<'bldr>> {
+        let mut builder = MetricsResponseBuilder::new(_fbb);
+        if let ::core::option::Option::Some(x) = args.content_type {
+            builder.add_content_type(x);
+        }
+        if let ::core::option::Option::Some(x) = args.text {
+            builder.add_text(x);
+        }
+        builder.finish()
+    }
+    /// The metrics in the Prometheus text exposition format (version 0.0.4).
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn text(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_TEXT, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// The HTTP `Content-Type` of `text`, for a gateway that serves it as is.
+    ///
+    /// Required: always present in a verified buffer.
+    #[inline]
+    pub fn content_type(&self) -> &'a str {
+        unsafe {
+            self._tab
+                .get::<
+                    ::flatbuffers::ForwardsUOffset<&str>,
+                >(Self::VT_CONTENT_TYPE, ::core::option::Option::None)
+        }
+            .unwrap_or("")
+    }
+    /// Copies the table into its owned form.
+    pub fn unpack(&self) -> MetricsResponseT {
+        let text = self.text().to_string();
+        let content_type = self.content_type().to_string();
+        MetricsResponseT {
+            text,
+            content_type,
+        }
+    }
+}
+impl ::flatbuffers::Verifiable for MetricsResponse<'_> {
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        v.visit_table(pos)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("text", Self::VT_TEXT, true)?
+            .visit_field::<
+                ::flatbuffers::ForwardsUOffset<&str>,
+            >("content_type", Self::VT_CONTENT_TYPE, true)?
+            .finish();
+        ::core::result::Result::Ok(())
+    }
+}
+/// Field values for [`MetricsResponse::create`]; `Default` gives the schema defaults.
+pub struct MetricsResponseArgs<'a> {
+    /// The metrics in the Prometheus text exposition format (version 0.0.4).
+    pub text: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+    /// The HTTP `Content-Type` of `text`, for a gateway that serves it as is.
+    pub content_type: ::core::option::Option<::flatbuffers::WIPOffset<&'a str>>,
+}
+impl<'a> ::core::default::Default for MetricsResponseArgs<'a> {
+    #[inline]
+    fn default() -> Self {
+        Self {
+            text: ::core::option::Option::None,
+            content_type: ::core::option::Option::None,
+        }
+    }
+}
+/// Writes a `MetricsResponse` field by field; call `finish` once every field is added.
+pub struct MetricsResponseBuilder<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> {
+    fbb_: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>,
+    start_: ::flatbuffers::WIPOffset<::flatbuffers::TableUnfinishedWIPOffset>,
+}
+impl<'a: 'b, 'b, A: ::flatbuffers::Allocator + 'a> MetricsResponseBuilder<'a, 'b, A> {
+    #[inline]
+    pub fn add_text(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(MetricsResponse::VT_TEXT, v);
+    }
+    #[inline]
+    pub fn add_content_type(&mut self, v: ::flatbuffers::WIPOffset<&'b str>) {
+        self.fbb_
+            .push_slot_always::<
+                ::flatbuffers::WIPOffset<_>,
+            >(MetricsResponse::VT_CONTENT_TYPE, v);
+    }
+    /// Starts the table; the builder holds the `FlatBufferBuilder` until `finish`.
+    #[inline]
+    pub fn new(fbb: &'b mut ::flatbuffers::FlatBufferBuilder<'a, A>) -> Self {
+        let start = fbb.start_table();
+        Self { fbb_: fbb, start_: start }
+    }
+    /// Ends the table. `(required)` fields are not checked here; the verifier checks them.
+    #[inline]
+    pub fn finish(self) -> ::flatbuffers::WIPOffset<MetricsResponse<'a>> {
+        let o = self.fbb_.end_table(self.start_);
+        ::flatbuffers::WIPOffset::new(o.value())
+    }
+}
+impl ::core::fmt::Debug for MetricsResponse<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        let mut ds = f.debug_struct("MetricsResponse");
+        ds.field("text", &self.text());
+        ds.field("content_type", &self.content_type());
+        ds.finish()
+    }
+}
+/// Owned form of [`MetricsResponse`], for building and inspecting without a buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsResponseT {
+    /// The metrics in the Prometheus text exposition format (version 0.0.4).
+    pub text: ::std::string::String,
+    /// The HTTP `Content-Type` of `text`, for a gateway that serves it as is.
+    pub content_type: ::std::string::String,
+}
+impl ::core::default::Default for MetricsResponseT {
+    fn default() -> Self {
+        Self {
+            text: ::std::string::String::new(),
+            content_type: ::std::string::String::new(),
+        }
+    }
+}
+impl MetricsResponseT {
+    /// Writes this object as a `MetricsResponse` table.
+    pub fn pack<'b, A: ::flatbuffers::Allocator + 'b>(
+        &self,
+        _fbb: &mut ::flatbuffers::FlatBufferBuilder<'b, A>,
+    ) -> ::flatbuffers::WIPOffset<MetricsResponse<'b>> {
+        let text = ::core::option::Option::Some(_fbb.create_string(&self.text));
+        let content_type = ::core::option::Option::Some(
+            _fbb.create_string(&self.content_type),
+        );
+        MetricsResponse::create(
+            _fbb,
+            &MetricsResponseArgs {
+                text,
+                content_type,
+            },
+        )
+    }
+}
 /// The frame of every v2 message, in both directions.
 #[derive(Copy, Clone, PartialEq)]
 pub struct Envelope<'a> {
@@ -22412,6 +22728,26 @@ impl<'a> Envelope<'a> {
             ::core::option::Option::None
         }
     }
+    /// `message` as a `Metrics`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_metrics(&self) -> ::core::option::Option<Metrics<'a>> {
+        if self.message_type() == Message::Metrics {
+            self.message().map(|t| unsafe { Metrics::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
+    /// `message` as a `MetricsResponse`, when that is the member it holds.
+    #[inline]
+    pub fn message_as_metrics_response(
+        &self,
+    ) -> ::core::option::Option<MetricsResponse<'a>> {
+        if self.message_type() == Message::MetricsResponse {
+            self.message().map(|t| unsafe { MetricsResponse::init_from_table(t) })
+        } else {
+            ::core::option::Option::None
+        }
+    }
     /// Copies the table into its owned form.
     pub fn unpack(&self) -> EnvelopeT {
         let time = self.time();
@@ -23022,6 +23358,22 @@ impl<'a> Envelope<'a> {
                     ::core::option::Option::None => MessageT::NONE,
                 }
             }
+            Message::Metrics => {
+                match self.message_as_metrics() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::Metrics(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
+            Message::MetricsResponse => {
+                match self.message_as_metrics_response() {
+                    ::core::option::Option::Some(x) => {
+                        MessageT::MetricsResponse(::std::boxed::Box::new(x.unpack()))
+                    }
+                    ::core::option::Option::None => MessageT::NONE,
+                }
+            }
             _ => MessageT::NONE,
         };
         EnvelopeT {
@@ -23420,6 +23772,16 @@ impl ::flatbuffers::Verifiable for Envelope<'_> {
                                 ::flatbuffers::ForwardsUOffset<SessionLogResponse>,
                             >("Message::SessionLogResponse", pos)
                     }
+                    Message::Metrics => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<Metrics>,
+                            >("Message::Metrics", pos)
+                    }
+                    Message::MetricsResponse => {
+                        v.verify_union_variant::<
+                                ::flatbuffers::ForwardsUOffset<MetricsResponse>,
+                            >("Message::MetricsResponse", pos)
+                    }
                     _ => ::core::result::Result::Ok(()),
                 },
             )?
@@ -23726,6 +24088,12 @@ impl ::core::fmt::Debug for Envelope<'_> {
             }
             Message::SessionLogResponse => {
                 ds.field("message", &self.message_as_session_log_response());
+            }
+            Message::Metrics => {
+                ds.field("message", &self.message_as_metrics());
+            }
+            Message::MetricsResponse => {
+                ds.field("message", &self.message_as_metrics_response());
             }
             _ => {
                 ds.field("message", &self.message().map(|_| "<unknown member>"));

@@ -27,7 +27,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// Inspect, export or import the embedded ledger.
     Ledger(cmd::ledger::Args),
-    /// Session admin: getinfo, sessions, disconnect <ids>, log <ids> (needs allow_unsafe).
+    /// Administer a running node: getinfo, sessions, disconnect <ids>, log <ids>, metrics
+    /// (needs a transport with `allow_unsafe`).
     Admin(cmd::admin::Args),
     /// Regenerate `generated/` from `schema/nanoapi.fbs`, or check schema compatibility.
     Codegen(cmd::codegen::Args),

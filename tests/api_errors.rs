@@ -636,6 +636,13 @@ const V2: &[Row<V2Error>] = &[
         wrong_type: Some(("[1]", (FORMAT, "invalid type: sequence, expected an object"))),
         ..V2NONE
     },
+    // `node_admin`: refused to a caller whose transport lacks `allow_unsafe` (this one).
+    Row {
+        name: "Metrics",
+        wrong_type: Some(("2", (FORMAT, "invalid type: integer `2`, expected an object"))),
+        other: &[("{}", (3, "Access denied"))],
+        ..V2NONE
+    },
     // ---- accounts ----
     Row {
         name: "AccountWeight",

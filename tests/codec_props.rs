@@ -165,6 +165,9 @@ round_trips! {
     session_log_state_round_trips: session_log_state() => SessionLogState, SessionLogStateJson;
     session_log_response_round_trips: session_log_response()
         => SessionLogResponse, SessionLogResponseJson;
+    // ---- admin: metrics ----
+    metrics_round_trips: Just(MetricsT {}) => Metrics, MetricsJson;
+    metrics_response_round_trips: metrics_response() => MetricsResponse, MetricsResponseJson;
 }
 
 proptest! {

@@ -302,6 +302,7 @@ fn requests_without_a_method_answer_not_implemented() {
             r#"{"message_type":"SessionLog","message":{"ids":[1]}}"#,
             "SessionLog",
         ),
+        (r#"{"message_type":"Metrics","message":{}}"#, "Metrics"),
     ];
     for (json, method) in cases {
         let err = run(&envelope_json(json)).unwrap_err();

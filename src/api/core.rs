@@ -23,6 +23,7 @@ use std::task::{Context, Poll};
 use bytes::{Bytes, BytesMut};
 use tokio::sync::Semaphore;
 
+use super::metrics::{self, Metrics, Outcome};
 use super::{v2, Api, ApiError, Caller, Cost, Encoding};
 
 /// What a transport calls: serve one request, or answer one refused unread. Implemented by the
@@ -41,6 +42,12 @@ pub trait Service: Send + Sync + 'static {
     /// Append the answer to a request refused before its payload was read, in the encoding the
     /// client announced. The transport closes the connection after sending it.
     fn refuse(&self, caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut);
+
+    /// Where transports report sessions, bytes and refused connections. A service without its
+    /// own table (a test double) reports into one nobody reads.
+    fn metrics(&self) -> &Metrics {
+        Metrics::detached()
+    }
 }
 
 /// Shared services are services too, so a test can keep a handle on its service.
@@ -57,6 +64,10 @@ impl<S: Service + ?Sized> Service for Arc<S> {
 
     fn refuse(&self, caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
         (**self).refuse(caller, encoding, reason, out)
+    }
+
+    fn metrics(&self) -> &Metrics {
+        (**self).metrics()
     }
 }
 
@@ -90,12 +101,20 @@ pub struct Pending {
 /// Whether nobody waits for a deferred request's answer any more. Set when its [`Pending`] is
 /// dropped; read by the handler through [`abandoned`] on the blocking thread that runs it.
 #[derive(Clone, Debug, Default)]
-pub struct Abandoned(Arc<AtomicBool>);
+pub struct Abandoned(Arc<Shared>);
+
+/// What a deferred request's two ends share: whether its answer is still wanted, and what its
+/// handler noted for the metrics on the blocking thread ([`Outcome::to_bits`]).
+#[derive(Debug, Default)]
+struct Shared {
+    abandoned: AtomicBool,
+    outcome: std::sync::atomic::AtomicU32,
+}
 
 impl Abandoned {
     /// True once the answer is no longer wanted.
     pub fn is_set(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.0.abandoned.load(Ordering::Relaxed)
     }
 }
 
@@ -113,7 +132,7 @@ pub fn abandoned() -> Option<Abandoned> {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        self.abandoned.0.store(true, Ordering::Relaxed);
+        self.abandoned.0.abandoned.store(true, Ordering::Relaxed);
     }
 }
 
@@ -134,7 +153,7 @@ impl Pending {
         let abandoned = Abandoned::default();
         let task = spawn_deferred(abandoned.clone(), produce);
         Pending {
-            answer: Box::pin(finish_deferred(task, on_panic)),
+            answer: Box::pin(finish_deferred(task, abandoned.clone(), on_panic)),
             abandoned,
         }
     }
@@ -157,9 +176,14 @@ impl Pending {
         let answer = Box::pin(async move {
             // Never closed; were it closed, the request would run unlimited rather than fail.
             let _slot = slots.acquire_owned().await.ok();
-            finish_deferred(spawn_deferred(flag, produce), on_panic).await
+            finish_deferred(spawn_deferred(flag.clone(), produce), flag, on_panic).await
         });
         Pending { answer, abandoned }
+    }
+
+    /// What the handler noted on the blocking thread (default until the answer is ready).
+    pub fn outcome(&self) -> Outcome {
+        Outcome::from_bits(self.abandoned.0.outcome.load(Ordering::Relaxed))
     }
 
     /// An answer already made.
@@ -192,6 +216,7 @@ fn spawn_deferred(
     flag: Abandoned,
     produce: impl FnOnce() -> BytesMut + Send + 'static,
 ) -> tokio::task::JoinHandle<BytesMut> {
+    let noted = flag.0.clone();
     tokio::task::spawn_blocking(move || {
         RUNNING.with(|r| *r.borrow_mut() = Some(flag));
         // Cleared however `produce` ends, so the pool thread's next task starts clean.
@@ -202,19 +227,30 @@ fn spawn_deferred(
             }
         }
         let _clear = Clear;
-        produce()
+        metrics::take_outcome();
+        let answer = produce();
+        let outcome = metrics::take_outcome().to_bits();
+        noted.outcome.store(outcome, Ordering::Relaxed);
+        answer
     })
 }
 
-/// The deferred answer, or `on_panic()` when the handler panicked.
+/// The deferred answer, or `on_panic()` when the handler panicked (noted in `flag` as a
+/// handler failure for the metrics).
 async fn finish_deferred(
     task: tokio::task::JoinHandle<BytesMut>,
+    flag: Abandoned,
     on_panic: impl FnOnce() -> BytesMut,
 ) -> BytesMut {
     match task.await {
         Ok(answer) => answer,
         Err(e) => {
             tracing::error!(error = %e, "a blocking request handler failed");
+            let failed = Outcome {
+                error: ApiError::HandlerFailed.code() as u8,
+                ..Outcome::default()
+            };
+            flag.0.outcome.store(failed.to_bits(), Ordering::Relaxed);
             on_panic()
         }
     }
@@ -272,6 +308,12 @@ pub trait LegacyRpc: Send + Sync + 'static {
 
     /// Append the RPC 1.0 answer for a failure the core detected itself (`{"error": "…"}`).
     fn write_error(&self, error: &ApiError, out: &mut BytesMut);
+
+    /// The action names by the index the front end notes for each request
+    /// ([`metrics::note_legacy`]), for the metrics' labels.
+    fn action_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }
 
 /// The node's request core: the one [`Api`] behind every encoding, plus the legacy front end.
@@ -285,6 +327,7 @@ pub struct RequestCore {
 impl RequestCore {
     /// Serve `api` over every encoding, with `legacy` answering encodings 1 and 2.
     pub fn new(api: Api, legacy: impl LegacyRpc) -> Self {
+        api.node_metrics().set_legacy_actions(legacy.action_names());
         RequestCore {
             api,
             legacy: Arc::new(legacy),
@@ -305,11 +348,15 @@ impl Service for RequestCore {
         payload: Bytes,
         out: &mut BytesMut,
     ) -> Reply {
+        // quanta reads the TSC where it is invariant: a third of `std::time::Instant::now` here,
+        // and the core reads the clock twice per request (benches/metrics.rs).
+        let started = quanta::Instant::now();
+        metrics::take_outcome();
         let offload = self.api.offload();
-        if offload.body_is_large(payload.len()) && abandoned().is_none() {
+        let reply = if offload.body_is_large(payload.len()) && abandoned().is_none() {
             // Parsing alone costs in proportion to the body: all of it leaves the async workers.
             let (core, on_fail, caller) = (self.clone(), self.clone(), caller.clone());
-            return Reply::Later(offload.run(
+            Reply::Later(offload.run(
                 Cost::Heavy,
                 move || core.serve_here(&caller, encoding, payload),
                 move || {
@@ -317,13 +364,37 @@ impl Service for RequestCore {
                     on_fail.write_error(encoding, &ApiError::HandlerFailed, &mut out);
                     out
                 },
-            ));
+            ))
+        } else {
+            self.route(caller, encoding, payload, out)
+        };
+        let noted = metrics::take_outcome();
+        let table = self.api.node_metrics();
+        match reply {
+            Reply::Ready => {
+                table.record(encoding, noted, started.elapsed());
+                Reply::Ready
+            }
+            Reply::Later(mut pending) => {
+                let table = table.clone();
+                Reply::Later(Pending::from_future(async move {
+                    let answer = (&mut pending).await;
+                    let outcome = noted.then(pending.outcome());
+                    table.record(encoding, outcome, started.elapsed());
+                    answer
+                }))
+            }
         }
-        self.route(caller, encoding, payload, out)
+    }
+
+    fn metrics(&self) -> &Metrics {
+        self.api.node_metrics()
     }
 
     fn refuse(&self, _caller: &Caller, encoding: Encoding, reason: Refusal, out: &mut BytesMut) {
-        self.write_error(encoding, &ApiError::from(reason), out);
+        let error = ApiError::from(reason);
+        self.api.node_metrics().record_error(error.code());
+        self.write_error(encoding, &error, out);
     }
 }
 

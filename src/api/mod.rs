@@ -27,6 +27,7 @@ pub mod convert;
 pub mod core;
 mod encoding;
 mod error;
+pub mod metrics;
 mod node;
 mod offload;
 mod unserved;
@@ -79,6 +80,8 @@ pub struct Api {
     work: WorkRegistry,
     /// Which requests leave the async workers, and the node-wide slots for costly reads.
     offload: Offload,
+    /// The node's metrics, recorded by the request core and the transports.
+    metrics: std::sync::Arc<metrics::Metrics>,
 }
 
 impl Api {
@@ -93,6 +96,7 @@ impl Api {
             cemented,
             work: WorkRegistry::default(),
             offload: Offload::default(),
+            metrics: std::sync::Arc::default(),
         }
     }
 
@@ -110,5 +114,10 @@ impl Api {
     /// The ledger every answer comes from.
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// The node's metrics (shared by every clone).
+    pub fn node_metrics(&self) -> &std::sync::Arc<metrics::Metrics> {
+        &self.metrics
     }
 }

@@ -103,6 +103,7 @@ impl Api {
     /// Dispatches a verified request envelope and finishes the response envelope in `resp`.
     fn answer(&self, caller: &Caller, env: Envelope<'_>, resp: &mut FlatBufferBuilder<'_>) {
         let correlation_id = env.correlation_id();
+        super::metrics::note_v2(env.message_type());
         match dispatch(self, caller, env, resp) {
             Ok((tag, message)) => finish(resp, correlation_id, tag, message),
             Err(e) => write_counted_error(caller, resp, correlation_id, &dispatch_error(e)),
@@ -371,6 +372,7 @@ pub(crate) fn write_error(
     correlation_id: Option<&str>,
     error: &ApiError,
 ) {
+    super::metrics::note_error(error.code());
     fbb.reset();
     let text = fbb.create_string(&error.to_string());
     let message = Error::create(

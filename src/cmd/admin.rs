@@ -1,5 +1,6 @@
-//! `nanoipc admin`: the session admin requests (`GetInfo`, `Sessions`, `SessionDisconnect`,
-//! `SessionLog`) over v2, printed as pretty JSON. The node serves them only on a transport with
+//! `nanoipc admin`: the node admin requests over v2: the session admin ones (`GetInfo`,
+//! `Sessions`, `SessionDisconnect`, `SessionLog`) printed as pretty JSON, and `Metrics` printed as
+//! its Prometheus text. The node serves them only on a transport with
 //! `allow_unsafe` until access control is enforced (otherwise the answer is `Access denied`).
 //!
 //! Exit codes as for `nanoipc call`: 0 answered; 1 the node answered with an error; 2 bad
@@ -7,7 +8,10 @@
 
 use std::process::ExitCode;
 
-use nanoipc::client::{encode_named, CallOptions, Target, WireEncoding};
+use nanoipc::client::{
+    encode_named, CallError, CallOptions, ClientError, NanoApiClient, Target, WireEncoding,
+};
+use nanoipc::schema::MetricsT;
 
 use super::call::{connect_to, parse_timeout, Timeout};
 
@@ -20,7 +24,8 @@ const TRANSPORT: u8 = 3;
     nanoipc admin getinfo\n  \
     nanoipc admin sessions --target tcp://[::1]:7077\n  \
     nanoipc admin disconnect 12 13\n  \
-    nanoipc admin log 12\n\n\
+    nanoipc admin log 12\n  \
+    nanoipc admin metrics\n\n\
     The node answers only on a transport with allow_unsafe (Access denied otherwise).")]
 pub struct Args {
     /// Node address: unix:///path or tcp://host:port.
@@ -51,6 +56,8 @@ pub enum AdminCommand {
         #[arg(required = true)]
         ids: Vec<u64>,
     },
+    /// Print the node's metrics in the Prometheus text format.
+    Metrics,
 }
 
 impl AdminCommand {
@@ -65,6 +72,7 @@ impl AdminCommand {
             AdminCommand::Sessions => ("Sessions", "{}".to_owned()),
             AdminCommand::Disconnect { ids: list } => ("SessionDisconnect", ids(list)),
             AdminCommand::Log { ids: list } => ("SessionLog", ids(list)),
+            AdminCommand::Metrics => ("Metrics", "{}".to_owned()),
         }
     }
 }
@@ -74,6 +82,9 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn admin(args: Args) -> ExitCode {
+    if let AdminCommand::Metrics = args.command {
+        return metrics(&args).await;
+    }
     let (name, message) = args.command.request();
     let opts = CallOptions {
         encoding: WireEncoding::Json,
@@ -107,5 +118,29 @@ async fn admin(args: Args) -> ExitCode {
             eprintln!("nanoipc admin: {e}");
             ExitCode::from(TRANSPORT)
         }
+    }
+}
+
+/// `Metrics` prints its text as is: it is already the Prometheus exposition a scraper reads.
+async fn metrics(args: &Args) -> ExitCode {
+    let answer = match connect_to(&args.target, args.timeout).await {
+        Ok(mut client) => client.metrics(&MetricsT {}).await,
+        Err(e) => Err(CallError::Transport(e)),
+    };
+    match answer {
+        Ok(m) => {
+            print!("{}", m.text);
+            ExitCode::SUCCESS
+        }
+        Err(e) => failed(&e),
+    }
+}
+
+/// Reports a failed admin request with the exit code its kind calls for.
+fn failed(e: &CallError<ClientError>) -> ExitCode {
+    eprintln!("nanoipc admin: {e}");
+    match e {
+        CallError::Remote { .. } => ExitCode::from(ERROR_ANSWER),
+        _ => ExitCode::from(TRANSPORT),
     }
 }

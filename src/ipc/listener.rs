@@ -84,6 +84,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
                 conn
             }
             Err(e) => {
+                ctx.service
+                    .metrics()
+                    .connection_refused(crate::api::metrics::ConnectionRefusal::AcceptError);
                 if fd_exhausted(&e) {
                     // Out of file descriptors: closing the longest-idle session frees one.
                     ctx.table.evict_idlest();
@@ -99,6 +102,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
         };
         let key = conn.peer_key();
         if ctx.table.peer_full(key) {
+            ctx.service
+                .metrics()
+                .connection_refused(crate::api::metrics::ConnectionRefusal::PeerLimit);
             if PEER_REFUSED.admit() {
                 tracing::warn!(peer = ?key, "connection refused: peer at its connection cap");
             }
@@ -110,6 +116,9 @@ pub async fn accept_loop(listeners: Listeners, ctx: AcceptContext) {
                 // At max_connections: make room by closing the longest-idle session; with every
                 // session busy, the new client waits for one to end.
                 if ctx.table.evict_idlest().is_none() {
+                    ctx.service
+                        .metrics()
+                        .connection_refused(crate::api::metrics::ConnectionRefusal::MaxConnections);
                     if ALL_BUSY.admit() {
                         tracing::warn!(
                             "max_connections reached and no session is idle; new clients wait"
@@ -252,7 +261,10 @@ fn spawn_session<S>(
         let _permit = permit;
         let (id, peer) = (caller.session_id, caller.peer.clone());
         tracing::debug!(session = id, %transport, %peer, "session opened");
+        let metrics = service.clone();
+        metrics.metrics().session_opened();
         let end = session::run(stream, caller, limits, service, shutdown, events_rx, budget).await;
+        metrics.metrics().session_closed();
         match (&end, admitted.kicked()) {
             (_, Some(kick)) => {
                 tracing::debug!(session = id, %transport, %peer, reason = ?kick, "session closed by the node");

@@ -207,6 +207,9 @@ where
                     s.caller.stats.note_error();
                     s.refuse(encoding, reason);
                     fatal = Some(SessionEnd::Refused(reason));
+                    s.service.metrics().connection_refused(
+                        crate::api::metrics::ConnectionRefusal::RequestTooLarge,
+                    );
                     break;
                 }
                 Err(err) => {
@@ -365,7 +368,10 @@ where
                     false => SessionEnd::Closed,
                 };
             }
-            Woke::Read(Some(Ok(n))) => s.note_read(n),
+            Woke::Read(Some(Ok(n))) => {
+                s.service.metrics().bytes_received(n);
+                s.note_read(n);
+            }
             Woke::Read(Some(Err(e))) => return SessionEnd::Io(e),
         }
     }
@@ -553,6 +559,7 @@ impl Session {
             };
             written += n;
             stats.bytes_out.fetch_add(n as u64, Ordering::Relaxed);
+            self.service.metrics().bytes_sent(n);
             stats.touch();
         }
         let _ = stream.flush().await;

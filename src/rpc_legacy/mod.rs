@@ -53,9 +53,23 @@ impl LegacyError {
         LegacyError::Message(text.into())
     }
 
-    /// The `{"error": …}` answer.
+    /// The `{"error": …}` answer (noted for the metrics under [`LegacyError::code`]).
     pub fn to_tree(&self) -> Tree {
+        crate::api::metrics::note_error(self.code());
         Tree::error(&self.to_string())
+    }
+
+    /// The nearest v2 error code (`docs/errors.md`), for the metrics: legacy answers carry none.
+    /// Action-specific texts count as invalid arguments, which nearly all of them are.
+    pub fn code(&self) -> i32 {
+        match self {
+            LegacyError::UnableToParse => 1,
+            LegacyError::UnknownCommand => 2,
+            LegacyError::ControlDisabled => 3,
+            LegacyError::TooLarge => 6,
+            LegacyError::Message(_) => 4,
+            LegacyError::EmptyResponse | LegacyError::Internal => 7,
+        }
     }
 }
 

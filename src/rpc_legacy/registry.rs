@@ -52,6 +52,8 @@ pub struct Action<S> {
     /// Runs on the blocking pool (ledger writes, proof-of-work), never on a runtime worker.
     pub blocking: bool,
     pub run: ActionFn<S>,
+    /// Position in registration order, set by the registry: the action's metrics slot.
+    pub index: usize,
 }
 
 /// Registering the same action name twice is a programming error worth reporting.
@@ -100,6 +102,7 @@ impl<S> Registry<S> {
             gate,
             blocking: false,
             run,
+            index: 0,
         })
     }
 
@@ -118,13 +121,15 @@ impl<S> Registry<S> {
             gate,
             blocking: true,
             run,
+            index: 0,
         })
     }
 
-    fn insert(&mut self, action: Action<S>) -> Result<&mut Self, DuplicateAction> {
+    fn insert(&mut self, mut action: Action<S>) -> Result<&mut Self, DuplicateAction> {
         if self.actions.contains_key(action.name) {
             return Err(DuplicateAction(action.name));
         }
+        action.index = self.actions.len();
         self.actions.insert(action.name, action);
         Ok(self)
     }
@@ -156,6 +161,7 @@ impl<S> Registry<S> {
             let action = self.actions.get(name).ok_or(LegacyError::UnknownCommand)?;
             Ok((action, action.keys))
         })?;
+        crate::api::metrics::note_legacy(action.index);
         if action.gate.is_control(&req) && !control_allowed {
             return Err(LegacyError::ControlDisabled);
         }
@@ -228,6 +234,12 @@ impl LegacyRpc for Registry<Api> {
 
     fn write_error(&self, error: &ApiError, out: &mut BytesMut) {
         Tree::error(&error.to_string()).write_json(out);
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        let mut actions: Vec<_> = self.actions.values().collect();
+        actions.sort_unstable_by_key(|a| a.index);
+        actions.iter().map(|a| a.name).collect()
     }
 }
 

@@ -271,7 +271,14 @@ pub fn message() -> impl Strategy<Value = MessageT> {
         keys_message(),
         // ---- session admin ----
         admin_message(),
+        // ---- admin: metrics ----
+        Just(MessageT::Metrics(Box::default())),
+        metrics_response().prop_map(|m| MessageT::MetricsResponse(Box::new(m))),
     ]
+}
+
+pub fn metrics_response() -> impl Strategy<Value = MetricsResponseT> {
+    (s(), s()).prop_map(|(text, content_type)| MetricsResponseT { text, content_type })
 }
 
 pub fn envelope() -> impl Strategy<Value = EnvelopeT> {
