@@ -13,6 +13,7 @@ use bytes::{Bytes, BytesMut};
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
 
 use super::core::{Pending, Reply};
+use super::accounts::DirectAnswer;
 use super::{Api, ApiError, Caller};
 use crate::schema::dispatch::message_name;
 use crate::schema::json::parse_envelope_json;
@@ -83,7 +84,16 @@ impl Api {
                 Ok(env) if runs_blocking(env.message_type()) => {
                     return Some(Bytes::copy_from_slice(req.finished_data()))
                 }
-                Ok(env) => self.answer(caller, env, resp),
+                // The hot account reads are written as JSON from their typed answers: no
+                // response buffer to build and verify again (see `accounts::answers`).
+                Ok(env) => match self.direct_answer(&env) {
+                    Some(Ok(answer)) => {
+                        write_direct_json(env.correlation_id(), &answer, out);
+                        return None;
+                    }
+                    Some(Err(e)) => write_error(resp, env.correlation_id(), &e),
+                    None => self.answer(caller, env, resp),
+                },
                 Err(e) => write_error(resp, None, &e),
             }
             write_json(resp.finished_data(), out);
@@ -195,16 +205,7 @@ fn write_json(finished: &[u8], out: &mut BytesMut) {
         ignore_missing_null_terminator: false,
     };
     match root_as_envelope_with_opts(&own, finished) {
-        Ok(env) => JSON_OUT.with(|cell| {
-            let buf = cell.take();
-            let mut w = JsonWriter::with_buffer(buf, false);
-            env.write_json(&mut w);
-            let text = w.finish();
-            out.extend_from_slice(text.as_bytes());
-            if text.capacity() <= KEEP_JSON_BUFFER {
-                cell.set(text);
-            }
-        }),
+        Ok(env) => with_json_writer(out, |w| env.write_json(w)),
         // A generator bug, never client input: answer an error rather than an empty frame.
         Err(e) => {
             tracing::error!(error = %e, "a response envelope failed verification");
@@ -219,6 +220,43 @@ fn write_json(finished: &[u8], out: &mut BytesMut) {
             out.extend_from_slice(text.as_bytes());
         }
     }
+}
+
+/// Appends the JSON response envelope for a typed answer, as [`write_json`] would write the
+/// same envelope built in a buffer: `time`, the request's `correlation_id`, the message.
+fn write_direct_json(correlation_id: Option<&str>, answer: &DirectAnswer, out: &mut BytesMut) {
+    with_json_writer(out, |w| {
+        w.begin_object();
+        let time = now_ms();
+        if time != 0 {
+            w.key("time");
+            w.scalar(time);
+        }
+        if let Some(id) = correlation_id {
+            w.key("correlation_id");
+            w.string(id);
+        }
+        let tag = answer.message_type();
+        w.key("message_type");
+        w.enum_value(tag.variant_name(), i128::from(tag.0));
+        w.key("message");
+        answer.write_json(w);
+        w.end_object();
+    })
+}
+
+/// Appends the compact JSON `write` produces, built in a per-thread buffer that keeps its
+/// allocation between requests.
+fn with_json_writer(out: &mut BytesMut, write: impl FnOnce(&mut JsonWriter)) {
+    JSON_OUT.with(|cell| {
+        let mut w = JsonWriter::with_buffer(cell.take(), false);
+        write(&mut w);
+        let text = w.finish();
+        out.extend_from_slice(text.as_bytes());
+        if text.capacity() <= KEEP_JSON_BUFFER {
+            cell.set(text);
+        }
+    })
 }
 
 /// Parses a JSON request into `req` and returns the envelope read back from it.

@@ -16,8 +16,11 @@
 mod history;
 mod listing;
 mod receivable;
+mod answers;
+mod render;
 mod v2;
 
+pub(in crate::api) use answers::DirectAnswer;
 pub use history::{HistoryEntry, HistoryKind, HistoryPage, HistoryQuery, HistoryStart};
 pub use listing::REPRESENTATIVE_MINIMUM;
 pub use receivable::{ReceivableItem, ReceivableQuery};
