@@ -65,6 +65,15 @@ pub struct ChainBlock {
     pub confirmed: bool,
 }
 
+/// Where [`Ledger::walk_chain`] starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainStart {
+    /// A block; its chain is walked.
+    Block(BlockHash),
+    /// An account's chain, from its head (or its open block in a reverse walk).
+    Account(Account),
+}
+
 /// `ledger` listing options, as nano-node's `ledger` action takes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LedgerListing {
@@ -164,29 +173,45 @@ impl Ledger {
     }
 
     /// Walks an account chain from `start` (previous links, or successors when `reverse`),
-    /// handing each block to `visit` until it breaks or the chain ends. Returns the hash of the
-    /// block that would have been visited next (zero at the chain's end). An unknown `start`
-    /// visits nothing and returns zero.
+    /// handing each block to `visit` until it breaks or the chain ends. Returns the chain's
+    /// account and the hash of the block that would have been visited next (zero at the chain's
+    /// end), or `None` when `start` names no block or no opened account. An account's walk starts
+    /// at its head, or at its open block when `reverse`.
     ///
-    /// Every block of the walk is read once: the previous block whose balance a block's entry
-    /// needs is the one visited next (walking back) or just before (walking forward), so it is
-    /// carried over rather than read again; a source block is read only for a block that may take
-    /// funds in (see [`ChainBlock::source_account`]).
+    /// One read transaction covers the whole walk, and every block of it is read once: the
+    /// previous block whose balance a block's entry needs is the one visited next (walking back)
+    /// or just before (walking forward), so it is carried over rather than read again; a source
+    /// block is read only for a block that may take funds in (see
+    /// [`ChainBlock::source_account`]).
     pub fn walk_chain(
         &self,
-        start: &BlockHash,
+        start: ChainStart,
         reverse: bool,
         mut visit: impl FnMut(ChainBlock) -> ControlFlow<()>,
-    ) -> Result<BlockHash, LedgerError> {
+    ) -> Result<Option<(Account, BlockHash)>, LedgerError> {
         self.read(|s, t| {
-            let Some(mut stored) = s.block(t, start)? else {
-                return Ok(BlockHash::ZERO);
+            let (first, opened) = match start {
+                ChainStart::Block(hash) => (hash, None),
+                ChainStart::Account(account) => match s.account(t, &account)? {
+                    Some(info) if reverse => (info.open_block, Some((account, info))),
+                    Some(info) => (info.head, Some((account, info))),
+                    None => return Ok(None),
+                },
             };
-            // Read once: every block of one chain has the same account.
-            let confirmation_height = s
-                .account(t, &stored.sideband.account)?
-                .map_or(0, |i| i.confirmation_height);
-            let mut hash = *start;
+            let Some(mut stored) = s.block(t, &first)? else {
+                // An opened account whose first block is missing shows nothing, as before.
+                return Ok(opened.map(|(account, _)| (account, BlockHash::ZERO)));
+            };
+            let (account, confirmation_height) = match opened {
+                Some((account, info)) => (account, info.confirmation_height),
+                None => {
+                    // Every block of one chain has the same account: read its record once.
+                    let account = stored.sideband.account;
+                    let height = s.account(t, &account)?.map_or(0, |i| i.confirmation_height);
+                    (account, height)
+                }
+            };
+            let mut hash = first;
             // Walking forward: the block visited last, which is the next block's previous.
             let mut last: Option<(BlockHash, Amount)> = None;
             loop {
@@ -217,7 +242,7 @@ impl Ledger {
                     confirmed,
                 };
                 if visit(block).is_break() || next.is_zero() {
-                    return Ok(next);
+                    return Ok(Some((account, next)));
                 }
                 last = Some((hash, balance));
                 stored = match previous.filter(|_| !reverse) {

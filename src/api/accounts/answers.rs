@@ -127,9 +127,10 @@ impl Api {
         let page = self.history(&query)?;
         Ok(HistoryAnswer {
             account: page.account,
-            history: page.entries.iter().map(|e| entry(e, query.raw)).collect(),
             previous: page.next.filter(|_| !query.reverse),
             next: page.next.filter(|_| query.reverse),
+            history: page.entries,
+            raw: query.raw,
         })
     }
 }
@@ -204,12 +205,15 @@ impl InfoAnswer {
     }
 }
 
-/// `AccountHistoryResponse`'s fields in schema order.
+/// `AccountHistoryResponse`'s fields in schema order. Each entry's fields are worked out as it is
+/// written ([`entry`]), so a page is not copied into a second list first.
 pub(in crate::api) struct HistoryAnswer {
     account: Account,
-    history: Vec<EntryAnswer>,
+    history: Vec<HistoryEntry>,
     previous: Option<BlockHash>,
     next: Option<BlockHash>,
+    /// Entries carry their blocks' own fields (nano-node's `raw`).
+    raw: bool,
 }
 
 impl HistoryAnswer {
@@ -217,7 +221,11 @@ impl HistoryAnswer {
         &self,
         fbb: &mut FlatBufferBuilder<'b>,
     ) -> WIPOffset<AccountHistoryResponse<'b>> {
-        let history: Vec<_> = self.history.iter().map(|e| e.build(fbb)).collect();
+        let history: Vec<_> = self
+            .history
+            .iter()
+            .map(|e| entry(e, self.raw).build(fbb))
+            .collect();
         let history = fbb.create_vector(&history);
         let args = AccountHistoryResponseArgs {
             account: Some(address(fbb, &self.account)),
@@ -235,7 +243,7 @@ impl HistoryAnswer {
         w.begin_array();
         for e in &self.history {
             w.element();
-            e.write_json(w);
+            entry(e, self.raw).write_json(w);
         }
         w.end_array();
         optional(w, "previous", self.previous, hash_ref);

@@ -172,7 +172,14 @@ impl Api {
 }
 
 /// Decodes an address with nano-node's error text.
+///
+/// Successful decodes are remembered per thread (see `render`): the checksum of an address a
+/// client keeps sending is not recomputed on every request.
 pub(crate) fn parse_account(address: &str) -> Result<ParsedAccount, ApiError> {
+    render::parse_cached(address, decode_account)
+}
+
+fn decode_account(address: &str) -> Result<ParsedAccount, ApiError> {
     Account::decode_address(address)
         .map(|(account, prefix)| ParsedAccount {
             account,

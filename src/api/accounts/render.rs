@@ -12,25 +12,39 @@ use std::cell::RefCell;
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 
+use super::ParsedAccount;
 use crate::ledger::primitives::{Account, Amount};
 
-/// Slots of the per-thread address cache (direct-mapped: a key has one slot). 256 addresses
+/// Slots of each per-thread address cache (direct-mapped: a key has one slot). 256 addresses
 /// take about 30 KiB per runtime thread.
 const ADDRESS_SLOTS: usize = 256;
 
 thread_local! {
     static ADDRESSES: RefCell<[Option<(Account, Box<str>)>; ADDRESS_SLOTS]> =
         const { RefCell::new([const { None }; ADDRESS_SLOTS]) };
+    /// The other direction: address texts a request gave, and what they decoded to (successful
+    /// decodes only). The same text always decodes the same way, so a hit skips the checksum.
+    static PARSED: RefCell<[Option<(Box<str>, ParsedAccount)>; ADDRESS_SLOTS]> =
+        const { RefCell::new([const { None }; ADDRESS_SLOTS]) };
+}
+
+/// The slot of a key: every byte counts (test keys such as `[n; 32]` must not all collide), and
+/// a key crafted to collide only evicts another entry, it never reads a wrong one.
+fn slot_of(bytes: &[u8]) -> usize {
+    let mut h = 0u64;
+    for chunk in bytes.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    (h >> 56) as usize % ADDRESS_SLOTS
 }
 
 /// Calls `f` with the `nano_` address of `account`.
 pub(super) fn with_address<R>(account: &Account, f: impl FnOnce(&str) -> R) -> R {
     ADDRESSES.with(|cell| match cell.try_borrow_mut() {
         Ok(mut slots) => {
-            // Keys are hashes of secrets, so two of their bytes spread accounts evenly; a key
-            // crafted to collide only evicts another, it never reads a wrong address.
-            let index = usize::from(account.0[0] ^ account.0[17]) % ADDRESS_SLOTS;
-            let Some(slot) = slots.get_mut(index) else {
+            let Some(slot) = slots.get_mut(slot_of(&account.0)) else {
                 return f(&account.encode_address());
             };
             match slot {
@@ -44,6 +58,29 @@ pub(super) fn with_address<R>(account: &Account, f: impl FnOnce(&str) -> R) -> R
         }
         // Re-entered from inside `f` (never done here): no cache, same text.
         Err(_) => f(&account.encode_address()),
+    })
+}
+
+/// `parse(text)`, remembered per thread when it succeeds.
+pub(super) fn parse_cached<E>(
+    text: &str,
+    parse: impl FnOnce(&str) -> Result<ParsedAccount, E>,
+) -> Result<ParsedAccount, E> {
+    PARSED.with(|cell| {
+        let Ok(mut slots) = cell.try_borrow_mut() else {
+            return parse(text);
+        };
+        let Some(slot) = slots.get_mut(slot_of(text.as_bytes())) else {
+            return parse(text);
+        };
+        if let Some((known, parsed)) = slot {
+            if **known == *text {
+                return Ok(*parsed);
+            }
+        }
+        let parsed = parse(text)?;
+        *slot = Some((text.into(), parsed));
+        Ok(parsed)
     })
 }
 
@@ -148,16 +185,9 @@ mod tests {
 
     #[test]
     fn cached_addresses_are_each_keys_own() {
-        // Keys that share a slot evict each other and still render their own address, fresh and
-        // from the cache.
-        let keys: Vec<Account> = (0u8..6)
-            .map(|n| {
-                let mut key = [n; 32];
-                key[0] = 7;
-                key[17] = 7;
-                Account(key)
-            })
-            .collect();
+        // Many keys over few slots evict each other and still render their own address, fresh
+        // and from the cache.
+        let keys: Vec<Account> = (0..=u8::MAX).chain(0..=u8::MAX).map(|n| Account([n; 32])).collect();
         for _ in 0..2 {
             for key in &keys {
                 for _ in 0..2 {
@@ -166,5 +196,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn cached_parses_are_each_texts_own() {
+        let keys: Vec<Account> = (0..=u8::MAX).map(|n| Account([n; 32])).collect();
+        for _ in 0..2 {
+            for key in &keys {
+                let text = key.encode_address();
+                let parsed = parse_cached(&text, super::super::decode_account).expect("valid");
+                assert_eq!(parsed.account, *key);
+                assert!(!parsed.deprecated_format);
+                let dashed = text.replacen("nano_", "nano-", 1);
+                let parsed = parse_cached(&dashed, super::super::decode_account).expect("valid");
+                assert_eq!(parsed.account, *key);
+                assert!(parsed.deprecated_format);
+            }
+        }
+        let mut bad = keys[1].encode_address();
+        let last = if bad.ends_with('1') { "3" } else { "1" };
+        bad.replace_range(bad.len() - 1.., last);
+        assert!(parse_cached(&bad, super::super::decode_account).is_err());
+        assert!(parse_cached(&bad, super::super::decode_account).is_err());
     }
 }
