@@ -59,10 +59,12 @@ impl Rows {
     /// One request through the core, answered inline into `out`.
     fn serve(&self, payload: &Bytes, out: &mut BytesMut) -> usize {
         out.clear();
-        match self
-            .core
-            .serve(&self.caller, Encoding::FlatbuffersJson, payload.clone(), out)
-        {
+        match self.core.serve(
+            &self.caller,
+            Encoding::FlatbuffersJson,
+            payload.clone(),
+            out,
+        ) {
             Reply::Ready => out.len(),
             Reply::Later(_) => panic!("a read request was deferred"),
         }

@@ -12,8 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
 
-use super::core::{Pending, Reply};
 use super::accounts::DirectAnswer;
+use super::core::{Pending, Reply};
 use super::{Api, ApiError, Caller};
 use crate::schema::dispatch::message_name;
 use crate::schema::json::parse_envelope_json;

@@ -200,7 +200,12 @@ impl InfoAnswer {
             self.confirmed_representative,
             json::address,
         );
-        optional(w, "confirmed_receivable", self.confirmed_receivable, amount_ref);
+        optional(
+            w,
+            "confirmed_receivable",
+            self.confirmed_receivable,
+            amount_ref,
+        );
         w.end_object();
     }
 }
@@ -325,9 +330,8 @@ fn entry(e: &HistoryEntry, raw: bool) -> EntryAnswer {
 
 impl EntryAnswer {
     fn build<'b>(&self, fbb: &mut FlatBufferBuilder<'b>) -> WIPOffset<AccountHistoryEntry<'b>> {
-        let hash_text = |fbb: &mut FlatBufferBuilder<'b>, h: Option<BlockHash>| {
-            h.map(|h| hex32(fbb, &h.0))
-        };
+        let hash_text =
+            |fbb: &mut FlatBufferBuilder<'b>, h: Option<BlockHash>| h.map(|h| hex32(fbb, &h.0));
         let args = AccountHistoryEntryArgs {
             r#type: Some(fbb.create_string(self.r#type)),
             subtype: self.subtype.map(|s| fbb.create_string(s)),
@@ -353,7 +357,9 @@ impl EntryAnswer {
     fn write_json(&self, w: &mut JsonWriter) {
         w.begin_object();
         json::str(w, "type", self.r#type);
-        optional(w, "subtype", self.subtype, |w, k, s: &&str| json::str(w, k, s));
+        optional(w, "subtype", self.subtype, |w, k, s: &&str| {
+            json::str(w, k, s)
+        });
         optional(w, "account", self.account, json::address);
         optional(w, "amount", self.amount, amount_ref);
         json::u64(w, "local_timestamp", self.local_timestamp);
@@ -367,7 +373,9 @@ impl EntryAnswer {
         optional(w, "source", self.source, hash_ref);
         optional(w, "destination", self.destination, json::address);
         optional(w, "opened", self.opened, json::address);
-        optional(w, "work", self.work, |w, k, x: &Work| json::str(w, k, &x.encode_hex()));
+        optional(w, "work", self.work, |w, k, x: &Work| {
+            json::str(w, k, &x.encode_hex())
+        });
         optional(w, "signature", self.signature, |w, k, x: &Signature| {
             json::str(w, k, &x.encode_hex())
         });

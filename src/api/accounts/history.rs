@@ -4,7 +4,10 @@
 
 use std::ops::ControlFlow;
 
-use super::{require_count, Api, ApiError, ACCOUNT_NOT_FOUND};
+use super::{as_limit, require_count, Api, ApiError, ACCOUNT_NOT_FOUND};
+
+/// The most history entries reserved before the walk finds them.
+const PAGE_RESERVE: usize = 64;
 use crate::ledger::primitives::{is_epoch_link, Account, Amount, Block, BlockHash};
 use crate::ledger::{ChainBlock, ChainStart};
 
@@ -105,7 +108,9 @@ impl Api {
             epoch_signer: self.ledger.network().epoch_signer(),
         };
         let mut offset = query.offset;
-        let mut entries = Vec::new();
+        // Sized for the page up front (entries are large, so regrowing copies a lot), but never
+        // beyond a small bound whatever `count` the client sent.
+        let mut entries = Vec::with_capacity(as_limit(remaining).min(PAGE_RESERVE));
         let walked = self.ledger.walk_chain(start, query.reverse, |b| {
             if offset > 0 {
                 offset -= 1;

@@ -13,10 +13,10 @@
 //! `receivable` (receivable listings), `listing` (representatives, delegators, frontiers, the
 //! `ledger` dump, unopened accounts), `v2` (the v2 handlers that read requests and write answers).
 
+mod answers;
 mod history;
 mod listing;
 mod receivable;
-mod answers;
 mod render;
 mod v2;
 

@@ -105,7 +105,10 @@ impl Hex32 {
 }
 
 /// `account`'s `nano_` address as a builder string.
-pub(super) fn address<'b>(fbb: &mut FlatBufferBuilder<'b>, account: &Account) -> WIPOffset<&'b str> {
+pub(super) fn address<'b>(
+    fbb: &mut FlatBufferBuilder<'b>,
+    account: &Account,
+) -> WIPOffset<&'b str> {
     with_address(account, |text| fbb.create_string(text))
 }
 
@@ -165,7 +168,9 @@ mod tests {
     use super::*;
     use crate::ledger::primitives::BlockHash;
 
-    fn text(build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> WIPOffset<&'static str>) -> String {
+    fn text(
+        build: impl FnOnce(&mut FlatBufferBuilder<'static>) -> WIPOffset<&'static str>,
+    ) -> String {
         let mut fbb = FlatBufferBuilder::new();
         let s = build(&mut fbb);
         fbb.finish_minimal(s);
@@ -187,7 +192,10 @@ mod tests {
     fn cached_addresses_are_each_keys_own() {
         // Many keys over few slots evict each other and still render their own address, fresh
         // and from the cache.
-        let keys: Vec<Account> = (0..=u8::MAX).chain(0..=u8::MAX).map(|n| Account([n; 32])).collect();
+        let keys: Vec<Account> = (0..=u8::MAX)
+            .chain(0..=u8::MAX)
+            .map(|n| Account([n; 32]))
+            .collect();
         for _ in 0..2 {
             for key in &keys {
                 for _ in 0..2 {
