@@ -21,6 +21,8 @@ use crate::schema::{
 };
 
 /// A typed answer that can also be written as JSON without a builder.
+// It lives on the stack for one request; boxing the larger variant would cost an allocation.
+#[allow(clippy::large_enum_variant)]
 pub(in crate::api) enum DirectAnswer {
     Info(InfoAnswer),
     History(HistoryAnswer),

@@ -19,12 +19,15 @@ use crate::ledger::primitives::{Account, Amount};
 /// take about 30 KiB per runtime thread.
 const ADDRESS_SLOTS: usize = 256;
 
+/// A direct-mapped per-thread cache.
+type Slots<T> = RefCell<[Option<T>; ADDRESS_SLOTS]>;
+
 thread_local! {
-    static ADDRESSES: RefCell<[Option<(Account, Box<str>)>; ADDRESS_SLOTS]> =
+    static ADDRESSES: Slots<(Account, Box<str>)> =
         const { RefCell::new([const { None }; ADDRESS_SLOTS]) };
     /// The other direction: address texts a request gave, and what they decoded to (successful
     /// decodes only). The same text always decodes the same way, so a hit skips the checksum.
-    static PARSED: RefCell<[Option<(Box<str>, ParsedAccount)>; ADDRESS_SLOTS]> =
+    static PARSED: Slots<(Box<str>, ParsedAccount)> =
         const { RefCell::new([const { None }; ADDRESS_SLOTS]) };
 }
 
