@@ -317,3 +317,51 @@ fn representatives_delegators_frontiers() {
     assert_eq!(fr["frontiers"].as_array().unwrap().len(), 1);
     invalid(f.v2("Frontiers", json!({"account": burn})), "Invalid count");
 }
+
+/// `AccountInfo` and `AccountHistory` answer in encoding 4 from their typed values (no response
+/// buffer is built); in encoding 3 from the builder. Both must say the same thing: the binary
+/// answer written as JSON by the generated writer is the JSON answer, byte for byte (but `time`).
+#[test]
+fn json_answers_match_the_binary_answers() {
+    use nanoipc::api::{Caller, Encoding};
+    use nanoipc::schema::json::{envelope_from_json, envelope_to_json};
+    use nanoipc::schema::{root_as_envelope, JsonOptions};
+    let f = Fixture::new();
+    let (a, b) = (f.a_addr(), f.b_addr());
+    let requests = [
+        json!({"message_type": "AccountInfo", "message": {"account": a}}),
+        json!({"correlation_id": "c-1", "message_type": "AccountInfo", "message": {
+            "account": a, "representative": true, "weight": true, "receivable": true,
+            "include_confirmed": true}}),
+        json!({"message_type": "AccountInfo", "message": {"account": GENESIS, "weight": true}}),
+        json!({"message_type": "AccountInfo", "message": {"account": b}}),
+        json!({"message_type": "AccountHistory", "message": {"account": a, "count": 10}}),
+        json!({"message_type": "AccountHistory", "message": {"account": GENESIS, "count": 2}}),
+        json!({"correlation_id": "c-2", "message_type": "AccountHistory", "message": {
+            "account": a, "count": 10, "raw": true}}),
+        json!({"message_type": "AccountHistory", "message": {
+            "account": GENESIS, "count": 10, "raw": true, "reverse": true}}),
+        json!({"message_type": "AccountHistory", "message": {
+            "head": h(&f.change_a), "count": 1, "raw": true, "reverse": true}}),
+        json!({"message_type": "AccountHistory", "message": {
+            "account": GENESIS, "count": 10, "offset": 1, "account_filter": [b]}}),
+        json!({"message_type": "AccountHistory", "message": {
+            "account": a, "count": 10, "raw": true, "account_filter": [GENESIS]}}),
+        json!({"message_type": "AccountHistory", "message": {"account": b, "count": 3}}),
+        json!({"message_type": "AccountHistory", "message": {"account": a}}),
+    ];
+    let untimed = |text: &str| -> String {
+        let rest = text.strip_prefix(r#"{"time":"#).expect("a timed envelope");
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            .to_owned()
+    };
+    for request in requests {
+        let text = request.to_string();
+        let json_answer = f.call(Encoding::FlatbuffersJson, &text);
+        let binary = envelope_from_json(&text, &JsonOptions::default()).unwrap();
+        let caller = Caller::local(1);
+        let out = support::serve_sync(&*f.handler, &caller, Encoding::Flatbuffers, &binary);
+        let binary_answer = envelope_to_json(&root_as_envelope(&out).unwrap(), false);
+        assert_eq!(untimed(&json_answer), untimed(&binary_answer), "{text}");
+    }
+}

@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use bytes::{Bytes, BytesMut};
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, VerifierOptions, WIPOffset};
 
+use super::accounts::DirectAnswer;
 use super::core::Reply;
 use super::{Api, ApiError, Caller, Cost};
 use crate::schema::dispatch::message_name;
@@ -84,7 +85,20 @@ impl Api {
             match parse_request_json(&payload, &self.json, req) {
                 // The parsed request travels as its binary envelope: the JSON is read only once.
                 Ok(env) => match self.offload.v2_cost(&env) {
-                    Cost::Cheap => self.answer(caller, env, resp),
+                    // The hot account reads are written as JSON from their typed answers: no
+                    // response buffer to build and verify again (see `accounts::answers`).
+                    Cost::Cheap => match self.direct_answer(&env) {
+                        Some(Ok(answer)) => {
+                            super::metrics::note_v2(env.message_type());
+                            write_direct_json(env.correlation_id(), &answer, out);
+                            return None;
+                        }
+                        Some(Err(e)) => {
+                            super::metrics::note_v2(env.message_type());
+                            write_error(resp, env.correlation_id(), &e)
+                        }
+                        None => self.answer(caller, env, resp),
+                    },
                     cost => return Some((Bytes::copy_from_slice(req.finished_data()), cost)),
                 },
                 Err(e) => write_counted_error(caller, resp, None, &e),
@@ -222,16 +236,7 @@ fn write_json(finished: &[u8], out: &mut BytesMut) {
         ignore_missing_null_terminator: false,
     };
     match root_as_envelope_with_opts(&own, finished) {
-        Ok(env) => JSON_OUT.with(|cell| {
-            let buf = cell.take();
-            let mut w = JsonWriter::with_buffer(buf, false);
-            env.write_json(&mut w);
-            let text = w.finish();
-            out.extend_from_slice(text.as_bytes());
-            if text.capacity() <= KEEP_JSON_BUFFER {
-                cell.set(text);
-            }
-        }),
+        Ok(env) => with_json_writer(out, |w| env.write_json(w)),
         // A generator bug, never client input: answer an error rather than an empty frame.
         Err(e) => {
             tracing::error!(error = %e, "a response envelope failed verification");
@@ -246,6 +251,43 @@ fn write_json(finished: &[u8], out: &mut BytesMut) {
             out.extend_from_slice(text.as_bytes());
         }
     }
+}
+
+/// Appends the JSON response envelope for a typed answer, as [`write_json`] would write the
+/// same envelope built in a buffer: `time`, the request's `correlation_id`, the message.
+fn write_direct_json(correlation_id: Option<&str>, answer: &DirectAnswer, out: &mut BytesMut) {
+    with_json_writer(out, |w| {
+        w.begin_object();
+        let time = now_ms();
+        if time != 0 {
+            w.key("time");
+            w.scalar(time);
+        }
+        if let Some(id) = correlation_id {
+            w.key("correlation_id");
+            w.string(id);
+        }
+        let tag = answer.message_type();
+        w.key("message_type");
+        w.enum_value(tag.variant_name(), i128::from(tag.0));
+        w.key("message");
+        answer.write_json(w);
+        w.end_object();
+    })
+}
+
+/// Appends the compact JSON `write` produces, built in a per-thread buffer that keeps its
+/// allocation between requests.
+fn with_json_writer(out: &mut BytesMut, write: impl FnOnce(&mut JsonWriter)) {
+    JSON_OUT.with(|cell| {
+        let mut w = JsonWriter::with_buffer(cell.take(), false);
+        write(&mut w);
+        let text = w.finish();
+        out.extend_from_slice(text.as_bytes());
+        if text.capacity() <= KEEP_JSON_BUFFER {
+            cell.set(text);
+        }
+    })
 }
 
 /// Parses a JSON request into `req` and returns the envelope read back from it.

@@ -32,7 +32,9 @@ pub use error::{LedgerError, NoSpace};
 pub use handle::Ledger;
 pub use processor::{ConfirmationEvent, ProcessResult};
 pub use queries::{BlockCount, BlockInfo, LedgerTotals};
-pub use queries_accounts::{AccountRecord, ChainBlock, ConfirmedView, LedgerListing, RecordExtras};
+pub use queries_accounts::{
+    AccountRecord, ChainBlock, ChainStart, ConfirmedView, LedgerListing, RecordExtras,
+};
 pub use queries_blocks::{BlockDetails, BlockExtras};
 pub use receivables::ReceivableEntry;
 pub use records::{AccountInfo, Receivable, Sideband, StoredBlock, Subtype};

@@ -11,7 +11,6 @@ use heed::RoTxn;
 use super::error::LedgerError;
 use super::handle::Ledger;
 use super::primitives::{Account, Amount, Block, BlockHash};
-use super::queries::walk_stored;
 use super::receivables::receivable_total;
 use super::records::{decode32, split_receivable_key, AccountInfo, Receivable, StoredBlock};
 use super::store::Store;
@@ -58,11 +57,21 @@ pub struct ChainBlock {
     /// Balance after the previous block: zero for an opening block, `None` when the previous
     /// block is not in the ledger (nano-node then reports the type as `unknown`).
     pub previous_balance: Option<Amount>,
-    /// For a block that takes funds in (legacy receive/open, or a state block read as a receive
-    /// through its link): the account that owns the source block, if that block is known.
+    /// For a block that takes funds in (legacy receive/open, or a state block whose balance did
+    /// not go down, read as a receive through its link): the account that owns the source block,
+    /// if that block is known. `None` for sends, changes and state blocks of unknown direction.
     pub source_account: Option<Account>,
     /// Cemented (height ≤ the account's confirmation height).
     pub confirmed: bool,
+}
+
+/// Where [`Ledger::walk_chain`] starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChainStart {
+    /// A block; its chain is walked.
+    Block(BlockHash),
+    /// An account's chain, from its head (or its open block in a reverse walk).
+    Account(Account),
 }
 
 /// `ledger` listing options, as nano-node's `ledger` action takes them.
@@ -164,30 +173,86 @@ impl Ledger {
     }
 
     /// Walks an account chain from `start` (previous links, or successors when `reverse`),
-    /// handing each block to `visit` until it breaks or the chain ends. Returns the hash of the
-    /// block that would have been visited next (zero at the chain's end). An unknown `start`
-    /// visits nothing and returns zero.
+    /// handing each block to `visit` until it breaks or the chain ends. Returns the chain's
+    /// account and the hash of the block that would have been visited next (zero at the chain's
+    /// end), or `None` when `start` names no block or no opened account. An account's walk starts
+    /// at its head, or at its open block when `reverse`.
+    ///
+    /// One read transaction covers the whole walk, and every block of it is read once: the
+    /// previous block whose balance a block's entry needs is the one visited next (walking back)
+    /// or just before (walking forward), so it is carried over rather than read again; a source
+    /// block is read only for a block that may take funds in (see
+    /// [`ChainBlock::source_account`]).
     pub fn walk_chain(
         &self,
-        start: &BlockHash,
+        start: ChainStart,
         reverse: bool,
         mut visit: impl FnMut(ChainBlock) -> ControlFlow<()>,
-    ) -> Result<BlockHash, LedgerError> {
+    ) -> Result<Option<(Account, BlockHash)>, LedgerError> {
         self.read(|s, t| {
-            // The account record is read once per chain for the confirmation height.
-            let mut confirmed_height: Option<(Account, u64)> = None;
-            walk_stored(s, t, start, reverse, |hash, stored| {
-                let account = stored.sideband.account;
-                let height = match confirmed_height {
-                    Some((a, h)) if a == account => h,
-                    _ => {
-                        let h = s.account(t, &account)?.map_or(0, |i| i.confirmation_height);
-                        confirmed_height = Some((account, h));
-                        h
-                    }
+            let (first, opened) = match start {
+                ChainStart::Block(hash) => (hash, None),
+                ChainStart::Account(account) => match s.account(t, &account)? {
+                    Some(info) if reverse => (info.open_block, Some((account, info))),
+                    Some(info) => (info.head, Some((account, info))),
+                    None => return Ok(None),
+                },
+            };
+            let Some(mut stored) = s.block(t, &first)? else {
+                // An opened account whose first block is missing shows nothing, as before.
+                return Ok(opened.map(|(account, _)| (account, BlockHash::ZERO)));
+            };
+            let (account, confirmation_height) = match opened {
+                Some((account, info)) => (account, info.confirmation_height),
+                None => {
+                    // Every block of one chain has the same account: read its record once.
+                    let account = stored.sideband.account;
+                    let height = s.account(t, &account)?.map_or(0, |i| i.confirmation_height);
+                    (account, height)
+                }
+            };
+            let mut hash = first;
+            // Walking forward: the block visited last, which is the next block's previous.
+            let mut last: Option<(BlockHash, Amount)> = None;
+            loop {
+                let previous_hash = stored.block.previous();
+                // Walking back, the previous block is the next one visited: read it once.
+                let mut previous: Option<StoredBlock> = None;
+                let previous_balance = if previous_hash.is_zero() {
+                    Some(Amount::ZERO)
+                } else if let Some((_, balance)) = last.filter(|(h, _)| *h == previous_hash) {
+                    Some(balance)
+                } else {
+                    previous = s.block(t, &previous_hash)?;
+                    previous.as_ref().map(|p| p.sideband.balance)
                 };
-                Ok(visit(chain_block(s, t, hash, stored, height)?))
-            })
+                let next = if reverse {
+                    stored.sideband.successor
+                } else {
+                    previous_hash
+                };
+                let source_account = source_account(s, t, &stored, previous_balance)?;
+                let balance = stored.sideband.balance;
+                let confirmed = stored.sideband.height <= confirmation_height;
+                let block = ChainBlock {
+                    hash,
+                    stored,
+                    previous_balance,
+                    source_account,
+                    confirmed,
+                };
+                if visit(block).is_break() || next.is_zero() {
+                    return Ok(Some((account, next)));
+                }
+                last = Some((hash, balance));
+                stored = match previous.filter(|_| !reverse) {
+                    Some(p) => p,
+                    None => s
+                        .block(t, &next)?
+                        .ok_or(LedgerError::Inconsistent("chain block missing"))?,
+                };
+                hash = next;
+            }
         })
     }
 
@@ -279,35 +344,27 @@ fn representative_block(s: &Store, t: &RoTxn, hash: &BlockHash) -> Result<BlockH
     }
 }
 
-fn chain_block(
+/// The account of the block `stored` takes funds from, when it may take some: a legacy receive
+/// or open, or a state block whose balance did not go down and whose link is set (a receive, or
+/// an epoch, for which the link is no block and the lookup finds nothing). Sends and changes
+/// name no source, so their link is not looked up.
+fn source_account(
     s: &Store,
     t: &RoTxn,
-    hash: BlockHash,
-    stored: StoredBlock,
-    confirmation_height: u64,
-) -> Result<ChainBlock, LedgerError> {
-    let previous = stored.block.previous();
-    let previous_balance = if previous.is_zero() {
-        Some(Amount::ZERO)
-    } else {
-        s.block(t, &previous)?.map(|p| p.sideband.balance)
-    };
+    stored: &StoredBlock,
+    previous_balance: Option<Amount>,
+) -> Result<Option<Account>, LedgerError> {
     let source = match &stored.block {
-        Block::State(st) => Some(st.link.as_hash()),
-        Block::Receive(r) => Some(r.source),
-        Block::Open(o) => Some(o.source),
-        Block::Send(_) | Block::Change(_) => None,
+        Block::State(st) => match previous_balance {
+            Some(p) if stored.sideband.balance >= p => st.link.as_hash(),
+            _ => return Ok(None),
+        },
+        Block::Receive(r) => r.source,
+        Block::Open(o) => o.source,
+        Block::Send(_) | Block::Change(_) => return Ok(None),
     };
-    let source_account = match source {
-        Some(h) if !h.is_zero() => s.block(t, &h)?.map(|b| b.sideband.account),
-        _ => None,
-    };
-    let confirmed = stored.sideband.height <= confirmation_height;
-    Ok(ChainBlock {
-        hash,
-        stored,
-        previous_balance,
-        source_account,
-        confirmed,
-    })
+    if source.is_zero() {
+        return Ok(None);
+    }
+    Ok(s.block(t, &source)?.map(|b| b.sideband.account))
 }

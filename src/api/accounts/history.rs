@@ -4,9 +4,12 @@
 
 use std::ops::ControlFlow;
 
-use super::{require_count, Api, ApiError, ACCOUNT_NOT_FOUND};
+use super::{as_limit, require_count, Api, ApiError, ACCOUNT_NOT_FOUND};
+
+/// The most history entries reserved before the walk finds them.
+const PAGE_RESERVE: usize = 64;
 use crate::ledger::primitives::{is_epoch_link, Account, Amount, Block, BlockHash};
-use crate::ledger::ChainBlock;
+use crate::ledger::{ChainBlock, ChainStart};
 
 /// Where the walk starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,17 +97,9 @@ impl Api {
     /// account is an empty page, as in nano-node.
     pub fn history(&self, query: &HistoryQuery) -> Result<HistoryPage, ApiError> {
         let mut remaining = require_count(query.count)?;
-        let (account, start) = match query.start {
-            HistoryStart::Head(hash) => match self.ledger.block_account(&hash)? {
-                Some(account) => (account, hash),
-                None => return Err(ApiError::InvalidArgument("Block not found")),
-            },
-            HistoryStart::Account(account) => match self.ledger.account_info(&account)? {
-                Some(info) if query.reverse => (account, info.open_block),
-                Some(info) => (account, info.head),
-                None if query.reverse => return Err(ACCOUNT_NOT_FOUND),
-                None => (account, BlockHash::ZERO),
-            },
+        let start = match query.start {
+            HistoryStart::Head(hash) => ChainStart::Block(hash),
+            HistoryStart::Account(account) => ChainStart::Account(account),
         };
         let describe = Describe {
             raw: query.raw,
@@ -113,8 +108,10 @@ impl Api {
             epoch_signer: self.ledger.network().epoch_signer(),
         };
         let mut offset = query.offset;
-        let mut entries = Vec::new();
-        let next = self.ledger.walk_chain(&start, query.reverse, |b| {
+        // Sized for the page up front (entries are large, so regrowing copies a lot), but never
+        // beyond a small bound whatever `count` the client sent.
+        let mut entries = Vec::with_capacity(as_limit(remaining).min(PAGE_RESERVE));
+        let walked = self.ledger.walk_chain(start, query.reverse, |b| {
             if offset > 0 {
                 offset -= 1;
             } else if let Some(entry) = describe.entry(b) {
@@ -126,6 +123,14 @@ impl Api {
                 _ => ControlFlow::Continue(()),
             }
         })?;
+        let (account, next) = match (walked, query.start) {
+            (Some(walked), _) => walked,
+            (None, HistoryStart::Head(_)) => {
+                return Err(ApiError::InvalidArgument("Block not found"))
+            }
+            (None, HistoryStart::Account(_)) if query.reverse => return Err(ACCOUNT_NOT_FOUND),
+            (None, HistoryStart::Account(account)) => (account, BlockHash::ZERO),
+        };
         Ok(HistoryPage {
             account,
             entries,

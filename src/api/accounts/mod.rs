@@ -13,11 +13,14 @@
 //! `receivable` (receivable listings), `listing` (representatives, delegators, frontiers, the
 //! `ledger` dump, unopened accounts), `v2` (the v2 handlers that read requests and write answers).
 
+mod answers;
 mod history;
 mod listing;
 mod receivable;
+mod render;
 mod v2;
 
+pub(in crate::api) use answers::DirectAnswer;
 pub use history::{HistoryEntry, HistoryKind, HistoryPage, HistoryQuery, HistoryStart};
 pub use listing::REPRESENTATIVE_MINIMUM;
 pub use receivable::{ReceivableItem, ReceivableQuery};
@@ -169,7 +172,14 @@ impl Api {
 }
 
 /// Decodes an address with nano-node's error text.
+///
+/// Successful decodes are remembered per thread (see `render`): the checksum of an address a
+/// client keeps sending is not recomputed on every request.
 pub(crate) fn parse_account(address: &str) -> Result<ParsedAccount, ApiError> {
+    render::parse_cached(address, decode_account)
+}
+
+fn decode_account(address: &str) -> Result<ParsedAccount, ApiError> {
     Account::decode_address(address)
         .map(|(account, prefix)| ParsedAccount {
             account,
