@@ -4,6 +4,23 @@
 pub const FLATBUFFERS_RUNTIME_VERSION: &str = "25.12.19";
 /// The schema file this code was generated from.
 pub const SCHEMA_FILE: &str = "schema/nanoapi.fbs";
+/// Verifies a vector of 8-byte scalars as C++ FlatBuffers writes it: an empty one needs only its length's 4-byte alignment (flatc does not pad it; nothing is ever read from it), a non-empty one is verified as usual.
+pub struct Vector8<T>(::core::marker::PhantomData<T>);
+impl<T> ::flatbuffers::Verifiable for Vector8<T>
+where
+    for<'a> ::flatbuffers::Vector<'a, T>: ::flatbuffers::Verifiable,
+{
+    #[inline]
+    fn run_verifier(
+        v: &mut ::flatbuffers::Verifier,
+        pos: usize,
+    ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
+        if v.get_uoffset(pos)? == 0 {
+            return ::core::result::Result::Ok(());
+        }
+        <::flatbuffers::Vector<'_, T> as ::flatbuffers::Verifiable>::run_verifier(v, pos)
+    }
+}
 /// What a state block does to its account, as nano-node names it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 #[repr(transparent)]
@@ -20865,7 +20882,7 @@ impl ::flatbuffers::Verifiable for SessionDisconnect<'_> {
     ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
         v.visit_table(pos)?
             .visit_field::<
-                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+                ::flatbuffers::ForwardsUOffset<Vector8<u64>>,
             >("ids", Self::VT_IDS, true)?
             .finish();
         ::core::result::Result::Ok(())
@@ -21021,7 +21038,7 @@ impl ::flatbuffers::Verifiable for SessionDisconnectResponse<'_> {
     ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
         v.visit_table(pos)?
             .visit_field::<
-                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+                ::flatbuffers::ForwardsUOffset<Vector8<u64>>,
             >("disconnected", Self::VT_DISCONNECTED, true)?
             .finish();
         ::core::result::Result::Ok(())
@@ -21183,7 +21200,7 @@ impl ::flatbuffers::Verifiable for SessionLog<'_> {
     ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {
         v.visit_table(pos)?
             .visit_field::<
-                ::flatbuffers::ForwardsUOffset<::flatbuffers::Vector<'_, u64>>,
+                ::flatbuffers::ForwardsUOffset<Vector8<u64>>,
             >("ids", Self::VT_IDS, true)?
             .finish();
         ::core::result::Result::Ok(())

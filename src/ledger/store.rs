@@ -110,8 +110,7 @@ impl Store {
                     accounts: env.create_database(&mut wtxn, Some("accounts"))?,
                     receivables: env.create_database(&mut wtxn, Some("receivables"))?,
                     weights: env.create_database(&mut wtxn, Some("weights"))?,
-                    receivable_totals: env
-                        .create_database(&mut wtxn, Some("receivable_totals"))?,
+                    receivable_totals: env.create_database(&mut wtxn, Some("receivable_totals"))?,
                     meta: env.create_database(&mut wtxn, Some("meta"))?,
                     env: env.clone(),
                 };

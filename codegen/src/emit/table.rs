@@ -2,7 +2,7 @@
 //! `init_from_table`, `create`, typed accessors, `unpack`) and the `Verifiable` impl that
 //! enforces `(required)`. Part 2 (`table_build.rs`) writes the builder side and the object type.
 
-use super::tables::{default_expr, fields, push_size, vec_elem, FieldView};
+use super::tables::{default_expr, fields, is_scalar_like, push_size, vec_elem, FieldView};
 use super::{doc_attrs, scalar_rs};
 use crate::ir::{Schema, Table, TableId, Type};
 use crate::names::{escape, shouty, snake};
@@ -224,6 +224,13 @@ fn emit_verifier(schema: &Schema, name: &str, fs: &[FieldView], s: &mut String) 
             Type::String => format!("{FB}::ForwardsUOffset<&str>"),
             Type::Table(id) => {
                 format!("{FB}::ForwardsUOffset<{}>", escape(&schema.table(*id).name))
+            }
+            // See `VECTOR8` in tables.rs: C++ leaves empty ones 4-byte aligned.
+            Type::Vector(elem) if push_size(schema, elem) == 8 && is_scalar_like(elem) => {
+                format!(
+                    "{FB}::ForwardsUOffset<Vector8<{}>>",
+                    vec_elem(schema, elem, "'_")
+                )
             }
             Type::Vector(elem) => format!(
                 "{FB}::ForwardsUOffset<{FB}::Vector<'_, {}>>",

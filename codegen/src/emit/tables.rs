@@ -16,6 +16,23 @@ use crate::names::{escape, method, shouty, snake};
 
 const FB: &str = "::flatbuffers";
 
+/// The verifier of vectors of 8-byte scalars, emitted once per `tables.rs`. The `flatbuffers`
+/// crate checks an empty vector's (absent) elements for 8-byte alignment, but the C++ builder
+/// (flatc, nano-node's clients) may leave an empty one 4-byte aligned, which its own verifier
+/// accepts: without this, a valid C++ buffer would be refused.
+const VECTOR8: &str = "/// Verifies a vector of 8-byte scalars as C++ FlatBuffers writes it: an empty one needs only \
+     its length's 4-byte alignment (flatc does not pad it; nothing is ever read from it), a \
+     non-empty one is verified as usual.\n\
+     pub struct Vector8<T>(::core::marker::PhantomData<T>);\n\
+     impl<T> ::flatbuffers::Verifiable for Vector8<T>\n\
+     where\n    for<'a> ::flatbuffers::Vector<'a, T>: ::flatbuffers::Verifiable,\n{\n\
+     #[inline]\n\
+     fn run_verifier(\n        v: &mut ::flatbuffers::Verifier,\n        pos: usize,\n    \
+     ) -> ::core::result::Result<(), ::flatbuffers::InvalidFlatbuffer> {\n\
+     if v.get_uoffset(pos)? == 0 {\n            return ::core::result::Result::Ok(());\n        }\n\
+     <::flatbuffers::Vector<'_, T> as ::flatbuffers::Verifiable>::run_verifier(v, pos)\n\
+     }\n}\n";
+
 /// Emits `tables.rs`.
 pub fn emit(schema: &Schema) -> String {
     let mut s = String::new();
@@ -32,6 +49,7 @@ pub fn emit(schema: &Schema) -> String {
             "/// The schema's `file_identifier`.\npub const FILE_IDENTIFIER: &str = {id:?};\n"
         ));
     }
+    s.push_str(VECTOR8);
     for i in 0..schema.enums.len() {
         emit_enum(schema, EnumId(i as u32), &mut s);
     }
@@ -320,6 +338,11 @@ pub(crate) fn default_expr(schema: &Schema, f: &Field) -> Option<String> {
         Type::Enum(id) => Some(enum_default_expr(schema, *id, &f.default)),
         _ => None,
     }
+}
+
+/// Scalars and enums: the element types [`VECTOR8`] verifies when they are 8 bytes wide.
+pub(crate) fn is_scalar_like(ty: &Type) -> bool {
+    matches!(ty, Type::Scalar(_) | Type::Enum(_))
 }
 
 /// Byte size used to order fields when building (largest first keeps padding small).
