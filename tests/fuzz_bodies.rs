@@ -201,6 +201,22 @@ fn envelope_verify_body_over_corpus_and_mutations() {
     }
 }
 
+/// Regression for an `envelope_verify` finding: a double that is not its default but prints as
+/// it (`multiplier` 1e-78 is written `0.0`, as flatc writes it) reads back as the default, which
+/// is then omitted. Both bodies accept that one difference and still hold every value.
+#[test]
+fn a_double_rounding_to_its_default_is_not_a_finding() {
+    let text = r#"{"time":5,"message_type":"WorkValidateResponse","message":{"valid":true,"difficulty":"ff1475ba5c832b89","multiplier":1e-78}}"#;
+    bodies::json_decode(text.as_bytes());
+    let buf = envelope_from_json(text, &JsonOptions::default()).expect("the text parses");
+    let env = root_as_envelope(&buf).expect("it verifies");
+    let m = env
+        .message_as_work_validate_response()
+        .expect("the message");
+    assert_eq!(m.multiplier(), 1e-78);
+    bodies::envelope_verify(&buf);
+}
+
 /// An Envelope with a TopicConfirmation whose options hold `accounts`.
 fn topic_confirmation(accounts: &[&str]) -> Vec<u8> {
     let obj = EnvelopeT {
