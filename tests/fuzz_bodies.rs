@@ -249,6 +249,24 @@ fn doubles_read_back_from_their_fixed_notation_exactly() {
     }
 }
 
+/// Regression for an `envelope_verify` finding in the body itself: a NaN `multiplier` repacks to
+/// a NaN, which no `==` accepts; the body compares such objects by their `Debug` text.
+#[test]
+fn a_nan_double_repacks_as_itself() {
+    let obj = EnvelopeT {
+        message: MessageT::WorkValidateResponse(Box::new(WorkValidateResponseT {
+            difficulty: "ff".to_owned(),
+            multiplier: f64::NAN,
+            ..Default::default()
+        })),
+        ..Default::default()
+    };
+    let mut fbb = FlatBufferBuilder::new();
+    let root = obj.pack(&mut fbb);
+    finish_envelope_buffer(&mut fbb, root);
+    bodies::envelope_verify(fbb.finished_data());
+}
+
 /// An Envelope with a TopicConfirmation whose options hold `accounts`.
 fn topic_confirmation(accounts: &[&str]) -> Vec<u8> {
     let obj = EnvelopeT {
