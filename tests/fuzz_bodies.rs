@@ -201,6 +201,72 @@ fn envelope_verify_body_over_corpus_and_mutations() {
     }
 }
 
+/// Regression for an `envelope_verify` finding: a double that is not its default but prints as
+/// it (`multiplier` 1e-78 is written `0.0`, as flatc writes it) reads back as the default, which
+/// is then omitted. Both bodies accept that one difference and still hold every value.
+#[test]
+fn a_double_rounding_to_its_default_is_not_a_finding() {
+    let text = r#"{"time":5,"message_type":"WorkValidateResponse","message":{"valid":true,"difficulty":"ff1475ba5c832b89","multiplier":1e-78}}"#;
+    bodies::json_decode(text.as_bytes());
+    let buf = envelope_from_json(text, &JsonOptions::default()).expect("the text parses");
+    let env = root_as_envelope(&buf).expect("it verifies");
+    let m = env
+        .message_as_work_validate_response()
+        .expect("the message");
+    assert_eq!(m.multiplier(), 1e-78);
+    bodies::envelope_verify(&buf);
+}
+
+/// Regression for an `envelope_verify` finding: serde_json's default float parsing is not
+/// correctly rounded for long inputs, so a large double written in flatc's fixed notation (a
+/// 271-digit `multiplier`) read back as its neighbour. With `float_roundtrip` every double whose
+/// fixed text is exact (an integer: a 53-bit mantissa times a power of two) reads back bit for bit.
+#[test]
+fn doubles_read_back_from_their_fixed_notation_exactly() {
+    let mut values = vec![
+        -7.131976170331483e270,
+        -7.131976170331482e270,
+        f64::MAX,
+        1e300,
+    ];
+    let mut rng = Rng(0x5EED_F10A_7000_0001);
+    for _ in 0..500 {
+        let mantissa = (rng.next() >> 11) as f64;
+        values.push(mantissa * 2f64.powi(rng.below(960) as i32));
+    }
+    for v in values {
+        let text = format!(
+            r#"{{"message_type":"WorkGenerate","message":{{"hash":"","multiplier":{v:.12}}}}}"#
+        );
+        let buf = envelope_from_json(&text, &JsonOptions::default()).expect("the text parses");
+        let env = root_as_envelope(&buf).expect("it verifies");
+        let got = env
+            .message_as_work_generate()
+            .expect("the message")
+            .multiplier();
+        assert_eq!(got.to_bits(), v.to_bits(), "{text}");
+        bodies::envelope_verify(&buf);
+    }
+}
+
+/// Regression for an `envelope_verify` finding in the body itself: a NaN `multiplier` repacks to
+/// a NaN, which no `==` accepts; the body compares such objects by their `Debug` text.
+#[test]
+fn a_nan_double_repacks_as_itself() {
+    let obj = EnvelopeT {
+        message: MessageT::WorkValidateResponse(Box::new(WorkValidateResponseT {
+            difficulty: "ff".to_owned(),
+            multiplier: f64::NAN,
+            ..Default::default()
+        })),
+        ..Default::default()
+    };
+    let mut fbb = FlatBufferBuilder::new();
+    let root = obj.pack(&mut fbb);
+    finish_envelope_buffer(&mut fbb, root);
+    bodies::envelope_verify(fbb.finished_data());
+}
+
 /// An Envelope with a TopicConfirmation whose options hold `accounts`.
 fn topic_confirmation(accounts: &[&str]) -> Vec<u8> {
     let obj = EnvelopeT {

@@ -38,9 +38,11 @@ pub enum FrameError {
     /// The encoding byte is not 1..=4.
     #[error("bad preamble: unknown encoding {0}")]
     UnknownEncoding(u8),
-    /// The two reserved bytes are not zero.
-    #[error("bad preamble: reserved bytes 0x{0:02x} 0x{1:02x}, expected zeros")]
-    Reserved(u8, u8),
+    /// A reserved byte (preamble offset 2 or 3) is not zero. Only the first non-zero one is named:
+    /// the decoder refuses it as soon as it arrives, before the other may exist, so naming both
+    /// would make the error depend on how the bytes were split across reads.
+    #[error("bad preamble: reserved byte {offset} is 0x{byte:02x}, expected 0x00")]
+    Reserved { offset: u8, byte: u8 },
     /// The announced payload length is above the configured maximum. Unlike the preamble errors the
     /// encoding is known, so the session can answer in it before closing.
     #[error("request of {len} bytes exceeds max_request_size ({max} bytes)")]
@@ -60,7 +62,7 @@ impl FrameError {
     pub fn is_bad_preamble(&self) -> bool {
         matches!(
             self,
-            FrameError::BadLead(_) | FrameError::UnknownEncoding(_) | FrameError::Reserved(..)
+            FrameError::BadLead(_) | FrameError::UnknownEncoding(_) | FrameError::Reserved { .. }
         )
     }
 }
@@ -124,10 +126,14 @@ impl FrameDecoder {
             return Ok(None);
         };
         let encoding = Encoding::from_byte(enc).ok_or(FrameError::UnknownEncoding(enc))?;
-        let r0 = buf.get(2).copied().unwrap_or(0);
-        let r1 = buf.get(3).copied().unwrap_or(0);
-        if r0 != 0 || r1 != 0 {
-            return Err(FrameError::Reserved(r0, r1));
+        // Each reserved byte is judged on its own, in order, so the error is the same whether the
+        // second one has arrived yet or not.
+        for offset in [2u8, 3] {
+            match buf.get(usize::from(offset)) {
+                None => return Ok(None),
+                Some(0) => {}
+                Some(&byte) => return Err(FrameError::Reserved { offset, byte }),
+            }
         }
         Ok(Some(encoding))
     }

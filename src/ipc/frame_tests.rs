@@ -73,15 +73,14 @@ fn non_zero_reserved_bytes_are_refused() {
         let mut dec = FrameDecoder::new(10);
         let res = dec.decode(&mut buf);
         if r0 != 0 {
-            assert!(matches!(res, Err(FrameError::Reserved(..))));
+            assert!(matches!(res, Err(FrameError::Reserved { offset: 2, byte }) if byte == r0));
             continue;
         }
         assert!(res.unwrap().is_none());
         buf.put_u8(r1);
-        assert!(matches!(
-            dec.decode(&mut buf),
-            Err(FrameError::Reserved(0, 1))
-        ));
+        let err = dec.decode(&mut buf).unwrap_err();
+        assert!(matches!(err, FrameError::Reserved { offset: 3, byte: 1 }));
+        assert!(err.is_bad_preamble());
     }
 }
 
@@ -143,25 +142,42 @@ fn response_decoder_bounds_the_length() {
     ));
 }
 
+/// Decode `bytes` fed in the given chunks, as the fuzz target does: the frames, and the error text
+/// decoding stopped on.
+fn run_chunks<'a>(chunks: impl IntoIterator<Item = &'a [u8]>) -> (Vec<Frame>, Option<String>) {
+    let mut dec = FrameDecoder::new(8);
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for chunk in chunks {
+        buf.extend_from_slice(chunk);
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(f)) => frames.push(f),
+                Ok(None) => break,
+                Err(e) => return (frames, Some(e.to_string())),
+            }
+        }
+    }
+    (frames, None)
+}
+
+/// `bytes` cut at every position whose bit is set in `mask` (bit `i` cuts after byte `i`).
+fn split_by_mask(bytes: &[u8], mask: u32) -> Vec<&[u8]> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for i in 0..bytes.len().saturating_sub(1) {
+        if mask & (1 << i) != 0 {
+            chunks.push(&bytes[start..=i]);
+            start = i + 1;
+        }
+    }
+    chunks.push(&bytes[start..]);
+    chunks
+}
+
 /// The fuzz target's invariant on fixed inputs: how bytes are split never changes the outcome.
 #[test]
 fn splitting_never_changes_the_outcome() {
-    fn run(bytes: &[u8], step: usize) -> (Vec<Frame>, Option<String>) {
-        let mut dec = FrameDecoder::new(8);
-        let mut buf = BytesMut::new();
-        let mut frames = Vec::new();
-        for chunk in bytes.chunks(step) {
-            buf.extend_from_slice(chunk);
-            loop {
-                match dec.decode(&mut buf) {
-                    Ok(Some(f)) => frames.push(f),
-                    Ok(None) => break,
-                    Err(e) => return (frames, Some(e.to_string())),
-                }
-            }
-        }
-        (frames, None)
-    }
     let mut inputs = vec![];
     let mut ok = frame(1, b"abc");
     ok.extend(frame(4, b""));
@@ -175,9 +191,90 @@ fn splitting_never_changes_the_outcome() {
     inputs.push(big);
     inputs.push(ok[..ok.len() - 1].to_vec());
     for input in &inputs {
-        let whole = run(input, input.len().max(1));
+        let whole = run_chunks([&input[..]]);
         for step in 1..=13 {
-            assert_eq!(run(input, step), whole, "step {step}");
+            assert_eq!(run_chunks(input.chunks(step)), whole, "step {step}");
+        }
+    }
+}
+
+/// Regression for the fuzz finding of issue 8: both reserved bytes non-zero (`N 01 05 07`) was
+/// "reserved bytes 0x05 0x07" when the four bytes arrived together but "0x05 0x00" when the read
+/// ended after the first reserved byte, since a missing byte was taken as zero. Every one of the
+/// 2^(n-1) ways to split each input, behind a complete frame and alone, must give the outcome of the
+/// unsplit input.
+#[test]
+fn every_split_of_a_bad_preamble_gives_the_same_error() {
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    // The fuzzer's own finding first: `N 03 16 16` and a length, fed one byte at a time.
+    inputs.push(vec![
+        b'N', 3, 0x16, 0x16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+    ]);
+    for (r0, r1) in [(5u8, 7u8), (5, 0), (0, 7), (0xff, 0xff)] {
+        let bad = [b'N', 1, r0, r1, 0, 0, 0, 1, b'x'];
+        inputs.push(bad.to_vec());
+        let mut behind = frame(2, b"ab");
+        behind.extend_from_slice(&bad[..5]);
+        inputs.push(behind);
+    }
+    inputs.push(vec![b'N', 9, 1, 1]);
+    inputs.push(vec![b'X', 9, 1, 1]);
+    let mut too_large = frame(3, b"z");
+    too_large.extend_from_slice(&[b'N', 4, 0, 0, 0, 0, 0, 9, 1]);
+    inputs.push(too_large);
+    for input in &inputs {
+        assert!(input.len() <= 18, "2^(n-1) splits stay few");
+        let whole = run_chunks([&input[..]]);
+        assert!(whole.1.is_some(), "{input:?} ends on an error");
+        for mask in 0..1u32 << (input.len() - 1) {
+            let split = split_by_mask(input, mask);
+            assert_eq!(
+                run_chunks(split.iter().copied()),
+                whole,
+                "{input:02x?} as {split:02x?}"
+            );
+        }
+    }
+    // The text names the first non-zero reserved byte only.
+    let (_, err) = run_chunks([&b"N\x01\x05\x07"[..]]);
+    assert_eq!(
+        err.as_deref(),
+        Some("bad preamble: reserved byte 2 is 0x05, expected 0x00")
+    );
+}
+
+/// Split-independence on generated streams (the regression above, widened).
+mod split_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Random streams built from frame-like pieces (valid frames, bad preambles, oversized
+        /// lengths), cut at random points, decode as the whole stream does.
+        #[test]
+        fn random_splits_never_change_the_outcome(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    (1u8..=4, prop::collection::vec(any::<u8>(), 0..=9))
+                        .prop_map(|(e, p)| frame(e, &p)),
+                    prop::collection::vec(any::<u8>(), 1..=8)
+                        .prop_map(|mut v| { v[0] = b'N'; v }),
+                ],
+                0..6,
+            ),
+            cuts in prop::collection::vec(any::<usize>(), 0..12),
+        ) {
+            let bytes: Vec<u8> = pieces.concat();
+            let mut points: Vec<usize> = cuts.iter().map(|c| c % (bytes.len() + 1)).collect();
+            points.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            for p in points {
+                chunks.push(&bytes[start..p]);
+                start = p;
+            }
+            chunks.push(&bytes[start..]);
+            prop_assert_eq!(run_chunks(chunks), run_chunks([&bytes[..]]));
         }
     }
 }
