@@ -19,6 +19,8 @@ use serde_json::Value;
 
 /// The parser's documented nesting bound (`MAX_DEPTH` in `src/rpc_legacy/request.rs`).
 const MAX_DEPTH: usize = 16;
+/// The prefix of serde_json's private magic keys.
+const MAGIC: &str = "$serde_json::private::";
 
 fuzz_target!(|data: &[u8]| {
     let parsed = LegacyRequest::parse(data);
@@ -39,7 +41,12 @@ fuzz_target!(|data: &[u8]| {
         serde_json::from_slice::<serde::de::IgnoredAny>(data).is_ok(),
         "accepted text that is not JSON"
     );
-    if let Ok(v) = &value {
+    // serde_json reads `$serde_json::private::…` keys as its own tokens, not as keys: there it
+    // is no reference (the parser's unit tests cover those keys).
+    let magic = data
+        .windows(MAGIC.len())
+        .any(|w| w == MAGIC.as_bytes());
+    if let (Ok(v), false) = (&value, magic) {
         assert!(
             same_shape(req.tree(), v),
             "tree differs from serde_json's reading"

@@ -182,6 +182,21 @@ mod tests {
     use super::super::Keys;
     use super::*;
 
+    /// serde_json gives `$serde_json::private::…` keys a meaning of their own; to a property tree
+    /// (and nano-node) they are keys like any other.
+    #[test]
+    fn serde_json_magic_keys_are_plain_keys() {
+        for key in [
+            "$serde_json::private::RawValue",
+            "$serde_json::private::Number",
+        ] {
+            let body = format!(r#"{{"{key}":"0","action":"x"}}"#);
+            let req = LegacyRequest::parse(body.as_bytes()).unwrap();
+            assert_eq!(req.text(key), Some("0"), "{key}");
+            assert_eq!(req.action(), Ok("x"));
+        }
+    }
+
     #[test]
     fn scalars_become_text_and_first_duplicate_wins() {
         let r = LegacyRequest::parse(
