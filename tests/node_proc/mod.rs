@@ -19,6 +19,8 @@ pub struct NodeProc {
     pub stderr: Option<Lines<BufReader<ChildStderr>>>,
     pub tcp: SocketAddr,
     pub socket: PathBuf,
+    /// The log lines up to and including the "listening" ones.
+    pub startup: Vec<String>,
 }
 
 /// Writes the data path's config: both transports, TCP on 127.0.0.1 only.
@@ -39,8 +41,24 @@ impl NodeProc {
     /// Starts `nanoipc node` on `data_path` with `RUST_LOG=log` and returns once both
     /// transports listen (read from its log).
     pub fn start(data_path: &Path, log: &str) -> NodeProc {
+        Self::start_with(data_path, log, None)
+    }
+
+    /// [`NodeProc::start`] under a file-descriptor limit of `nofile` (soft and hard, set by the
+    /// shell that then becomes the node), when given.
+    pub fn start_with(data_path: &Path, log: &str, nofile: Option<u32>) -> NodeProc {
         let socket = write_config(data_path);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nanoipc"))
+        let mut command = match nofile {
+            Some(n) => {
+                let mut c = Command::new("sh");
+                c.arg("-c")
+                    .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
+                    .arg(env!("CARGO_BIN_EXE_nanoipc"));
+                c
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_nanoipc")),
+        };
+        let mut child = command
             .args(["node", "--data-path"])
             .arg(data_path)
             .env("RUST_LOG", log)
@@ -50,8 +68,10 @@ impl NodeProc {
             .unwrap();
         let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
         let mut tcp = None;
+        let mut startup = Vec::new();
         for line in stderr.by_ref() {
             let line = line.unwrap();
+            startup.push(line.clone());
             if line.contains("ipc tcp listening") {
                 let addr = line.rsplit("addr=").next().unwrap().trim();
                 tcp = Some(addr.parse().unwrap());
@@ -65,6 +85,7 @@ impl NodeProc {
             stderr: Some(stderr),
             tcp: tcp.expect("the node logged its tcp address"),
             socket,
+            startup,
         }
     }
 
