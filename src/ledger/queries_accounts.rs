@@ -47,13 +47,15 @@ pub struct ConfirmedView {
     pub representative: Account,
 }
 
-/// One block of an account chain, with what a history entry needs to describe it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChainBlock {
+/// One block of an account chain, with what a history entry needs to describe it. It borrows the
+/// block from the walk: a block is a few hundred bytes, and the visitor copies out only what it
+/// keeps (blocks the page skips are never copied at all).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChainBlock<'a> {
     /// Its hash.
     pub hash: BlockHash,
     /// The block and its sideband.
-    pub stored: StoredBlock,
+    pub stored: &'a StoredBlock,
     /// Balance after the previous block: zero for an opening block, `None` when the previous
     /// block is not in the ledger (nano-node then reports the type as `unknown`).
     pub previous_balance: Option<Amount>,
@@ -187,7 +189,7 @@ impl Ledger {
         &self,
         start: ChainStart,
         reverse: bool,
-        mut visit: impl FnMut(ChainBlock) -> ControlFlow<()>,
+        mut visit: impl FnMut(ChainBlock<'_>) -> ControlFlow<()>,
     ) -> Result<Option<(Account, BlockHash)>, LedgerError> {
         self.read(|s, t| {
             let (first, opened) = match start {
@@ -236,7 +238,7 @@ impl Ledger {
                 let confirmed = stored.sideband.height <= confirmation_height;
                 let block = ChainBlock {
                     hash,
-                    stored,
+                    stored: &stored,
                     previous_balance,
                     source_account,
                     confirmed,

@@ -272,6 +272,19 @@ impl JsonWriter {
         }
     }
 
+    /// Writes a string whose every byte is already plain (see `is_plain`): hex digits, decimal
+    /// digits, addresses and fixed names. Such text comes out of [`Self::string`] unchanged, so
+    /// skipping the escape scan changes no byte; a caller that passes anything else breaks that
+    /// promise, which debug builds check.
+    #[inline]
+    pub fn plain_string(&mut self, s: &str) {
+        debug_assert!(s.bytes().all(is_plain), "not plain: {s:?}");
+        self.out.reserve(s.len() + 2);
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push('"');
+    }
+
     /// Writes a string with flatc's escaping: the short escapes for `"`, `\\`, `\b`, `\f`, `\n`,
     /// `\r`, `\t`; printable ASCII as is; everything else as `\uXXXX` (uppercase hex, UTF-16
     /// surrogate pairs above U+FFFF). Runs of printable ASCII are found eight bytes at a time and

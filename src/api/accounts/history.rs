@@ -155,7 +155,7 @@ impl Describe<'_> {
         !self.filter.is_empty() && !self.filter.contains(account)
     }
 
-    fn entry(&self, b: ChainBlock) -> Option<HistoryEntry> {
+    fn entry(&self, b: ChainBlock<'_>) -> Option<HistoryEntry> {
         let (kind, account, amount) = self.facts(&b)?;
         Some(HistoryEntry {
             hash: b.hash,
@@ -165,12 +165,12 @@ impl Describe<'_> {
             local_timestamp: b.stored.sideband.timestamp,
             height: b.stored.sideband.height,
             confirmed: b.confirmed,
-            block: b.stored.block,
+            block: b.stored.block.clone(),
         })
     }
 
     /// `None` when the block makes no entry (nano-node's empty tree).
-    fn facts(&self, b: &ChainBlock) -> Option<Facts> {
+    fn facts(&self, b: &ChainBlock<'_>) -> Option<Facts> {
         use HistoryKind::*;
         let balance = b.stored.sideband.balance;
         // Legacy blocks' amounts, when the previous balance is known.

@@ -132,9 +132,11 @@ pub(super) mod json {
     use crate::ledger::primitives::{Account, Amount};
     use crate::schema::JsonWriter;
 
+    /// A member whose value needs no escaping: every text these answers write (hex, decimal
+    /// digits, `nano_` addresses, fixed type names) is plain ASCII without `"` or `\\`.
     pub fn str(w: &mut JsonWriter, key: &str, value: &str) {
         w.key(key);
-        w.string(value);
+        w.plain_string(value);
     }
 
     pub fn hex32(w: &mut JsonWriter, key: &str, bytes: &[u8; 32]) {
