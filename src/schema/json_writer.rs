@@ -410,6 +410,28 @@ mod tests {
     }
 
     #[test]
+    fn plain_strings_are_written_as_escaped_ones_would_be() {
+        let plain: String = (0x20u8..0x7f)
+            .filter(|b| is_plain(*b))
+            .map(char::from)
+            .collect();
+        for text in ["", "0123456789ABCDEF", "nano_1abc", plain.as_str()] {
+            let mut escaped = JsonWriter::new(false);
+            escaped.string(text);
+            let mut raw = JsonWriter::new(false);
+            raw.plain_string(text);
+            assert_eq!(raw.finish(), escaped.finish());
+        }
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "not plain")]
+    fn plain_strings_refuse_text_that_needs_escaping() {
+        JsonWriter::new(false).plain_string("a\"b");
+    }
+
+    #[test]
     fn floats_like_flatc() {
         let text = |f: &dyn Fn(&mut JsonWriter)| {
             let mut w = JsonWriter::new(false);
