@@ -90,13 +90,13 @@ impl Api {
         let Block::State(state) = block else {
             return Ok(());
         };
-        if !state.previous.is_zero() && !self.ledger().block_exists(&state.previous)? {
+        let (previous_known, balance) = self
+            .ledger()
+            .subtype_facts(&state.previous, &state.account)?;
+        if !previous_known {
             return Err(ApiError::InvalidArgument("Gap previous block"));
         }
-        let current = self
-            .ledger()
-            .head_balance(&state.account)?
-            .unwrap_or(Amount::ZERO);
+        let current = balance.unwrap_or(Amount::ZERO);
         let bad_balance = ApiError::InvalidArgument("Invalid block balance for given subtype");
         let bad_previous = ApiError::InvalidArgument("Invalid previous block for given subtype");
         match expected {

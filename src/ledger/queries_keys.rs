@@ -3,7 +3,7 @@
 
 use super::error::LedgerError;
 use super::handle::Ledger;
-use super::primitives::{Account, Amount, Block};
+use super::primitives::{Account, Amount, Block, BlockHash};
 
 impl Ledger {
     /// `(epoch, is_receive)` of the work threshold the ledger will apply to `block`, as far as
@@ -39,9 +39,19 @@ impl Ledger {
         })
     }
 
-    /// The balance of an account's head block, `None` when the account is not opened.
-    pub fn head_balance(&self, account: &Account) -> Result<Option<Amount>, LedgerError> {
-        self.read(|s, t| Ok(s.account(t, account)?.map(|i| i.balance)))
+    /// What a `process` subtype check reads, from one snapshot: whether `previous` is stored
+    /// (`true` for zero, which names no block), and the balance of `account`'s head block
+    /// (`None` when the account is not opened). One read transaction rather than two: the
+    /// check runs for every submitted block.
+    pub fn subtype_facts(
+        &self,
+        previous: &BlockHash,
+        account: &Account,
+    ) -> Result<(bool, Option<Amount>), LedgerError> {
+        self.read(|s, t| {
+            let known = previous.is_zero() || s.block_exists(t, previous)?;
+            Ok((known, s.account(t, account)?.map(|i| i.balance)))
+        })
     }
 }
 

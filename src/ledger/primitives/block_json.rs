@@ -96,10 +96,18 @@ impl Block {
         let obj = value
             .as_object()
             .ok_or(PrimitiveError::BlockJson("not an object"))?;
-        let field = |name: &'static str| -> Result<&str, PrimitiveError> {
-            obj.get(name)
-                .and_then(Value::as_str)
-                .ok_or(PrimitiveError::BlockJson(name))
+        Self::from_fields(|name| obj.get(name).and_then(Value::as_str))
+    }
+
+    /// Parses a block from its fields' texts, as [`Block::from_json`] reads them: `text(name)`
+    /// is the field's string, `None` when missing or not a string (an error, naming the field).
+    /// Lets a caller holding another document form (the legacy RPC's property tree) parse a
+    /// block without first building a JSON value.
+    pub fn from_fields<'a>(
+        text: impl Fn(&'static str) -> Option<&'a str>,
+    ) -> Result<Self, PrimitiveError> {
+        let field = |name: &'static str| -> Result<&'a str, PrimitiveError> {
+            text(name).ok_or(PrimitiveError::BlockJson(name))
         };
         let hash = |name: &'static str| {
             field(name)

@@ -1,8 +1,6 @@
 //! nano-node's `json_block` option for block fields (legacy-rpc §5.2): reading a `block` given
 //! as a JSON string or (with `json_block`) as an object, and writing a block back the same way.
 
-use serde_json::{Map, Value};
-
 use crate::ledger::primitives::Block;
 use crate::rpc_legacy::request::LegacyRequest;
 use crate::rpc_legacy::tree::Tree;
@@ -18,39 +16,27 @@ fn invalid() -> LegacyError {
 /// any missing or malformed block field, is `Block is invalid`.
 pub(super) fn read_block(req: &LegacyRequest) -> Result<Block, LegacyError> {
     let node = req.get("block").ok_or(LegacyError::UnableToParse)?;
-    let tree = if req.bool_option("json_block", false) {
+    if req.bool_option("json_block", false) {
         match node {
-            Tree::Children(_) => node.clone(),
-            Tree::Text(_) => return Err(invalid()),
+            Tree::Children(_) => block_from_tree(node),
+            Tree::Text(_) => Err(invalid()),
         }
     } else {
         let text = req.text("block").unwrap_or_default();
-        LegacyRequest::parse(text.as_bytes())
-            .map_err(|_| invalid())?
-            .tree()
-            .clone()
-    };
-    Block::from_json(&tree_to_value(&tree)).map_err(|_| invalid())
+        let inner = LegacyRequest::parse(text.as_bytes()).map_err(|_| invalid())?;
+        block_from_tree(inner.tree())
+    }
 }
 
-/// A property tree as JSON: text as strings, children with empty keys as an array, others as an
-/// object where the first of duplicate keys wins (the property tree's lookup rule).
-fn tree_to_value(tree: &Tree) -> Value {
-    match tree {
-        Tree::Text(t) => Value::String(t.clone()),
-        Tree::Children(c) if !c.is_empty() && c.iter().all(|(k, _)| k.is_empty()) => {
-            Value::Array(c.iter().map(|(_, v)| tree_to_value(v)).collect())
-        }
-        Tree::Children(c) => {
-            let mut m = Map::new();
-            for (k, v) in c {
-                if !m.contains_key(k) {
-                    m.insert(k.clone(), tree_to_value(v));
-                }
-            }
-            Value::Object(m)
-        }
-    }
+/// The block a property tree holds, read in place (no copy, no JSON value in between). A field
+/// is its key's first text child (the property tree's lookup rule); a missing field, or one with
+/// children, leaves the block invalid, as does a tree that is an array or a text.
+fn block_from_tree(tree: &Tree) -> Result<Block, LegacyError> {
+    Block::from_fields(|name| match tree.get(name)? {
+        Tree::Text(text) => Some(text.as_str()),
+        Tree::Children(_) => None,
+    })
+    .map_err(|_| invalid())
 }
 
 #[cfg(test)]
