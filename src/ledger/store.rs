@@ -135,13 +135,14 @@ impl Store {
                         .ok_or(LedgerError::Uninitialised(name))
                 };
                 let meta = table("meta")?;
+                // Absent in an older layout, which `check_meta` below refuses by its version.
+                let totals: Option<Table> = env.open_database(&rtxn, Some("receivable_totals"))?;
                 let store = Self {
                     blocks: table("blocks")?,
                     accounts: table("accounts")?,
                     receivables: table("receivables")?,
                     weights: table("weights")?,
-                    // An older layout lacks this table; `check_meta` below says so precisely.
-                    receivable_totals: table("receivable_totals").unwrap_or(meta),
+                    receivable_totals: totals.unwrap_or(meta),
                     meta,
                     env: env.clone(),
                 };
@@ -153,6 +154,10 @@ impl Store {
                             found,
                             supported: STORE_VERSION,
                         })
+                    }
+                    // A current layout must have it: never read another table in its place.
+                    Some(_) if totals.is_none() => {
+                        return Err(LedgerError::Uninitialised("receivable_totals"))
                     }
                     Some(_) => {}
                 }
